@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The test command (README, CI): starts the local PostgreSQL with pg_cron, builds everything that
+# can be built here, runs every test, compiles the Bicep, and prints one "N passed, N failed" line.
+#
+#   JOBQUEUE_STRICT_FUNCTIONS=1   fail when the Azure Functions project cannot be built
+#                                 (use on a machine that reaches nuget.org, e.g. CI in the cloud)
+#   JOBQUEUE_TEST_FILTER=...      passed to dotnet test --filter
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT="$PWD"
+
+started_pg=0
+if ! bash infra/local/pg.sh status 2>/dev/null; then started_pg=1; fi
+JOBQUEUE_TEST_PG="$(bash infra/local/pg.sh start)"
+export JOBQUEUE_TEST_PG
+cleanup() { if [ "$started_pg" = 1 ]; then bash infra/local/pg.sh stop || true; fi; }
+trap cleanup EXIT
+
+bash infra/local/build.sh
+
+results="$(mktemp -d)"
+filter=()
+if [ -n "${JOBQUEUE_TEST_FILTER:-}" ]; then filter=(--filter "$JOBQUEUE_TEST_FILTER"); fi
+status=0
+for proj in tests/*.Tests/*.csproj; do
+  echo "== dotnet test $proj"
+  dotnet test "$proj" --no-build -c Release "${filter[@]}" --logger "console;verbosity=normal" \
+    2>&1 | tee "$results/$(basename "$proj").log" || status=1
+done
+
+for step in infra/local/test.d/*.sh; do
+  [ -e "$step" ] || continue
+  echo "== $step"
+  bash "$step" || status=1
+done
+
+passed=0; failed=0
+for log in "$results"/*.log; do
+  line="$(grep -E '^(Passed|Failed)!' "$log" | tail -1 || true)"
+  p="$(sed -nE 's/.*Passed: *([0-9]+).*/\1/p' <<<"$line")"
+  f="$(sed -nE 's/.*Failed: *([0-9]+).*/\1/p' <<<"$line")"
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  if [ -z "$line" ]; then failed=$((failed + 1)); echo "no test summary in $log" >&2; fi
+done
+echo
+echo "Total: $passed passed, $failed failed"
+if [ "$failed" -gt 0 ] || [ "$status" != 0 ]; then exit 1; fi

@@ -1,0 +1,16 @@
+namespace JobQueue.Queue;
+
+/// <summary>
+/// The end of one attempt, as sent to <c>job_queue_complete</c>. <see cref="RetryIn"/> null means
+/// "do not retry": the job fails for good.
+/// </summary>
+public sealed record JobCompletion(
+    Guid Id,
+    bool Succeeded,
+    string? OutputJson,
+    string? Error,
+    TimeSpan? RetryIn,
+    int DurationMs);
+
+/// <summary>A job's state after its attempt was recorded. Jobs whose lease was lost are absent.</summary>
+public sealed record CompletedJob(Guid Id, string Status, int Attempts, string? LastError);

@@ -1,0 +1,174 @@
+using System.Text.Json;
+using JobQueue.Queue;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace JobQueue.Runner;
+
+/// <summary>
+/// One runner pass: claim due jobs (up to the limit, capped by <see cref="RunnerOptions.MaxLimit"/>),
+/// run each through its handler, record every attempt in one round trip. Stops claiming when the
+/// time budget is nearly spent; handlers' tokens fire at the deadline.
+/// </summary>
+public sealed class JobRunner(
+    JobQueueStore store,
+    JobHandlerRegistry handlers,
+    RetryBackoff backoff,
+    JobQueueMetrics metrics,
+    IOptions<RunnerOptions> options,
+    TimeProvider time,
+    ILogger<JobRunner> logger)
+{
+    private static readonly JsonSerializerOptions OutputJson = new(JsonSerializerDefaults.Web);
+    private static readonly TimeSpan FinishTimeout = TimeSpan.FromSeconds(30);
+
+    public async Task<RunnerReport> RunPassAsync(RunPassRequest request, CancellationToken cancellationToken = default)
+    {
+        var o = options.Value;
+        var startedAt = time.GetTimestamp();
+        var budget = TimeSpan.FromSeconds(Math.Max(1, o.TimeBudgetSeconds));
+        var lease = TimeSpan.FromSeconds(Math.Max(o.LeaseSeconds, o.TimeBudgetSeconds + 30));
+        var runnerId = NewRunnerId(o.RunnerName);
+        var limit = Math.Clamp(request.Limit ?? o.DefaultLimit, 1, Math.Max(1, o.MaxLimit));
+
+        if (!request.Force)
+        {
+            var settings = await store.GetSettingsAsync(cancellationToken);
+            if (!settings.ProcessingEnabled)
+            {
+                RunnerLog.PassPaused(logger, runnerId, settings.PausedReason);
+                return RunnerReport.Paused(settings.PausedReason);
+            }
+        }
+
+        using var deadline = new CancellationTokenSource(budget, time);
+        using var handlerToken = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        var deadlineAt = time.GetUtcNow() + budget;
+        var results = new List<RunnerJobResult>(limit);
+        var remaining = limit;
+
+        while (remaining > 0)
+        {
+            var left = budget - time.GetElapsedTime(startedAt);
+            if (left < TimeSpan.FromSeconds(Math.Min(o.ClaimMarginSeconds, o.TimeBudgetSeconds / 2.0)))
+            {
+                RunnerLog.PassOutOfTime(logger, runnerId, (long)left.TotalMilliseconds);
+                break;
+            }
+
+            var jobs = await store.ClaimAsync(remaining, lease, runnerId, cancellationToken);
+            if (jobs.Count == 0)
+            {
+                break;
+            }
+
+            metrics.Claimed(jobs.Count);
+            remaining -= jobs.Count;
+            var attempts = await Task.WhenAll(jobs.Select(job => RunAttemptAsync(job, runnerId, deadlineAt, handlerToken.Token)));
+            await FinishAsync(runnerId, attempts, results);
+        }
+
+        var report = new RunnerReport(
+            "ok",
+            results.Count,
+            results.Count(r => r.Status == JobStatus.Succeeded),
+            results.Count(r => r.Status != JobStatus.Succeeded),
+            results.Count(r => r.Status == JobStatus.Pending),
+            results);
+        RunnerLog.PassFinished(logger, runnerId, report.Processed, (long)time.GetElapsedTime(startedAt).TotalMilliseconds);
+        return report;
+    }
+
+    private async Task<AttemptResult> RunAttemptAsync(Job job, string runnerId, DateTimeOffset deadlineAt, CancellationToken token)
+    {
+        var started = time.GetTimestamp();
+        await Task.Yield();
+        using var scope = logger.BeginScope(new Dictionary<string, object>
+        {
+            ["JobId"] = job.Id,
+            ["TaskType"] = job.TaskType,
+            ["Attempt"] = job.Attempts,
+            ["RunnerId"] = runnerId,
+        });
+
+        string? output = null;
+        string? error = null;
+        var retryable = true;
+        try
+        {
+            if (!handlers.TryGet(job.TaskType, out var handler))
+            {
+                throw new PermanentJobException($"unknown task type '{job.TaskType}'");
+            }
+
+            var result = await handler.ExecuteAsync(new JobContext(job, runnerId, deadlineAt), token);
+            output = result is null ? null : JsonSerializer.Serialize(result, result.GetType(), OutputJson);
+        }
+        catch (PermanentJobException e)
+        {
+            error = e.Message;
+            retryable = false;
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            error = "deadline exceeded: the runner pass's time budget ran out";
+        }
+        catch (Exception e)
+        {
+            error = $"{e.GetType().Name}: {e.Message}";
+        }
+
+        var durationMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
+        TimeSpan? retryIn = error is not null && retryable && job.Attempts < job.MaxAttempts ? backoff.For(job.Attempts) : null;
+        return new AttemptResult(
+            job,
+            new JobCompletion(job.Id, error is null, output, Truncate(error), retryIn, (int)Math.Min(durationMs, int.MaxValue)),
+            durationMs);
+    }
+
+    private async Task FinishAsync(string runnerId, AttemptResult[] attempts, List<RunnerJobResult> results)
+    {
+        // The attempts ran: record them even when the caller has gone away.
+        using var finishTimeout = new CancellationTokenSource(FinishTimeout, time);
+        var finished = (await store.CompleteAsync(runnerId, attempts.Select(a => a.Completion).ToList(), finishTimeout.Token))
+            .ToDictionary(f => f.Id);
+
+        foreach (var a in attempts)
+        {
+            var job = a.Job;
+            if (!finished.TryGetValue(job.Id, out var after))
+            {
+                metrics.Finished(job.TaskType, AttemptOutcome.LeaseLost, a.DurationMs);
+                RunnerLog.AttemptLeaseLost(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, AttemptOutcome.LeaseLost, a.DurationMs);
+                results.Add(new RunnerJobResult(job.Id, job.TaskType, "lease_lost", job.Attempts, a.DurationMs, a.Completion.Error));
+                continue;
+            }
+
+            switch (after.Status)
+            {
+                case JobStatus.Succeeded:
+                    metrics.Finished(job.TaskType, AttemptOutcome.Succeeded, a.DurationMs);
+                    RunnerLog.AttemptSucceeded(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, AttemptOutcome.Succeeded, a.DurationMs);
+                    break;
+                case JobStatus.Pending:
+                    metrics.Finished(job.TaskType, AttemptOutcome.Retry, a.DurationMs);
+                    RunnerLog.AttemptRetry(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, AttemptOutcome.Retry, a.DurationMs,
+                        a.Completion.RetryIn?.TotalSeconds ?? 0, after.LastError ?? "");
+                    break;
+                default:
+                    metrics.Finished(job.TaskType, AttemptOutcome.Failed, a.DurationMs);
+                    RunnerLog.AttemptFailed(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, AttemptOutcome.Failed, a.DurationMs, after.LastError ?? "");
+                    break;
+            }
+
+            results.Add(new RunnerJobResult(job.Id, job.TaskType, after.Status, after.Attempts, a.DurationMs, after.LastError));
+        }
+    }
+
+    private static string NewRunnerId(string? name) =>
+        $"{(string.IsNullOrWhiteSpace(name) ? Environment.MachineName : name)}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    private static string? Truncate(string? error) => error is { Length: > 2000 } ? error[..2000] : error;
+
+    private sealed record AttemptResult(Job Job, JobCompletion Completion, long DurationMs);
+}
