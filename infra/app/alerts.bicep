@@ -1,0 +1,108 @@
+// The two alerts an operator needs (README, "Monitoring"), as scheduled log queries over the
+// Application Insights component, notifying an action group that e-mails the operator:
+//   - a job failed for good: the runner's EventId 1003 (Error level, Outcome = failed);
+//   - the oldest due pending job is too old: metric jobqueue.queue.oldest_pending_age (seconds,
+//     meter JobQueue) above a threshold, i.e. nothing is processing the queue.
+param namePrefix string
+param location string = resourceGroup().location
+param tags object = {}
+param applicationInsightsId string
+@description('E-mail address that receives the alerts; empty: alerts fire without a notification.')
+param alertEmail string = ''
+@description('Seconds the oldest due pending job may wait before the alert fires.')
+@minValue(60)
+param oldestPendingAgeThresholdSeconds int = 900
+
+resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = if (!empty(alertEmail)) {
+  name: '${namePrefix}-operators'
+  location: 'Global'
+  tags: tags
+  properties: {
+    groupShortName: 'jobqueue'
+    enabled: true
+    emailReceivers: [
+      {
+        name: 'operator'
+        emailAddress: alertEmail
+        useCommonAlertSchema: true
+      }
+    ]
+  }
+}
+
+var actions = empty(alertEmail) ? {} : { actionGroups: [actionGroup.id] }
+
+resource jobFailed 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
+  name: '${namePrefix}-job-failed-for-good'
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'JobQueue: a job failed for good'
+    description: 'A job used up its attempts (or could not be run at all: unknown task type, invalid payload). Runner EventId 1003. See README, Monitoring.'
+    severity: 1
+    enabled: true
+    scopes: [applicationInsightsId]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT5M'
+    autoMitigate: false
+    criteria: {
+      allOf: [
+        {
+          query: loadTextContent('../monitoring/alert-job-failed.kql')
+          timeAggregation: 'Count'
+          dimensions: [
+            {
+              name: 'TaskType'
+              operator: 'Include'
+              values: ['*']
+            }
+          ]
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: actions
+  }
+}
+
+resource oldestPending 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
+  name: '${namePrefix}-oldest-pending-too-old'
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'JobQueue: the oldest pending job is too old'
+    description: 'A due job has waited longer than ${oldestPendingAgeThresholdSeconds} s: processing is paused, the runner timer is disabled or failing, or the queue is backed up. See README, Monitoring.'
+    severity: 2
+    enabled: true
+    scopes: [applicationInsightsId]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    autoMitigate: true
+    criteria: {
+      allOf: [
+        {
+          query: loadTextContent('../monitoring/alert-oldest-pending.kql')
+          timeAggregation: 'Maximum'
+          metricMeasureColumn: 'OldestPendingAgeSeconds'
+          operator: 'GreaterThan'
+          threshold: oldestPendingAgeThresholdSeconds
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: actions
+  }
+}
+
+output jobFailedAlertId string = jobFailed.id
+output oldestPendingAlertId string = oldestPending.id
