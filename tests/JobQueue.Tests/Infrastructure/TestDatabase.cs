@@ -18,6 +18,12 @@ public sealed class TestDatabase : IAsyncLifetime
 
     public NpgsqlDataSource DataSource { get; private set; } = null!;
 
+    /// <summary>An existing database (not created or dropped by this object).</summary>
+    public static TestDatabase Wrap(string connectionString, NpgsqlDataSource dataSource) =>
+        new() { ConnectionString = connectionString, DataSource = dataSource, owned = false };
+
+    private bool owned = true;
+
     public static async Task<TestDatabase> CreateAsync()
     {
         var db = new TestDatabase();
@@ -80,6 +86,11 @@ public sealed class TestDatabase : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (!owned)
+        {
+            return;
+        }
+
         if (DataSource is not null)
         {
             await DataSource.DisposeAsync();
