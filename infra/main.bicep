@@ -46,7 +46,7 @@ param gamePlatformBaseUrl string = ''
 @description('Trust x-ms-client-principal from App Service Authentication (Entra ID) for admin calls (Auth:AppServiceAuthentication). Only with App Service Authentication switched on.')
 param appServiceAuthentication bool = false
 
-@description('Run the queue from the every-minute runner timer (false sets AzureWebJobs.RunnerTimer.Disabled; outside callers then use POST /api/jobs/run).')
+@description('Run the queue from the every-minute runner timer (false sets AzureWebJobs.Runner.Disabled; outside callers then use POST /api/jobs/run).')
 param runnerTimerEnabled bool = true
 
 @description('E-mail address for the alerts; empty: the alert rules exist but notify nobody.')
@@ -73,7 +73,7 @@ var tags = { 'azd-env-name': environmentName, application: 'jobqueue' }
 var deploymentContainerName = 'app-package-${take(token, 7)}'
 var appName = '${abbrs.functionApp}-jobqueue-${token}'
 // function names (src/JobQueue.Functions) that settings refer to
-var runnerTimerFunctionName = 'RunnerTimer'
+var runnerTimerFunctionName = 'Runner'
 
 module identity 'core/security/user-assigned-identity.bicep' = {
   name: 'identity'
