@@ -2,9 +2,10 @@
 # Compiles and lints the Azure infrastructure (infra/main.bicep and its modules) with the Bicep CLI
 # from its NuGet package (Azure.Bicep.CommandLine.linux-x64, restored by infra/tools/BicepCli.csproj
 # into the NuGet cache; MSBuild's $(BicepPath) names the binary). Run by infra/local/test.sh.
-# Then checks the compiled ARM template (jq) for what it promises. Fails on any error and on any linter warning except use-recent-api-versions (its verdict depends
-# on today's date, so it is reported but does not break an old checkout). Prints
-# "bicep: N passed, N failed".
+# Then checks the compiled ARM template (with jq, installed like pg.sh installs PostgreSQL) for what
+# it promises. Fails on any error and on any linter warning except use-recent-api-versions (its
+# verdict depends on today's date, so it is reported but does not break an old checkout).
+# Prints "bicep: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
 
@@ -31,6 +32,14 @@ out_dir="$(mktemp -d)"
 trap 'rm -rf "$out_dir"' EXIT
 step "build infra/main.bicep" "$bicep" build infra/main.bicep --outdir "$out_dir"
 step "lint infra/main.bicep" "$bicep" lint infra/main.bicep
+
+if ! command -v jq >/dev/null; then
+  sudo=(); [ "$(id -u)" = 0 ] || sudo=(sudo)
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >&2 \
+    || { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 \
+         && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >&2; } \
+    || echo "bicep: jq missing and not installable: the template checks fail"
+fi
 
 # What the compiled template promises (ARM JSON, modules inlined): identity, RBAC, no secrets, pg_cron.
 template="$out_dir/main.json"
