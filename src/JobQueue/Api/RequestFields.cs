@@ -66,7 +66,18 @@ public sealed class RequestFields(JsonElement body)
             return null;
         }
 
-        return Bounded(name, value.Value.GetString()!, maxLength);
+        string text;
+        try
+        {
+            text = value.Value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            Error(name, "must not contain invalid Unicode escapes");
+            return null;
+        }
+
+        return Bounded(name, text, maxLength);
     }
 
     public DateTimeOffset? Timestamp(string name)
@@ -104,6 +115,22 @@ public sealed class RequestFields(JsonElement body)
         if (value.Value.GetRawText().Length > maxBytes)
         {
             Error(name, $"must be at most {maxBytes} bytes of JSON");
+            return null;
+        }
+
+        string? problem;
+        try
+        {
+            problem = StorableProblem(value.Value);
+        }
+        catch (InvalidOperationException)
+        {
+            problem = "must not contain invalid Unicode escapes";
+        }
+
+        if (problem is not null)
+        {
+            Error(name, problem);
             return null;
         }
 
@@ -145,6 +172,55 @@ public sealed class RequestFields(JsonElement body)
         return Bounded(name, values[0]!, maxLength);
     }
 
+    /// <summary>What PostgreSQL's jsonb would refuse: NUL characters, broken surrogates, numbers beyond a double.</summary>
+    private static string? StorableProblem(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if ((StringProblem(property.Name) ?? StorableProblem(property.Value)) is { } problem)
+                    {
+                        return problem;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Array:
+                return element.EnumerateArray().Select(StorableProblem).FirstOrDefault(p => p is not null);
+            case JsonValueKind.String:
+                return StringProblem(element.GetString()!);
+
+            case JsonValueKind.Number:
+                return element.GetRawText().Length <= 100 && double.IsFinite(element.GetDouble()) ? null : "must not contain numbers beyond the range of a double";
+            default:
+                return null;
+        }
+    }
+
+    private static string? StringProblem(string value)
+    {
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            return "must not contain NUL characters (\\u0000)";
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return "must not contain unpaired Unicode surrogates";
+            }
+        }
+
+        return null;
+    }
+
     private int? InRange(string name, long n, int min, int max)
     {
         if (n < min || n > max)
@@ -170,7 +246,25 @@ public sealed class RequestFields(JsonElement body)
             return null;
         }
 
+        if (StringProblem(value) is { } problem)
+        {
+            Error(name, problem);
+            return null;
+        }
+
         return value;
+    }
+
+    private static string SafeName(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return "";
+        }
     }
 
     private JsonElement? Find(string name)
@@ -182,7 +276,7 @@ public sealed class RequestFields(JsonElement body)
 
         foreach (var property in body.EnumerateObject())
         {
-            if (property.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+            if (SafeName(property).Equals(name, StringComparison.OrdinalIgnoreCase))
             {
                 return property.Value.ValueKind == JsonValueKind.Null ? null : property.Value;
             }
