@@ -1,6 +1,5 @@
 using JobQueue.Api;
 using JobQueue.Database;
-using Microsoft.Extensions.Options;
 
 namespace JobQueue.Server;
 
@@ -31,11 +30,7 @@ public static class JobQueueServer
     /// <summary>Migrates (unless <c>Database:MigrateOnStartup=false</c>) and maps every route of <see cref="ApiRoutes.All"/>.</summary>
     public static async Task ConfigureAppAsync(WebApplication app)
     {
-        if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStartup)
-        {
-            var connectionString = await app.Services.GetRequiredService<DatabaseConnection>().ResolveAsync();
-            await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(connectionString);
-        }
+        await StartupMigration.RunIfEnabledAsync(app.Services);
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();

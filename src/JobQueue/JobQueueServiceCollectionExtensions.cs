@@ -55,7 +55,7 @@ public static class JobQueueServiceCollectionExtensions
         var vaultUri = configuration[$"{SecretOptions.Section}:{nameof(SecretOptions.VaultUri)}"];
         if (string.IsNullOrWhiteSpace(vaultUri))
         {
-            services.TryAddSingleton<ISecretProvider, ConfigurationSecretProvider>();
+            services.TryAddSingleton<ISecretProvider>(_ => new ConfigurationSecretProvider(configuration));
             return;
         }
 

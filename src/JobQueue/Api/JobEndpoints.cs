@@ -14,6 +14,8 @@ namespace JobQueue.Api;
 /// </summary>
 public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, JobHandlerRegistry handlers)
 {
+    private static readonly JsonElement EmptyPayload = JsonDocument.Parse("{}").RootElement.Clone();
+
     /// <summary><c>GET admin/jobs?status&amp;taskType&amp;limit&amp;cursor</c>: <c>{jobs, nextCursor}</c>, newest first.</summary>
     public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -87,7 +89,7 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
         }
 
         var taskType = fields.Text("taskType", ApiLimits.MaxTaskTypeLength, required: true);
-        var payload = fields.ObjectValue("payload", ApiLimits.MaxPayloadBytes) ?? JsonDocument.Parse("{}").RootElement;
+        var payload = fields.ObjectValue("payload", ApiLimits.MaxPayloadBytes) ?? EmptyPayload;
         var runAt = fields.Timestamp("runAt");
         var maxAttempts = fields.Number("maxAttempts", 1, 100);
         var dedupeKey = fields.Text("dedupeKey", ApiLimits.MaxDedupeKeyLength);
