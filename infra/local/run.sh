@@ -34,6 +34,7 @@ if [ ! -s "$SECRETS" ]; then
   } >"$SECRETS"
   say "generated local secrets in $SECRETS"
 fi
+sed -i "s|^JOBQUEUE_URL=.*|JOBQUEUE_URL=$URL|" "$SECRETS"
 # shellcheck disable=SC1090
 source "$SECRETS"
 

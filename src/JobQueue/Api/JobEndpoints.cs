@@ -51,7 +51,7 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
         return ApiJson.Ok(new { jobs, nextCursor = next });
     }
 
-    /// <summary><c>GET admin/jobs/{id}</c>: the job (payload, output, ...) with <c>attempts</c>.</summary>
+    /// <summary><c>GET admin/jobs/{id}</c>: the job (payload, output, ...) with <c>attemptHistory</c>.</summary>
     public async Task<IResult> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         var caller = await auth.AdminAsync(request, cancellationToken);
@@ -72,7 +72,7 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
         }
 
         var view = JsonSerializer.SerializeToNode(job, ApiJson.Options)!.AsObject();
-        view["attempts"] = JsonSerializer.SerializeToNode(await store.GetAttemptsAsync(jobId, cancellationToken), ApiJson.Options);
+        view["attemptHistory"] = JsonSerializer.SerializeToNode(await store.GetAttemptsAsync(jobId, cancellationToken), ApiJson.Options);
         return ApiJson.Ok(view);
     }
 

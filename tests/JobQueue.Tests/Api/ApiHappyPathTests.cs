@@ -131,7 +131,8 @@ public sealed class ApiHappyPathTests : IAsyncLifetime
         Assert.Equal(7, job.GetProperty("payload").GetProperty("count").GetInt32());
         Assert.Equal(7, job.GetProperty("output").GetProperty("echoed").GetInt32());
         Assert.Equal(2, job.GetProperty("maxAttempts").GetInt32());
-        var attempt = Assert.Single(job.GetProperty("attempts").EnumerateArray());
+        Assert.Equal(1, job.GetProperty("attempts").GetInt32());
+        var attempt = Assert.Single(job.GetProperty("attemptHistory").EnumerateArray());
         Assert.Equal("succeeded", attempt.GetProperty("outcome").GetString());
         Assert.Equal(1, attempt.GetProperty("attempt").GetInt32());
     }
