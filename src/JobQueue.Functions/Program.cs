@@ -1,4 +1,5 @@
 using JobQueue;
+using JobQueue.Database;
 using JobQueue.Functions;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -33,5 +34,5 @@ builder.Services.AddJobQueue(builder.Configuration);
 builder.Services.AddHostedService<JobQueueMetricsExporter>();
 
 var host = builder.Build();
-await JobQueueStartup.MigrateAsync(host.Services);
+await StartupMigration.RunIfEnabledAsync(host.Services);
 await host.RunAsync();

@@ -15,7 +15,8 @@ public sealed class LocalSettingsSampleTests
 {
     private const string SampleFile = "local.settings.sample.json";
 
-    private static readonly string[] HostSettings = ["AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME"];
+    // the Functions host's own settings, and the server's switch for its schedule service
+    private static readonly string[] HostSettings = ["AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME", "Schedules__Enabled"];
 
     [Fact]
     public void Sample_is_plain_json_in_the_functions_shape()
