@@ -35,6 +35,7 @@ public static class JobQueueServiceCollectionExtensions
         services.TryAddSingleton<DatabaseMigrator>();
         services.TryAddSingleton<JobQueueStore>();
         services.TryAddSingleton<JobQueueMetrics>();
+        services.TryAddSingleton<QueueGaugeSampler>();
         services.TryAddSingleton<RetryBackoff>();
         services.TryAddSingleton<JobHandlerRegistry>();
         services.TryAddSingleton<JobRunner>();

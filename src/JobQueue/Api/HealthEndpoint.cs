@@ -1,4 +1,3 @@
-using JobQueue.Queue;
 using JobQueue.Runner;
 using Microsoft.AspNetCore.Http;
 
@@ -8,7 +7,7 @@ namespace JobQueue.Api;
 /// <c>GET admin/job-queue/health</c>: counts by status, processing enabled, oldest pending age,
 /// stuck jobs, recent failures and runs (admin auth). Also samples the queue gauges.
 /// </summary>
-public sealed class HealthEndpoint(ApiAuthenticator auth, JobQueueStore store, JobQueueMetrics metrics)
+public sealed class HealthEndpoint(ApiAuthenticator auth, QueueGaugeSampler gauges)
 {
     public async Task<IResult> GetAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -18,8 +17,7 @@ public sealed class HealthEndpoint(ApiAuthenticator auth, JobQueueStore store, J
             return caller.Failure!;
         }
 
-        var health = await store.GetHealthAsync(10, cancellationToken);
-        metrics.SampledQueue(health.GetProperty("duePending").GetInt64(), health.GetProperty("oldestPendingAgeSeconds").GetDouble());
+        var health = await gauges.SampleAsync(10, cancellationToken);
         return ApiJson.Ok(health);
     }
 }

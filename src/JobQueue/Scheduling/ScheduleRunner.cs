@@ -8,7 +8,7 @@ namespace JobQueue.Scheduling;
 /// What a schedule's tick does. A Functions timer function is one line:
 /// <c>=&gt; scheduleRunner.RunAsync(Schedules.GamePlatformSync.Name, timer.IsPastDue, ct)</c>.
 /// </summary>
-public sealed partial class ScheduleRunner(JobQueueStore store, JobRunner runner, ILogger<ScheduleRunner> logger)
+public sealed partial class ScheduleRunner(JobQueueStore store, JobRunner runner, QueueGaugeSampler gauges, ILogger<ScheduleRunner> logger)
 {
     public async Task RunAsync(string name, bool isPastDue, CancellationToken cancellationToken)
     {
@@ -29,6 +29,7 @@ public sealed partial class ScheduleRunner(JobQueueStore store, JobRunner runner
 
         var report = await runner.RunPassAsync(new RunPassRequest(), cancellationToken);
         LogRunnerPass(logger, name, report.Status, report.Processed);
+        await gauges.SampleAsync(0, cancellationToken);
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Schedule {Schedule} is past due: running it now")]
