@@ -1,4 +1,5 @@
 using JobQueue.Database;
+using JobQueue.GamePlatform;
 using JobQueue.Handlers;
 using JobQueue.Queue;
 using JobQueue.Runner;
@@ -30,6 +31,7 @@ public static class JobQueueServiceCollectionExtensions
         services.TryAddSingleton<JobHandlerRegistry>();
         services.TryAddSingleton<JobRunner>();
         services.AddJobHandler<CleanupHandler>();
+        services.AddGamePlatform(configuration);
         return services;
     }
 
