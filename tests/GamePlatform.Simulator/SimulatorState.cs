@@ -94,6 +94,12 @@ public sealed class SimulatorState
         }
     }
 
+    /// <summary>The competitors (coach, user id, display name), in seed order.</summary>
+    public IReadOnlyList<SimCompetitor> Competitors()
+    {
+        lock (gate) { return competitors.ToList(); }
+    }
+
     public SimCompetitor? Find(string userId)
     {
         lock (gate) { return competitors.FirstOrDefault(c => c.UserId == userId); }
