@@ -88,6 +88,19 @@ public sealed class TestDatabase : IAsyncLifetime
         await using var admin = new NpgsqlConnection(LocalPostgres.ConnectionString);
         await admin.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 10)
+            {
+                // FORCE may not terminate a server process of another role (an autovacuum worker
+                // busy in this database): it ends on its own shortly
+                await Task.Delay(200 * attempt);
+            }
+        }
     }
 }
