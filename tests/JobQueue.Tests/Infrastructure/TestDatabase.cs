@@ -18,6 +18,12 @@ public sealed class TestDatabase : IAsyncLifetime
 
     public NpgsqlDataSource DataSource { get; private set; } = null!;
 
+    /// <summary>An existing database (not created or dropped by this object).</summary>
+    public static TestDatabase Wrap(string connectionString, NpgsqlDataSource dataSource) =>
+        new() { ConnectionString = connectionString, DataSource = dataSource, owned = false };
+
+    private bool owned = true;
+
     public static async Task<TestDatabase> CreateAsync()
     {
         var db = new TestDatabase();
@@ -80,6 +86,11 @@ public sealed class TestDatabase : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (!owned)
+        {
+            return;
+        }
+
         if (DataSource is not null)
         {
             await DataSource.DisposeAsync();
@@ -95,11 +106,10 @@ public sealed class TestDatabase : IAsyncLifetime
                 await drop.ExecuteNonQueryAsync();
                 return;
             }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 10)
+            catch (PostgresException e) when (attempt < 20 && e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse)
             {
-                // FORCE may not terminate a server process of another role (an autovacuum worker
-                // busy in this database): it ends on its own shortly
-                await Task.Delay(200 * attempt);
+                // a session of another role (privilege tests) is still closing
+                await Task.Delay(100);
             }
         }
     }
