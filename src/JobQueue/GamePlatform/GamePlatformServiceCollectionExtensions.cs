@@ -15,7 +15,8 @@ public static class GamePlatformServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GamePlatformStore>();
         services.TryAddTransient<GamePlatformApiKeyHandler>();
-        services.AddHttpClient<GamePlatformClient>((sp, http) =>
+        services.TryAddSingleton<GamePlatformClientFactory>();
+        services.AddHttpClient(GamePlatformClientFactory.HttpClientName, (sp, http) =>
             {
                 var baseUrl = sp.GetRequiredService<IOptions<GamePlatformOptions>>().Value.BaseUrl;
                 if (Uri.TryCreate(baseUrl?.TrimEnd('/') + "/", UriKind.Absolute, out var uri))

@@ -1,5 +1,6 @@
 using JobQueue.GamePlatform;
 using JobQueue.Runner;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace JobQueue.Handlers;
@@ -30,12 +31,18 @@ internal static class GamePlatformJobOutcome
         }
     }
 
-    public static CompetitorError Describe(long competitorId, string coachId, string userId, Exception e) => e switch
+    /// <summary>The competitor's error for the output, logged as a warning.</summary>
+    public static CompetitorError Describe(long competitorId, string coachId, string userId, Exception e, string taskType, ILogger logger)
     {
-        GamePlatformApiException api => new(competitorId, coachId, userId, api.Failure.ToString(), api.Message),
-        NpgsqlException db => new(competitorId, coachId, userId, "Database", db.Message),
-        _ => new(competitorId, coachId, userId, e.GetType().Name, e.Message),
-    };
+        CompetitorError error = e switch
+        {
+            GamePlatformApiException api => new(competitorId, coachId, userId, api.Failure.ToString(), api.Message),
+            NpgsqlException db => new(competitorId, coachId, userId, "Database", db.Message),
+            _ => new(competitorId, coachId, userId, e.GetType().Name, e.Message),
+        };
+        GamePlatformLog.CompetitorFailed(logger, taskType, userId, coachId, error.Failure, error.Error);
+        return error;
+    }
 
     /// <summary>
     /// A run fails (and the queue retries it) when competitors were in scope but none succeeded, or

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using JobQueue.GamePlatform;
 using JobQueue.Runner;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace JobQueue.Handlers;
@@ -26,7 +27,8 @@ public sealed class GamePlatformSyncPayload
 /// recorded in the output and does not stop the others.
 /// </summary>
 public sealed class GamePlatformSyncHandler(
-    GamePlatformClient client, GamePlatformStore store, IOptions<GamePlatformOptions> options, TimeProvider time)
+    GamePlatformClientFactory clients, GamePlatformStore store, IOptions<GamePlatformOptions> options, TimeProvider time,
+    ILogger<GamePlatformSyncHandler> logger)
     : JobHandler<GamePlatformSyncPayload>
 {
     public const string Name = "game_platform_sync";
@@ -50,6 +52,7 @@ public sealed class GamePlatformSyncHandler(
     {
         var o = options.Value;
         GamePlatformJobOutcome.EnsureConfigured(o);
+        var client = clients.Create();
         var started = time.GetTimestamp();
         var scope = await store.GetSyncScopeAsync(payload.CoachId, cancellationToken);
         var changes = new ConcurrentBag<CompetitorChange>();
@@ -79,10 +82,11 @@ public sealed class GamePlatformSyncHandler(
                 }
                 catch (Exception e) when (!ct.IsCancellationRequested)
                 {
-                    errors.Add(GamePlatformJobOutcome.Describe(c.Id, c.CoachId, c.UserId, e));
+                    errors.Add(GamePlatformJobOutcome.Describe(c.Id, c.CoachId, c.UserId, e, Name, logger));
                 }
             });
 
+        GamePlatformLog.RunFinished(logger, Name, synced, scope.Count, errors.Count, changes.Count, payload.DryRun);
         GamePlatformJobOutcome.ThrowIfFailed(Name, scope.Count, synced, errors);
         return new
         {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using JobQueue.GamePlatform;
 using JobQueue.Runner;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace JobQueue.Handlers;
@@ -27,7 +28,8 @@ public sealed class GamePlatformTotalsSweepPayload
 /// Competitors whose totals could not be fetched are released for the next sweep.
 /// </summary>
 public sealed class GamePlatformTotalsSweepHandler(
-    GamePlatformClient client, GamePlatformStore store, IOptions<GamePlatformOptions> options, TimeProvider time)
+    GamePlatformClientFactory clients, GamePlatformStore store, IOptions<GamePlatformOptions> options, TimeProvider time,
+    ILogger<GamePlatformTotalsSweepHandler> logger)
     : JobHandler<GamePlatformTotalsSweepPayload>
 {
     public const string Name = "game_platform_totals_sweep";
@@ -51,6 +53,7 @@ public sealed class GamePlatformTotalsSweepHandler(
     {
         var o = options.Value;
         GamePlatformJobOutcome.EnsureConfigured(o);
+        var client = clients.Create();
         var started = time.GetTimestamp();
         var claimedBy = $"{context.JobId:N}:{context.Attempt}";
         var lease = TimeSpan.FromSeconds(Math.Max(1, o.SweepClaimLeaseSeconds));
@@ -97,7 +100,7 @@ public sealed class GamePlatformTotalsSweepHandler(
                         catch (Exception e) when (!ct.IsCancellationRequested)
                         {
                             failedIds.Add(c.Id);
-                            errors.Add(GamePlatformJobOutcome.Describe(c.Id, c.CoachId, c.UserId, e));
+                            errors.Add(GamePlatformJobOutcome.Describe(c.Id, c.CoachId, c.UserId, e, Name, logger));
                         }
                     });
 
@@ -119,6 +122,7 @@ public sealed class GamePlatformTotalsSweepHandler(
             }
         }
 
+        GamePlatformLog.RunFinished(logger, Name, refreshed, seen, errors.Count, payload.DryRun ? preview.Count : cleared, payload.DryRun);
         GamePlatformJobOutcome.ThrowIfFailed(Name, seen, refreshed, errors);
         return new
         {

@@ -16,7 +16,7 @@ public sealed class GamePlatformFailureTests
     public async Task Transient_5xx_429_and_timeouts_are_retried_inside_the_client()
     {
         await using var gp = await GamePlatformHarness.StartAsync();
-        var client = gp.Services.GetRequiredService<GamePlatformClient>();
+        var client = gp.Services.GetRequiredService<GamePlatformClientFactory>().Create();
 
         gp.Sim.Faults = new SimulatorFaults { Fail5xx = 2, Status5xx = 500 };
         Assert.Equal(5, (await client.GetTotalsAsync("gp-user-101")).Matches);
@@ -35,7 +35,7 @@ public sealed class GamePlatformFailureTests
     public async Task A_retry_after_within_the_bound_is_honoured_and_a_longer_one_is_left_to_the_queue()
     {
         await using var gp = await GamePlatformHarness.StartAsync();
-        var client = gp.Services.GetRequiredService<GamePlatformClient>();
+        var client = gp.Services.GetRequiredService<GamePlatformClientFactory>().Create();
 
         gp.Sim.Faults = new SimulatorFaults { Fail429 = 1, RetryAfterSeconds = 1 };
         Assert.Equal(5, (await client.GetTotalsAsync("gp-user-101")).Matches);
