@@ -1,5 +1,6 @@
 using JobQueue.GamePlatform;
 using JobQueue.Runner;
+using JobQueue.Secrets;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -61,6 +62,11 @@ internal static class GamePlatformJobOutcome
         if (succeeded == 0 && errors.All(e => e.Failure == nameof(GamePlatformFailure.Unauthorized)))
         {
             throw new PermanentJobException(summary + "; the Game Platform rejects the API key (secret game-platform-api-key)");
+        }
+
+        if (succeeded == 0 && errors.All(e => e.Failure == nameof(SecretNotFoundException)))
+        {
+            throw new PermanentJobException(summary + "; set the secret game-platform-api-key");
         }
 
         if (succeeded == 0)

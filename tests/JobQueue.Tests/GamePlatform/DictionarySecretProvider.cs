@@ -8,5 +8,8 @@ public sealed class DictionarySecretProvider(IDictionary<string, string> secrets
     public ValueTask<string> GetAsync(string name, CancellationToken cancellationToken = default) =>
         secrets.TryGetValue(name, out var value)
             ? ValueTask.FromResult(value)
-            : throw new KeyNotFoundException($"secret {name} is not set");
+            : throw new SecretNotFoundException(name, "test dictionary");
+
+    public async ValueTask<IReadOnlyList<string>> GetAcceptedValuesAsync(string name, CancellationToken cancellationToken = default) =>
+        [await GetAsync(name, cancellationToken)];
 }

@@ -141,6 +141,18 @@ public sealed class GamePlatformFailureTests
     }
 
     [Fact]
+    public async Task Without_the_api_key_secret_the_sync_fails_at_once_naming_the_secret()
+    {
+        await using var gp = await GamePlatformHarness.StartAsync(apiKey: "");
+
+        var job = await gp.RunAsync(GamePlatformSyncHandler.Name, new { }, maxAttempts: 3);
+
+        Assert.Equal(JobStatus.Failed, job.Status);
+        Assert.Equal(1, job.Attempts);
+        Assert.Contains("game-platform-api-key", job.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_a_base_url_the_jobs_fail_at_once_naming_the_setting()
     {
         await using var gp = await GamePlatformHarness.StartAsync(new Dictionary<string, string?> { ["GamePlatform:BaseUrl"] = "" });

@@ -60,7 +60,13 @@ public sealed class GamePlatformHarness : IAsyncDisposable
             all[key] = value;
         }
 
-        var secrets = new Dictionary<string, string> { [SecretNames.GamePlatformApiKey] = apiKey ?? sim.ApiKey };
+        // apiKey "" leaves the secret unset
+        var secrets = new Dictionary<string, string>();
+        if (apiKey != "")
+        {
+            secrets[SecretNames.GamePlatformApiKey] = apiKey ?? sim.ApiKey;
+        }
+
         var services = db.BuildServices(s => s.AddSingleton<ISecretProvider>(new DictionarySecretProvider(secrets)), all);
         var harness = new GamePlatformHarness(sim, db, services);
         if (registerCompetitors)
