@@ -1,3 +1,4 @@
+using JobQueue.Cron;
 using JobQueue.Database;
 using JobQueue.Handlers;
 using JobQueue.Queue;
@@ -29,6 +30,11 @@ public static class JobQueueServiceCollectionExtensions
         services.TryAddSingleton<RetryBackoff>();
         services.TryAddSingleton<JobHandlerRegistry>();
         services.TryAddSingleton<JobRunner>();
+        services.AddOptions<CronOptions>().Bind(configuration.GetSection(CronOptions.Section));
+        services.TryAddSingleton<CronDatabase>();
+        services.TryAddSingleton<CronJobStore>();
+        services.TryAddSingleton<CronJobRequestValidator>();
+        services.TryAddSingleton<StandingCronInstaller>();
         services.AddJobHandler<CleanupHandler>();
         return services;
     }

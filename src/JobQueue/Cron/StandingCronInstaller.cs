@@ -1,0 +1,64 @@
+namespace JobQueue.Cron;
+
+/// <summary>
+/// Installs the standing jobs in pg_cron, idempotently: a missing job is created, one with another
+/// schedule is rescheduled, one enqueueing something else is replaced, the rest is left alone
+/// (an operator's enable/disable is kept).
+/// </summary>
+public sealed class StandingCronInstaller(CronJobStore store)
+{
+    public const string Created = "created";
+    public const string Rescheduled = "rescheduled";
+    public const string Replaced = "replaced";
+    public const string Unchanged = "unchanged";
+
+    public async Task<IReadOnlyList<StandingInstallResult>> InstallAsync(CancellationToken cancellationToken = default)
+    {
+        var existing = (await store.GetJobsAsync(cancellationToken)).ToDictionary(j => j.Name, StringComparer.Ordinal);
+        var results = new List<StandingInstallResult>();
+        foreach (var standing in StandingCronSchedules.All)
+        {
+            results.Add(await InstallOneAsync(standing, existing.GetValueOrDefault(standing.JobName), cancellationToken));
+        }
+
+        return results;
+    }
+
+    private async Task<StandingInstallResult> InstallOneAsync(StandingSchedule standing, CronJob? current, CancellationToken cancellationToken)
+    {
+        var definition = new CronJobDefinition(standing.JobName, standing.Schedule, standing.TaskType, DedupeKey: standing.DedupeKey);
+        if (current is null)
+        {
+            try
+            {
+                return new(standing.JobName, Created, await store.CreateAsync(definition, cancellationToken));
+            }
+            catch (CronJobException e) when (e.Kind == CronErrorKind.Conflict)
+            {
+                // another instance installed it a moment ago
+                var now = (await store.GetJobsAsync(cancellationToken)).First(j => j.Name == standing.JobName);
+                return new(standing.JobName, Unchanged, now);
+            }
+        }
+
+        if (current.TaskType != standing.TaskType
+            || !current.Command.Contains($"'{standing.DedupeKey}'", StringComparison.Ordinal))
+        {
+            await store.DeleteAsync(standing.JobName, cancellationToken);
+            var replaced = await store.CreateAsync(definition, cancellationToken);
+            if (!current.Active)
+            {
+                replaced = await store.ToggleAsync(standing.JobName, false, cancellationToken);
+            }
+
+            return new(standing.JobName, Replaced, replaced);
+        }
+
+        if (current.Schedule != standing.Schedule)
+        {
+            return new(standing.JobName, Rescheduled, await store.RescheduleAsync(standing.JobName, standing.Schedule, cancellationToken));
+        }
+
+        return new(standing.JobName, Unchanged, current);
+    }
+}
