@@ -7,6 +7,23 @@ public sealed record StandingSchedule(string JobName, string Schedule, string Ta
 {
     /// <summary>The dedupe key of every enqueue of this standing job (pg_cron's and the app timers' alike).</summary>
     public string DedupeKey => StandingCronSchedules.DedupeKey(TaskType);
+
+    /// <summary>
+    /// The pg_cron job name: <see cref="JobName"/>, or, when pg_cron's database serves another app
+    /// database, <c>&lt;JobName&gt;.&lt;database&gt;</c> (pg_cron names are unique per role, and one
+    /// cron database may serve several app databases).
+    /// </summary>
+    public string JobNameFor(string? targetDatabase)
+    {
+        if (string.IsNullOrEmpty(targetDatabase))
+        {
+            return JobName;
+        }
+
+        var suffix = new string(targetDatabase.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' ? c : '_').ToArray());
+        var name = JobName + "." + suffix;
+        return name.Length <= CronJobRequestValidator.MaxNameLength ? name : name[..CronJobRequestValidator.MaxNameLength];
+    }
 }
 
 /// <summary>What <see cref="StandingCronInstaller"/> did with one standing job.</summary>

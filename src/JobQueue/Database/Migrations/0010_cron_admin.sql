@@ -269,6 +269,14 @@ BEGIN
 END
 $$;
 
+-- the core set's name for the same upkeep (0002) now delegates here
+CREATE OR REPLACE FUNCTION job_queue_trim_cron_history(older_than timestamptz, batch_size integer DEFAULT 1000)
+RETURNS integer
+LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+  SELECT trim_cron_job_runs($1, $2);
+$$;
+
 -- privileges: the wrappers for the app role only; the internal checks for nobody ----------------
 DO $$
 DECLARE
@@ -280,7 +288,8 @@ BEGIN
      WHERE n.nspname = 'public'
        AND (p.proname LIKE 'cron\_admin\_%'
             OR p.proname IN ('get_cron_jobs', 'get_cron_job_runs', 'create_cron_job', 'toggle_cron_job',
-                             'update_cron_schedule', 'delete_cron_job', 'trim_cron_job_runs'))
+                             'update_cron_schedule', 'delete_cron_job', 'trim_cron_job_runs',
+                             'job_queue_trim_cron_history'))
   LOOP
     EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f.signature);
     IF f.proname NOT LIKE 'cron\_admin\_%' THEN
