@@ -151,6 +151,10 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
     public Task<int> CleanupBatchAsync(DateTimeOffset olderThan, int batchSize, CancellationToken cancellationToken = default) =>
         ScalarIntAsync("SELECT job_queue_cleanup_batch($1, $2)", olderThan, batchSize, cancellationToken);
 
+    /// <summary>Deletes one batch of pg_cron run history older than <paramref name="olderThan"/>.</summary>
+    public Task<int> TrimCronHistoryAsync(DateTimeOffset olderThan, int batchSize, CancellationToken cancellationToken = default) =>
+        ScalarIntAsync("SELECT job_queue_trim_cron_history($1, $2)", olderThan, batchSize, cancellationToken);
+
     private async Task<int> ScalarIntAsync(string sql, DateTimeOffset olderThan, int batchSize, CancellationToken cancellationToken)
     {
         await using var cmd = dataSource.CreateCommand(sql);
