@@ -27,7 +27,7 @@ public sealed class CronWrapperTests(CronFixture fx) : IClassFixture<CronFixture
         Assert.Equal("Every 30 minutes", listed.Description);
         Assert.Equal(job.JobId, listed.JobId);
 
-        var id = await RunStoredCommandAsync(job.JobId);
+        var id = await RunStoredCommandAsync(job.Name);
         Assert.Equal(1L, await fx.App.ScalarAsync<long>("SELECT count(*) FROM job_queue WHERE triggered_by = $1", "pg_cron:" + name));
         Assert.Equal("game_platform_sync", await fx.App.ScalarAsync<string>("SELECT task_type FROM job_queue WHERE id = $1", id));
         Assert.Equal(7, await fx.App.ScalarAsync<int>("SELECT max_attempts FROM job_queue WHERE id = $1", id));
@@ -154,7 +154,7 @@ public sealed class CronWrapperTests(CronFixture fx) : IClassFixture<CronFixture
         var name = fx.Name("inject");
 
         var job = await fx.Store.CreateAsync(new CronJobDefinition(name, "0 0 1 1 *", taskType, payload, 2, dedupe));
-        var id = await RunStoredCommandAsync(job.JobId);
+        var id = await RunStoredCommandAsync(job.Name);
 
         Assert.Equal(2L, await fx.App.ScalarAsync<long>("SELECT count(*) FROM job_queue"));
         Assert.Equal(keep, await fx.App.ScalarAsync<Guid>("SELECT id FROM job_queue WHERE task_type = 'bystander'"));
@@ -235,10 +235,10 @@ public sealed class CronWrapperTests(CronFixture fx) : IClassFixture<CronFixture
 
         // pg_cron and the app's timer both firing: one live job
         var sync = jobs["game_platform_sync"];
-        var fromCron = await RunStoredCommandAsync(sync.JobId);
+        var fromCron = await RunStoredCommandAsync(sync.Name);
         var fromTimer = await fx.App.ScalarAsync<Guid>("SELECT job_queue_enqueue('game_platform_sync', '{}', now(), 3, 'standing:game_platform_sync')");
         Assert.Equal(fromCron, fromTimer);
-        Assert.Equal(fromCron, await RunStoredCommandAsync(sync.JobId));
+        Assert.Equal(fromCron, await RunStoredCommandAsync(sync.Name));
 
         // an operator's reschedule is put back; a disabled job stays disabled
         await fx.Store.RescheduleAsync(sync.Name, "0 0 * * *");
@@ -286,9 +286,9 @@ public sealed class CronWrapperTests(CronFixture fx) : IClassFixture<CronFixture
     }
 
     /// <summary>Executes the command stored in cron.job in the app database, as pg_cron's worker does.</summary>
-    private async Task<Guid> RunStoredCommandAsync(long jobId)
+    private async Task<Guid> RunStoredCommandAsync(string jobName)
     {
-        var command = await fx.StoredCommandAsync(jobId);
+        var command = await fx.StoredCommandAsync(jobName);
         return await fx.App.ScalarAsync<Guid>(command);
     }
 }
