@@ -1,9 +1,11 @@
+using System.Text.Json.Serialization;
+
 namespace JobQueue.Cron;
 
 /// <summary>A pg_cron job of the app's role, as <c>get_cron_jobs()</c> returns it.</summary>
 public sealed record CronJob(
     long JobId,
-    string Name,
+    [property: JsonPropertyName("jobName")] string Name,
     string Schedule,
     string Command,
     string Database,
