@@ -1,3 +1,4 @@
+using JobQueue.Database;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -5,7 +6,7 @@ namespace JobQueue.Cron;
 
 /// <summary>
 /// The connection to pg_cron's database and the name of the app database its jobs run in.
-/// Without <c>Cron:ConnectionString</c> both are the app's own database.
+/// Without <c>Cron:ConnectionString</c> / <c>Cron:Database</c> both are the app's own database.
 /// </summary>
 public sealed class CronDatabase : IAsyncDisposable
 {
@@ -13,18 +14,24 @@ public sealed class CronDatabase : IAsyncDisposable
     private readonly bool ownsDataSource;
     private string? appDatabase;
 
-    public CronDatabase(NpgsqlDataSource appDataSource, IOptions<CronOptions> options)
+    public CronDatabase(NpgsqlDataSource appDataSource, IOptions<CronOptions> options, DatabaseConnection? connection = null)
     {
         this.appDataSource = appDataSource;
-        var cron = options.Value.ConnectionString;
-        if (string.IsNullOrWhiteSpace(cron))
+        var o = options.Value;
+        if (!string.IsNullOrWhiteSpace(o.ConnectionString))
         {
-            DataSource = appDataSource;
+            DataSource = JobQueueServiceCollectionExtensions.BuildDataSource(o.ConnectionString);
+            ownsDataSource = true;
+        }
+        else if (!string.IsNullOrWhiteSpace(o.Database) && connection is not null)
+        {
+            // same server and credentials as the app (Entra ID tokens included), another database
+            DataSource = connection.BuildDataSource(o.Database);
+            ownsDataSource = true;
         }
         else
         {
-            DataSource = JobQueueServiceCollectionExtensions.BuildDataSource(cron);
-            ownsDataSource = true;
+            DataSource = appDataSource;
         }
     }
 

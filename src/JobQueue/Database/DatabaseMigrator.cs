@@ -18,14 +18,13 @@ public sealed class DatabaseMigrator(ILogger<DatabaseMigrator> logger, IOptions<
     public const long AdvisoryLockKey = 0x6A6F627175657565;
 
     /// <summary>
-    /// Applies every migration to the app database; when <c>Cron:ConnectionString</c> names another
-    /// database (pg_cron's, <c>cron.database_name</c>), also applies the pg_cron admin set there.
+    /// Applies every migration to the app database; when <c>Cron:ConnectionString</c> or <c>Cron:Database</c>
+    /// names another database (pg_cron's, <c>cron.database_name</c>), also applies the pg_cron admin set there.
     /// </summary>
     public async Task MigrateAsync(string connectionString, CancellationToken cancellationToken = default)
     {
         await MigrateSetAsync(connectionString, IsMigration, "job_queue_schema_versions", cancellationToken);
-        var cron = cronOptions?.Value.ConnectionString;
-        if (!string.IsNullOrWhiteSpace(cron) && !CronOptions.SameDatabase(cron, connectionString))
+        if (cronOptions?.Value.CronConnectionString(connectionString) is { } cron)
         {
             await MigrateCronAsync(cron, cancellationToken);
         }

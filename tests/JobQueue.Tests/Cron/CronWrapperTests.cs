@@ -285,6 +285,25 @@ public sealed class CronWrapperTests(CronFixture fx) : IClassFixture<CronFixture
         await fx.App.ExecuteAsync("DELETE FROM job_queue");
     }
 
+    [Fact]
+    public async Task Cron_database_by_name_uses_the_apps_own_credentials_for_migrations_and_calls()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new CronOptions { Database = "jobqueue" });
+        Assert.Equal("jobqueue", new NpgsqlConnectionStringBuilder(options.Value.CronConnectionString(fx.App.ConnectionString)).Database);
+        Assert.Null(options.Value.CronConnectionString(CronTestDatabase.ConnectionString));
+        await new JobQueue.Database.DatabaseMigrator(Microsoft.Extensions.Logging.Abstractions.NullLogger<JobQueue.Database.DatabaseMigrator>.Instance, options)
+            .MigrateAsync(fx.App.ConnectionString);
+        await using var services = fx.App.BuildServices(settings: new Dictionary<string, string?> { [CronOptions.DatabaseKey] = "jobqueue" });
+        var store = services.GetRequiredService<CronJobStore>();
+        var name = fx.Name("byname");
+
+        var job = await store.CreateAsync(new CronJobDefinition(name, "0 0 1 1 *", "t"));
+
+        Assert.Equal(fx.App.Name, job.Database);
+        Assert.Contains(await fx.Store.GetJobsAsync(), j => j.Name == name);
+        await store.DeleteAsync(name);
+    }
+
     /// <summary>Executes the command stored in cron.job in the app database, as pg_cron's worker does.</summary>
     private async Task<Guid> RunStoredCommandAsync(string jobName)
     {
