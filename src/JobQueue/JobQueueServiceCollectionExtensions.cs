@@ -1,6 +1,7 @@
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using JobQueue.Api;
+using JobQueue.Cron;
 using JobQueue.Database;
 using JobQueue.GamePlatform;
 using JobQueue.Scheduling;
@@ -39,6 +40,11 @@ public static class JobQueueServiceCollectionExtensions
         services.TryAddSingleton<RetryBackoff>();
         services.TryAddSingleton<JobHandlerRegistry>();
         services.TryAddSingleton<JobRunner>();
+        services.AddOptions<CronOptions>().Bind(configuration.GetSection(CronOptions.Section));
+        services.TryAddSingleton<CronDatabase>();
+        services.TryAddSingleton<CronJobStore>();
+        services.TryAddSingleton<CronJobRequestValidator>();
+        services.TryAddSingleton<StandingCronInstaller>();
         services.TryAddSingleton<ScheduleRunner>();
         services.TryAddSingleton<ApiAuthenticator>();
         foreach (var endpoints in ApiRoutes.EndpointTypes)
