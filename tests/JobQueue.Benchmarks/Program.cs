@@ -1,0 +1,61 @@
+using JobQueue.Benchmarks;
+
+// One summary line per figure on stdout (after "== summary"); progress on stderr.
+var options = BenchOptions.Parse(args);
+var summary = new List<string>();
+void Line(string line)
+{
+    summary.Add(line);
+    Console.Error.WriteLine("bench: " + line);
+}
+
+void Progress(string message) => Console.Error.WriteLine($"bench: [{DateTime.UtcNow:HH:mm:ss}] {message}");
+
+var server = options.ConnectionString;
+
+if (options.Runs("drain"))
+{
+    var jq = new List<(int R, double Rate)>();
+    foreach (var r in options.Runners)
+    {
+        Progress($"jobqueue drain of {Fmt.N(options.DrainJobs)} jobs, R={r}, pass limit {options.PassLimit}");
+        var rate = await JobQueueFigures.DrainAsync(server, options.DrainJobs, r, options.PassLimit);
+        Progress($"  {Fmt.Rate(rate)} jobs/s");
+        jq.Add((r, rate));
+    }
+
+    var hfTrials = new List<(int W, double Rate)>();
+    foreach (var w in options.HangfireWorkers)
+    {
+        Progress($"hangfire trial drain of {Fmt.N(options.HangfireTrialJobs)} jobs, W={w}");
+        var rate = await HangfireFigures.DrainAsync(server, options.HangfireTrialJobs, w);
+        Progress($"  {Fmt.Rate(rate)} jobs/s");
+        hfTrials.Add((w, rate));
+    }
+
+    var bestW = hfTrials.MaxBy(t => t.Rate).W;
+    Progress($"hangfire drain of {Fmt.N(options.DrainJobs)} jobs, W={bestW} (best of the trials)");
+    var hf = await HangfireFigures.DrainAsync(server, options.DrainJobs, bestW);
+    var best = jq.MaxBy(t => t.Rate);
+    Line($"drain: jobqueue {Fmt.Rate(best.Rate)} jobs/s (R={best.R}, pass limit {options.PassLimit}, N={Fmt.N(options.DrainJobs)}), " +
+         $"hangfire {Fmt.Rate(hf)} jobs/s (W={bestW}, best of W={string.Join('/', options.HangfireWorkers)}), ratio {Fmt.Ratio(best.Rate / hf)}");
+}
+
+if (options.Runs("enqueue"))
+{
+    Progress($"enqueue one at a time, {Fmt.N(options.SingleEnqueueJobs)} jobs, {options.Producers} producers");
+    var single = await JobQueueFigures.EnqueueOneAtATimeAsync(server, options.SingleEnqueueJobs, options.Producers);
+    var hf = await HangfireFigures.EnqueueAsync(server, options.SingleEnqueueJobs, options.Producers);
+    Line($"enqueue one-at-a-time: jobqueue {Fmt.Rate(single)} jobs/s, hangfire {Fmt.Rate(hf)} jobs/s " +
+         $"({options.Producers} producers, N={Fmt.N(options.SingleEnqueueJobs)}), ratio {Fmt.Ratio(single / hf)}");
+    Progress($"enqueue batch, {Fmt.N(options.BatchEnqueueJobs)} jobs in batches of {Fmt.N(options.BatchSize)}");
+    var batch = await JobQueueFigures.EnqueueBatchAsync(server, options.BatchEnqueueJobs, options.BatchSize);
+    Line($"enqueue batch: jobqueue {Fmt.Rate(batch)} jobs/s (job_queue_enqueue_many, {Fmt.N(options.BatchSize)} per call, N={Fmt.N(options.BatchEnqueueJobs)}), " +
+         $"ratio to hangfire's enqueue {Fmt.Ratio(batch / hf)}");
+}
+
+Console.WriteLine("== summary");
+foreach (var line in summary)
+{
+    Console.WriteLine(line);
+}
