@@ -23,14 +23,16 @@ public static class HangfireFigures
     };
 
     /// <summary>N jobs enqueued (server stopped), then drained by <paramref name="workers"/> workers → jobs/s.</summary>
-    public static async Task<double> DrainAsync(string server, int n, int workers)
+    public static async Task<(double Rate, string Cpu)> DrainAsync(string server, int n, int workers)
     {
         await using var db = await BenchDatabase.CreateAsync(server, "hfdrain", migrate: false);
         var storage = Storage(db.ConnectionString);
         var client = new BackgroundJobClient(storage);
-        await EnqueueAsync(client, n, producers: 8);
+        await EnqueueAsync(client, n, producers: 16);
 
         var monitor = storage.GetMonitoringApi();
+        await using var probe = Npgsql.NpgsqlDataSource.Create(db.ConnectionString);
+        var cpu = await CpuMeter.StartAsync(probe);
         var sw = Stopwatch.StartNew();
         using (new BackgroundJobServer(new BackgroundJobServerOptions { WorkerCount = workers, ServerName = "bench" }, storage))
         {
@@ -44,7 +46,7 @@ public static class HangfireFigures
             }
         }
 
-        return n / sw.Elapsed.TotalSeconds;
+        return (n / sw.Elapsed.TotalSeconds, cpu.Summary());
     }
 
     /// <summary>One <c>Enqueue</c> call per job from <paramref name="producers"/> concurrent producers → jobs/s.</summary>

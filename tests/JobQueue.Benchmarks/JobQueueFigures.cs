@@ -22,7 +22,7 @@ public static class JobQueueFigures
     /// N due no-op jobs drained by R concurrent loops of <see cref="JobRunner.RunPassAsync"/> (settings check,
     /// claim, handler, one batch finish with attempt history) → jobs/s.
     /// </summary>
-    public static async Task<double> DrainAsync(string server, int n, int runners, int passLimit)
+    public static async Task<(double Rate, string Cpu)> DrainAsync(string server, int n, int runners, int passLimit)
     {
         await using var db = await BenchDatabase.CreateAsync(server, "drain");
         await using var services = db.BuildServices(passLimit);
@@ -32,6 +32,7 @@ public static class JobQueueFigures
         await db.ExecuteAsync("VACUUM ANALYZE job_queue");
 
         long processed = 0;
+        var cpu = await CpuMeter.StartAsync(db.DataSource!);
         var sw = Stopwatch.StartNew();
         var loops = Enumerable.Range(0, runners).Select(_ => Task.Run(async () =>
         {
@@ -47,6 +48,7 @@ public static class JobQueueFigures
         }));
         await Task.WhenAll(loops);
         var seconds = sw.Elapsed.TotalSeconds;
+        var cpuUse = cpu.Summary();
 
         var succeeded = await db.CountAsync("SELECT count(*) FROM job_queue WHERE status = 'succeeded'");
         var history = await db.CountAsync("SELECT count(*) FROM job_queue_attempts WHERE outcome = 'succeeded'");
@@ -55,7 +57,7 @@ public static class JobQueueFigures
             throw new InvalidOperationException($"drain lost work: processed {processed}, succeeded {succeeded}, attempts {history}, expected {n}");
         }
 
-        return n / seconds;
+        return (n / seconds, cpuUse);
     }
 
     /// <summary>One job per call of <c>job_queue_enqueue</c>, from <paramref name="producers"/> concurrent producers → jobs/s.</summary>

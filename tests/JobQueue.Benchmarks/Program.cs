@@ -15,30 +15,30 @@ var server = options.ConnectionString;
 
 if (options.Runs("drain"))
 {
-    var jq = new List<(int R, double Rate)>();
+    var jq = new List<(int R, double Rate, string Cpu)>();
     foreach (var r in options.Runners)
     {
         Progress($"jobqueue drain of {Fmt.N(options.DrainJobs)} jobs, R={r}, pass limit {options.PassLimit}");
-        var rate = await JobQueueFigures.DrainAsync(server, options.DrainJobs, r, options.PassLimit);
-        Progress($"  {Fmt.Rate(rate)} jobs/s");
-        jq.Add((r, rate));
+        var (rate, cpu) = await JobQueueFigures.DrainAsync(server, options.DrainJobs, r, options.PassLimit);
+        Progress($"  {Fmt.Rate(rate)} jobs/s ({cpu})");
+        jq.Add((r, rate, cpu));
     }
 
     var hfTrials = new List<(int W, double Rate)>();
     foreach (var w in options.HangfireWorkers)
     {
         Progress($"hangfire trial drain of {Fmt.N(options.HangfireTrialJobs)} jobs, W={w}");
-        var rate = await HangfireFigures.DrainAsync(server, options.HangfireTrialJobs, w);
-        Progress($"  {Fmt.Rate(rate)} jobs/s");
+        var (rate, cpu) = await HangfireFigures.DrainAsync(server, options.HangfireTrialJobs, w);
+        Progress($"  {Fmt.Rate(rate)} jobs/s ({cpu})");
         hfTrials.Add((w, rate));
     }
 
     var bestW = hfTrials.MaxBy(t => t.Rate).W;
-    Progress($"hangfire drain of {Fmt.N(options.DrainJobs)} jobs, W={bestW} (best of the trials)");
-    var hf = await HangfireFigures.DrainAsync(server, options.DrainJobs, bestW);
+    Progress($"hangfire drain of {Fmt.N(options.HangfireDrainJobs)} jobs, W={bestW} (best of the trials)");
+    var hf = await HangfireFigures.DrainAsync(server, options.HangfireDrainJobs, bestW);
     var best = jq.MaxBy(t => t.Rate);
     Line($"drain: jobqueue {Fmt.Rate(best.Rate)} jobs/s (R={best.R}, pass limit {options.PassLimit}, N={Fmt.N(options.DrainJobs)}), " +
-         $"hangfire {Fmt.Rate(hf)} jobs/s (W={bestW}, best of W={string.Join('/', options.HangfireWorkers)}), ratio {Fmt.Ratio(best.Rate / hf)}");
+         $"hangfire {Fmt.Rate(hf.Rate)} jobs/s (W={bestW}, best of W={string.Join('/', options.HangfireWorkers)}, N={Fmt.N(options.HangfireDrainJobs)}), ratio {Fmt.Ratio(best.Rate / hf.Rate)}; cpu: jobqueue {best.Cpu}, hangfire {hf.Cpu}");
 }
 
 if (options.Runs("enqueue"))
