@@ -12,7 +12,7 @@
 #
 # Settings (environment):
 #   JOBQUEUE_PG_PORT   loopback port            (default 54329)
-#   JOBQUEUE_PG_DIR    data directory           (default /tmp/jobqueue-pg-$JOBQUEUE_PG_PORT)
+#   JOBQUEUE_PG_DIR    data directory           (default /tmp/jobqueue-pg-<uid>-<port>)
 #
 # The cluster mirrors a managed server: the app database `jobqueue` is owned by the
 # non-superuser `jobqueue` (what the migrations run as), pg_cron is created in it by the
@@ -22,7 +22,7 @@ set -euo pipefail
 
 PG_VERSION=15
 PORT="${JOBQUEUE_PG_PORT:-54329}"
-DIR="${JOBQUEUE_PG_DIR:-/tmp/jobqueue-pg-$PORT}"
+DIR="${JOBQUEUE_PG_DIR:-/tmp/jobqueue-pg-$(id -u)-$PORT}"
 DATA="$DIR/data"
 LOG="$DIR/server.log"
 BIN="/usr/lib/postgresql/$PG_VERSION/bin"

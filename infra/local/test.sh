@@ -24,7 +24,7 @@ if [ -n "${JOBQUEUE_TEST_FILTER:-}" ]; then filter=(--filter "$JOBQUEUE_TEST_FIL
 status=0
 for proj in tests/*.Tests/*.csproj; do
   echo "== dotnet test $proj"
-  dotnet test "$proj" --no-build -c Release "${filter[@]}" --logger "console;verbosity=normal" \
+  dotnet test "$proj" --no-build -c Release "${filter[@]}" \
     2>&1 | tee "$results/$(basename "$proj").log" || status=1
 done
 

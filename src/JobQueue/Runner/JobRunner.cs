@@ -27,7 +27,7 @@ public sealed class JobRunner(
         var o = options.Value;
         var startedAt = time.GetTimestamp();
         var budget = TimeSpan.FromSeconds(Math.Max(1, o.TimeBudgetSeconds));
-        var lease = TimeSpan.FromSeconds(Math.Max(o.LeaseSeconds, o.TimeBudgetSeconds + 30));
+        var lease = TimeSpan.FromSeconds(Math.Max(o.LeaseSeconds, o.TimeBudgetSeconds + 5));
         var runnerId = NewRunnerId(o.RunnerName);
         var limit = Math.Clamp(request.Limit ?? o.DefaultLimit, 1, Math.Max(1, o.MaxLimit));
 
@@ -63,9 +63,15 @@ public sealed class JobRunner(
             }
 
             metrics.Claimed(jobs.Count);
+            var drained = jobs.Count < remaining;
             remaining -= jobs.Count;
             var attempts = await Task.WhenAll(jobs.Select(job => RunAttemptAsync(job, runnerId, deadlineAt, handlerToken.Token)));
             await FinishAsync(runnerId, attempts, results);
+            if (drained)
+            {
+                // Nothing else was due when we claimed; a job retried just now waits for the next pass.
+                break;
+            }
         }
 
         var report = new RunnerReport(

@@ -20,7 +20,7 @@ public sealed class RunnerOptions
     /// <summary>No new claim once less than this is left of the budget.</summary>
     public int ClaimMarginSeconds { get; set; } = 20;
 
-    /// <summary>Lease on a claimed job; at least the time budget plus a margin, so that a live runner keeps it.</summary>
+    /// <summary>Lease on a claimed job; at least the time budget plus 5 s, so that a live runner keeps it.</summary>
     public int LeaseSeconds { get; set; } = 300;
 
     /// <summary>Identifies this process in <c>locked_by</c> and the attempt history (default: machine name).</summary>

@@ -18,6 +18,12 @@ public sealed class TestDatabase : IAsyncLifetime
 
     public NpgsqlDataSource DataSource { get; private set; } = null!;
 
+    /// <summary>An existing database (not created or dropped by this object).</summary>
+    public static TestDatabase Wrap(string connectionString, NpgsqlDataSource dataSource) =>
+        new() { ConnectionString = connectionString, DataSource = dataSource, owned = false };
+
+    private bool owned = true;
+
     public static async Task<TestDatabase> CreateAsync()
     {
         var db = new TestDatabase();
@@ -80,6 +86,11 @@ public sealed class TestDatabase : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (!owned)
+        {
+            return;
+        }
+
         if (DataSource is not null)
         {
             await DataSource.DisposeAsync();
@@ -88,6 +99,18 @@ public sealed class TestDatabase : IAsyncLifetime
         await using var admin = new NpgsqlConnection(LocalPostgres.ConnectionString);
         await admin.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (attempt < 20 && e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse)
+            {
+                // a session of another role (privilege tests) is still closing
+                await Task.Delay(100);
+            }
+        }
     }
 }

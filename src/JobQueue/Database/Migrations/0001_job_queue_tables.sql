@@ -4,7 +4,12 @@
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'jobqueue_app') THEN
-    CREATE ROLE jobqueue_app NOLOGIN;
+    -- roles are cluster-wide: another database's migration may create it at the same moment
+    BEGIN
+      CREATE ROLE jobqueue_app NOLOGIN;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN
+      NULL;
+    END;
   END IF;
 END
 $$;
