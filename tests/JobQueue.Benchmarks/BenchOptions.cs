@@ -45,6 +45,9 @@ public sealed class BenchOptions
     /// <summary>Timed calls per latency figure.</summary>
     public int LatencySamples { get; private set; } = 2_000;
 
+    /// <summary>Idle poll interval of the pickup figure's runner loop.</summary>
+    public int PollMs { get; private set; } = 50;
+
     /// <summary>Figures to run (comma-separated): drain, enqueue, latency, pickup, scale; empty = all.</summary>
     public IReadOnlySet<string> Only { get; private set; } = new HashSet<string>();
 
@@ -62,7 +65,7 @@ public sealed class BenchOptions
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in new[] { "drain-jobs", "runners", "pass-limit", "hangfire-workers", "hangfire-trial-jobs", "hangfire-drain-jobs",
                      "single-enqueue-jobs", "producers", "batch-enqueue-jobs", "batch-size", "scale-rows",
-                     "latency-samples", "only", "connection-string", "server-url", "quick" })
+                     "latency-samples", "poll-ms", "only", "connection-string", "server-url", "quick" })
         {
             var env = Environment.GetEnvironmentVariable("BENCH_" + name.Replace('-', '_').ToUpperInvariant());
             if (!string.IsNullOrEmpty(env))
@@ -115,6 +118,7 @@ public sealed class BenchOptions
                 case "batch-size": o.BatchSize = int.Parse(value); break;
                 case "scale-rows": o.ScaleRows = int.Parse(value); break;
                 case "latency-samples": o.LatencySamples = int.Parse(value); break;
+                case "poll-ms": o.PollMs = int.Parse(value); break;
                 case "only": o.Only = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(); break;
                 case "connection-string": o.ConnectionString = value; break;
                 case "server-url": o.ServerUrl = value.TrimEnd('/'); break;

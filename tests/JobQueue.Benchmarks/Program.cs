@@ -54,6 +54,29 @@ if (options.Runs("enqueue"))
          $"ratio to hangfire's enqueue {Fmt.Ratio(batch / hf)}");
 }
 
+if (options.Runs("latency"))
+{
+    Progress($"runner pass latency (library level, in-process RunPassAsync), {options.LatencySamples} passes each");
+    var (empty, five) = await LatencyFigures.RunnerPassAsync(server, options.LatencySamples);
+    Line($"runner pass (library, in-process): empty queue {empty.P50P99()}; 5 due jobs {five.P50P99()}");
+}
+
+if (options.Runs("pickup"))
+{
+    Progress($"pickup latency (library level, runner loop polling every {options.PollMs} ms when idle)");
+    var pickup = await LatencyFigures.PickupAsync(server, Math.Max(50, options.LatencySamples / 4), options.PollMs);
+    Line($"pickup (library runner loop, idle poll {options.PollMs} ms): enqueue -> handler start {pickup.P50P99()}");
+}
+
+if (options.Runs("scale"))
+{
+    var scale = await ScaleFigures.RunAsync(server, options.ScaleRows, options.LatencySamples, Progress);
+    Line($"scale claim: 1,000 finished rows {scale.Small.P50P99()}; {Fmt.N(options.ScaleRows)} finished rows {scale.Large.P50P99()}; " +
+         $"ratio p50 {Fmt.Ratio(scale.Large.Percentile(50) / scale.Small.Percentile(50))}");
+    Line($"scale cleanup: {Fmt.N(scale.CleanedRows)} old rows (+ attempts) deleted at {Fmt.Rate(scale.CleanupRowsPerSecond)} rows/s in batches of 1,000; " +
+         $"concurrent claim before {scale.Before.P50P99()}, during {scale.During.P50P99()}");
+}
+
 Console.WriteLine("== summary");
 foreach (var line in summary)
 {
