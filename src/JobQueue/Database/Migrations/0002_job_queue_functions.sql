@@ -14,6 +14,12 @@ ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
 -- deletes jobs: it deletes their attempts in the same statement. So the link is kept here.
 ALTER TABLE job_queue_attempts DROP CONSTRAINT IF EXISTS job_queue_attempts_job_id_fkey;
 
+-- Every job is updated twice (claim, finish), so the queue table churns: vacuum and analyze it after
+-- 2% of its rows changed rather than the default 20%, so that the partial indexes the claim and the
+-- lease rescue read (due pending jobs, processing jobs) stay free of dead entries as the table grows.
+ALTER TABLE job_queue SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_vacuum_insert_scale_factor = 0.02,
+                           autovacuum_analyze_scale_factor = 0.02);
+
 -- enqueue --------------------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION job_queue_enqueue(
   task_type    text,
