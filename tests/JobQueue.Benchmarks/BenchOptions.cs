@@ -28,7 +28,7 @@ public sealed class BenchOptions
     public int HangfireDrainJobs { get; private set; }
 
     /// <summary>Jobs enqueued one at a time (by each queue).</summary>
-    public int SingleEnqueueJobs { get; private set; } = 20_000;
+    public int SingleEnqueueJobs { get; private set; } = 5_000;
 
     /// <summary>Concurrent producers of the one-at-a-time enqueue.</summary>
     public int Producers { get; private set; } = 4;
