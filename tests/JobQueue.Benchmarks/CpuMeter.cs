@@ -30,13 +30,15 @@ public sealed class CpuMeter
         return new CpuMeter(ParentOf(backend));
     }
 
-    /// <summary>"client 1.2 cores, postgres 0.8 cores" over the span so far.</summary>
-    public string Summary()
+    /// <summary>"client 0.20 cores, postgres 0.80 cores, 95 µs CPU/job" over the span so far.</summary>
+    public string Summary(long jobs)
     {
         var wall = _wall.Elapsed.TotalSeconds;
-        var client = (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - _client0) / wall;
-        var server = (ServerSeconds(_postmaster) - _server0) / wall;
-        return string.Create(CultureInfo.InvariantCulture, $"client {client:0.00} cores, postgres {server:0.00} cores");
+        var client = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - _client0;
+        var server = ServerSeconds(_postmaster) - _server0;
+        var perJob = (client + server) / jobs * 1e6;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"client {client / wall:0.00} cores, postgres {server / wall:0.00} cores, {perJob:0} µs CPU/job");
     }
 
     private static int ParentOf(int pid)

@@ -46,7 +46,7 @@ public static class HangfireFigures
             }
         }
 
-        return (n / sw.Elapsed.TotalSeconds, cpu.Summary());
+        return (n / sw.Elapsed.TotalSeconds, cpu.Summary(n));
     }
 
     /// <summary>One <c>Enqueue</c> call per job from <paramref name="producers"/> concurrent producers → jobs/s.</summary>

@@ -48,7 +48,7 @@ public static class JobQueueFigures
         }));
         await Task.WhenAll(loops);
         var seconds = sw.Elapsed.TotalSeconds;
-        var cpuUse = cpu.Summary();
+        var cpuUse = cpu.Summary(n);
 
         var succeeded = await db.CountAsync("SELECT count(*) FROM job_queue WHERE status = 'succeeded'");
         var history = await db.CountAsync("SELECT count(*) FROM job_queue_attempts WHERE outcome = 'succeeded'");
