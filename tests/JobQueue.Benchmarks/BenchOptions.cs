@@ -10,13 +10,13 @@ public sealed class BenchOptions
     public int DrainJobs { get; private set; } = 100_000;
 
     /// <summary>Concurrent runner loops of the JobQueue drain (comma-separated: every value is tried).</summary>
-    public IReadOnlyList<int> Runners { get; private set; } = [4, 8];
+    public IReadOnlyList<int> Runners { get; private set; } = [8, 16];
 
     /// <summary>Jobs per runner pass in the drain (Runner:MaxLimit is raised to match).</summary>
-    public int PassLimit { get; private set; } = 1000;
+    public int PassLimit { get; private set; } = 500;
 
     /// <summary>Hangfire worker counts tried on a small drain to find its best; the best drains the full N.</summary>
-    public IReadOnlyList<int> HangfireWorkers { get; private set; } = [4, 16, 40];
+    public IReadOnlyList<int> HangfireWorkers { get; private set; } = [8, 20, 40, 64];
 
     /// <summary>Jobs of each Hangfire worker-count trial.</summary>
     public int HangfireTrialJobs { get; private set; } = 2_000;
@@ -95,7 +95,7 @@ public sealed class BenchOptions
         {
             o.DrainJobs = 10_000;
             o.HangfireTrialJobs = 500;
-            o.HangfireWorkers = [4, 16];
+            o.HangfireWorkers = [16, 40];
             o.SingleEnqueueJobs = 2_000;
             o.BatchEnqueueJobs = 50_000;
             o.ScaleRows = 100_000;
