@@ -1,4 +1,9 @@
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+using JobQueue.Api;
 using JobQueue.Database;
+using JobQueue.Scheduling;
+using JobQueue.Secrets;
 using JobQueue.Handlers;
 using JobQueue.Queue;
 using JobQueue.Runner;
@@ -21,16 +26,41 @@ public static class JobQueueServiceCollectionExtensions
         services.AddMetrics();
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ => BuildDataSource(configuration[ConnectionStringKey]
-            ?? throw new InvalidOperationException($"setting {ConnectionStringKey} is missing")));
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section));
+        services.AddOptions<SecretOptions>().Bind(configuration.GetSection(SecretOptions.Section));
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
+        AddSecrets(services, configuration);
+        services.TryAddSingleton<DatabaseConnection>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<DatabaseConnection>().BuildDataSource());
         services.TryAddSingleton<DatabaseMigrator>();
         services.TryAddSingleton<JobQueueStore>();
         services.TryAddSingleton<JobQueueMetrics>();
         services.TryAddSingleton<RetryBackoff>();
         services.TryAddSingleton<JobHandlerRegistry>();
         services.TryAddSingleton<JobRunner>();
+        services.TryAddSingleton<ScheduleRunner>();
+        services.TryAddSingleton<ApiAuthenticator>();
+        foreach (var endpoints in ApiRoutes.EndpointTypes)
+        {
+            services.TryAddSingleton(endpoints);
+        }
+
         services.AddJobHandler<CleanupHandler>();
         return services;
+    }
+
+    /// <summary>Key Vault when <c>KeyVault:VaultUri</c> is set (managed identity), else the <c>Secrets:*</c> settings.</summary>
+    private static void AddSecrets(IServiceCollection services, IConfiguration configuration)
+    {
+        var vaultUri = configuration[$"{SecretOptions.Section}:{nameof(SecretOptions.VaultUri)}"];
+        if (string.IsNullOrWhiteSpace(vaultUri))
+        {
+            services.TryAddSingleton<ISecretProvider>(_ => new ConfigurationSecretProvider(configuration));
+            return;
+        }
+
+        services.TryAddSingleton(_ => new SecretClient(new Uri(vaultUri), new DefaultAzureCredential()));
+        services.TryAddSingleton<ISecretProvider, KeyVaultSecretProvider>();
     }
 
     /// <summary>Registers a handler; its task type comes from the handler itself.</summary>
@@ -42,7 +72,10 @@ public static class JobQueueServiceCollectionExtensions
     }
 
     /// <summary>A pooled data source with automatic statement preparation for the hot RPCs.</summary>
-    public static NpgsqlDataSource BuildDataSource(string connectionString)
+    public static NpgsqlDataSource BuildDataSource(string connectionString) => CreateDataSourceBuilder(connectionString).Build();
+
+    /// <summary>The data source builder with the library's defaults (auto-prepare, application name).</summary>
+    public static NpgsqlDataSourceBuilder CreateDataSourceBuilder(string connectionString)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
@@ -52,6 +85,6 @@ public static class JobQueueServiceCollectionExtensions
         }
 
         builder.ConnectionStringBuilder.ApplicationName ??= "jobqueue";
-        return builder.Build();
+        return builder;
     }
 }

@@ -155,6 +155,16 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
     public Task<int> TrimCronHistoryAsync(DateTimeOffset olderThan, int batchSize, CancellationToken cancellationToken = default) =>
         ScalarIntAsync("SELECT job_queue_trim_cron_history($1, $2)", olderThan, batchSize, cancellationToken);
 
+    /// <summary>True for the one caller (across instances) that fires schedule <paramref name="name"/>'s <paramref name="tick"/>.</summary>
+    public async Task<bool> ClaimScheduleTickAsync(string name, DateTimeOffset tick, string instance, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT job_queue_claim_schedule_tick($1, $2, $3)");
+        cmd.Parameters.Add(Text(name));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = tick.UtcDateTime });
+        cmd.Parameters.Add(Text(instance));
+        return (bool)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     private async Task<int> ScalarIntAsync(string sql, DateTimeOffset olderThan, int batchSize, CancellationToken cancellationToken)
     {
         await using var cmd = dataSource.CreateCommand(sql);

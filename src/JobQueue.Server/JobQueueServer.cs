@@ -1,0 +1,42 @@
+using JobQueue.Api;
+using JobQueue.Database;
+
+namespace JobQueue.Server;
+
+/// <summary>
+/// The self-hosted app: the library's route table on <c>/api/...</c> with minimal APIs, the schedules
+/// in a hosted service, a polling runner, migrations at startup. Tests build the very same app on a
+/// TestServer by calling these two methods.
+/// </summary>
+public static class JobQueueServer
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static void ConfigureBuilder(WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddJobQueue(builder.Configuration);
+        builder.Services.AddOptions<ServerRunnerOptions>().Bind(builder.Configuration.GetSection(ServerRunnerOptions.Section));
+        builder.Services.AddHostedService<ScheduleHostedService>();
+        builder.Services.AddHostedService<RunnerPollingService>();
+    }
+
+    /// <summary>Migrates (unless <c>Database:MigrateOnStartup=false</c>) and maps every route of <see cref="ApiRoutes.All"/>.</summary>
+    public static async Task ConfigureAppAsync(WebApplication app)
+    {
+        await StartupMigration.RunIfEnabledAsync(app.Services);
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        foreach (var route in ApiRoutes.All)
+        {
+            app.MapMethods("/api/" + route.Template, [route.Method], route.Invoke).WithName(route.Name);
+        }
+    }
+}

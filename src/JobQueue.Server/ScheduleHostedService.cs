@@ -1,0 +1,84 @@
+using Cronos;
+using JobQueue.Queue;
+using JobQueue.Scheduling;
+
+namespace JobQueue.Server;
+
+/// <summary>
+/// Runs every schedule of <see cref="Schedules.All"/> with its Cronos expression (6 fields, UTC;
+/// setting <c>Schedules:&lt;Name&gt;</c> overrides the default). At each tick every instance asks the
+/// database; only one wins the tick (advisory lock + recorded last tick) and runs it, like the
+/// Functions timer singleton. <c>Schedules:Enabled=false</c> turns them off on this instance.
+/// </summary>
+public sealed partial class ScheduleHostedService(
+    IConfiguration configuration, JobQueueStore store, ScheduleRunner scheduleRunner, TimeProvider time,
+    ILogger<ScheduleHostedService> logger) : BackgroundService
+{
+    private static readonly TimeSpan PastDueAfter = TimeSpan.FromMinutes(1);
+    private readonly string instance = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!configuration.GetValue($"{Schedules.Section}:Enabled", true))
+        {
+            return Task.CompletedTask;
+        }
+
+        var loops = Schedules.All.Select(s => RunScheduleAsync(s, Parse(s), stoppingToken)).ToList();
+        return Task.WhenAll(loops);
+    }
+
+    private CronExpression Parse(ScheduleDefinition schedule)
+    {
+        var text = configuration[schedule.SettingKey];
+        text = string.IsNullOrWhiteSpace(text) ? schedule.DefaultCron : text;
+        try
+        {
+            return CronExpression.Parse(text, CronFormat.IncludeSeconds);
+        }
+        catch (CronFormatException e)
+        {
+            throw new InvalidOperationException($"setting {schedule.SettingKey} = '{text}' is not a 6-field cron expression: {e.Message}", e);
+        }
+    }
+
+    private async Task RunScheduleAsync(ScheduleDefinition schedule, CronExpression cron, CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var next = cron.GetNextOccurrence(time.GetUtcNow().UtcDateTime);
+            if (next is null)
+            {
+                return;
+            }
+
+            var tick = new DateTimeOffset(next.Value, TimeSpan.Zero);
+            try
+            {
+                var wait = tick - time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, stoppingToken);
+                }
+
+                var pastDue = time.GetUtcNow() - tick > PastDueAfter;
+                if (await store.ClaimScheduleTickAsync(schedule.Name, tick, instance, stoppingToken))
+                {
+                    await scheduleRunner.RunAsync(schedule.Name, pastDue, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogTickFailed(logger, schedule.Name, tick, e.GetType().Name, e.Message);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "Schedule {Schedule} tick {Tick} failed ({ErrorType}): {Error}")]
+    private static partial void LogTickFailed(ILogger logger, string schedule, DateTimeOffset tick, string errorType, string error);
+}

@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JobQueue.Api;
+
+/// <summary>Who may call a route.</summary>
+public enum ApiAuth
+{
+    /// <summary>The runner secret (x-job-runner-secret or bearer).</summary>
+    Runner,
+
+    /// <summary>The admin token (bearer) or an App Service principal with the admin role.</summary>
+    Admin,
+}
+
+/// <summary>
+/// One API route: its stable function name (the Azure Functions function has this name), HTTP
+/// method, route template WITHOUT the <c>/api</c> prefix (Functions adds it; the server maps
+/// <c>/api/{Template}</c>), who may call it, and the call into the endpoint class.
+/// </summary>
+public sealed record ApiRoute(string Name, string Method, string Template, ApiAuth Auth, Func<HttpContext, Task<IResult>> Invoke);
+
+/// <summary>
+/// THE route table: every host maps exactly these entries. To add an area: write an endpoints class
+/// (public <c>Task&lt;IResult&gt; XxxAsync(HttpRequest, [string routeValue,] CancellationToken)</c> methods
+/// that authenticate, validate and act), register it in <see cref="EndpointTypes"/>, and add its
+/// routes below with <see cref="Route{TEndpoints}(string, string, string, ApiAuth, Func{TEndpoints, HttpRequest, CancellationToken, Task{IResult}})"/>.
+/// </summary>
+public static class ApiRoutes
+{
+    /// <summary>The endpoint classes, registered as singletons by <c>AddJobQueue</c>.</summary>
+    public static IReadOnlyList<Type> EndpointTypes { get; } =
+    [
+        typeof(RunnerEndpoints),
+        typeof(HealthEndpoint),
+        typeof(JobEndpoints),
+        typeof(TriggerEndpoints),
+        typeof(QueueSettingsEndpoints),
+    ];
+
+    public static IReadOnlyList<ApiRoute> All { get; } =
+    [
+        // runner
+        Route<RunnerEndpoints>("JobsRun", "POST", "jobs/run", ApiAuth.Runner, (e, r, ct) => e.RunAsync(r, ct)),
+
+        // queue health and settings
+        Route<HealthEndpoint>("AdminHealth", "GET", "admin/job-queue/health", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),
+        Route<QueueSettingsEndpoints>("AdminSettingsGet", "GET", "admin/job-queue/settings", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),
+        Route<QueueSettingsEndpoints>("AdminSettingsPut", "PUT", "admin/job-queue/settings", ApiAuth.Admin, (e, r, ct) => e.PutAsync(r, ct)),
+
+        // jobs
+        Route<JobEndpoints>("AdminJobsList", "GET", "admin/jobs", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
+        Route<JobEndpoints>("AdminJobsEnqueue", "POST", "admin/jobs", ApiAuth.Admin, (e, r, ct) => e.EnqueueAsync(r, ct)),
+        Route<TriggerEndpoints>("AdminJobsTriggerSync", "POST", "admin/jobs/trigger-sync", ApiAuth.Admin, (e, r, ct) => e.TriggerSyncAsync(r, ct)),
+        Route<TriggerEndpoints>("AdminJobsTriggerTotalsSweep", "POST", "admin/jobs/trigger-totals-sweep", ApiAuth.Admin, (e, r, ct) => e.TriggerTotalsSweepAsync(r, ct)),
+        Route<JobEndpoints>("AdminJobsGet", "GET", "admin/jobs/{id}", ApiAuth.Admin, (e, r, id, ct) => e.GetAsync(r, id, ct)),
+        Route<JobEndpoints>("AdminJobsRetry", "POST", "admin/jobs/{id}/retry", ApiAuth.Admin, (e, r, id, ct) => e.RetryAsync(r, id, ct)),
+        Route<JobEndpoints>("AdminJobsCancel", "POST", "admin/jobs/{id}/cancel", ApiAuth.Admin, (e, r, id, ct) => e.CancelAsync(r, id, ct)),
+        Route<JobEndpoints>("AdminJobsRunNow", "POST", "admin/jobs/{id}/run-now", ApiAuth.Admin, (e, r, id, ct) => e.RunNowAsync(r, id, ct)),
+    ];
+
+    /// <summary>A route without route values.</summary>
+    public static ApiRoute Route<TEndpoints>(
+        string name, string method, string template, ApiAuth auth, Func<TEndpoints, HttpRequest, CancellationToken, Task<IResult>> call)
+        where TEndpoints : notnull =>
+        new(name, method, template, auth, ctx => call(ctx.RequestServices.GetRequiredService<TEndpoints>(), ctx.Request, ctx.RequestAborted));
+
+    /// <summary>A route with one route value, <c>{id}</c>.</summary>
+    public static ApiRoute Route<TEndpoints>(
+        string name, string method, string template, ApiAuth auth, Func<TEndpoints, HttpRequest, string, CancellationToken, Task<IResult>> call)
+        where TEndpoints : notnull =>
+        new(name, method, template, auth, ctx => call(
+            ctx.RequestServices.GetRequiredService<TEndpoints>(), ctx.Request, ctx.Request.RouteValues["id"]?.ToString() ?? "", ctx.RequestAborted));
+}

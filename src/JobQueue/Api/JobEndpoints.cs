@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using JobQueue.Queue;
+using JobQueue.Runner;
+using Microsoft.AspNetCore.Http;
+
+namespace JobQueue.Api;
+
+/// <summary>
+/// The job routes (admin auth): list with filters and keyset pagination, one job with its attempt
+/// history, generic enqueue of a registered task type, and retry / cancel / run-now.
+/// </summary>
+public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, JobHandlerRegistry handlers)
+{
+    private static readonly JsonElement EmptyPayload = JsonDocument.Parse("{}").RootElement.Clone();
+
+    /// <summary><c>GET admin/jobs?status&amp;taskType&amp;limit&amp;cursor</c>: <c>{jobs, nextCursor}</c>, newest first.</summary>
+    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var caller = await auth.AdminAsync(request, cancellationToken);
+        if (!caller.Succeeded)
+        {
+            return caller.Failure!;
+        }
+
+        var fields = new RequestFields(default);
+        var status = fields.QueryString(request.Query, "status", 20);
+        if (status is not null && !JobStatus.IsValid(status))
+        {
+            fields.Error("status", "must be one of " + string.Join(", ", JobStatus.All));
+        }
+
+        var taskType = fields.QueryString(request.Query, "taskType", ApiLimits.MaxTaskTypeLength);
+        var limit = fields.QueryInt(request.Query, "limit", 1, ApiLimits.MaxListLimit) ?? 50;
+        var cursorText = fields.QueryString(request.Query, "cursor", 200);
+        var cursor = cursorText is null ? null : ListCursor.TryParse(cursorText);
+        if (cursorText is not null && cursor is null)
+        {
+            fields.Error("cursor", "is not a cursor returned by this list");
+        }
+
+        if (fields.HasErrors)
+        {
+            return fields.Problem();
+        }
+
+        var jobs = await store.ListAsync(new JobListQuery(status, taskType, limit, cursor?.CreatedAt, cursor?.Id), cancellationToken);
+        var next = jobs.Count == limit ? new ListCursor(jobs[^1].CreatedAt, jobs[^1].Id).ToString() : null;
+        return ApiJson.Ok(new { jobs, nextCursor = next });
+    }
+
+    /// <summary><c>GET admin/jobs/{id}</c>: the job (payload, output, ...) with <c>attemptHistory</c>.</summary>
+    public async Task<IResult> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        var caller = await auth.AdminAsync(request, cancellationToken);
+        if (!caller.Succeeded)
+        {
+            return caller.Failure!;
+        }
+
+        if (ApiRequest.JobId(id) is not { } jobId)
+        {
+            return ApiProblems.Validation("id", "must be a job id (a UUID)");
+        }
+
+        var job = await store.GetAsync(jobId, cancellationToken);
+        if (job is null)
+        {
+            return ApiProblems.NotFound($"no job {jobId}");
+        }
+
+        var view = JsonSerializer.SerializeToNode(job, ApiJson.Options)!.AsObject();
+        view["attemptHistory"] = JsonSerializer.SerializeToNode(await store.GetAttemptsAsync(jobId, cancellationToken), ApiJson.Options);
+        return ApiJson.Ok(view);
+    }
+
+    /// <summary>
+    /// <c>POST admin/jobs</c> <c>{taskType, payload, runAt, maxAttempts, dedupeKey}</c>: enqueue a registered
+    /// task type after its handler validated the payload; 201 <c>{success, jobId, message}</c>.
+    /// </summary>
+    public async Task<IResult> EnqueueAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
+        if (fields is null)
+        {
+            return failure!;
+        }
+
+        var taskType = fields.Text("taskType", ApiLimits.MaxTaskTypeLength, required: true);
+        var payload = fields.ObjectValue("payload", ApiLimits.MaxPayloadBytes) ?? EmptyPayload;
+        var runAt = fields.Timestamp("runAt");
+        var maxAttempts = fields.Number("maxAttempts", 1, 100);
+        var dedupeKey = fields.Text("dedupeKey", ApiLimits.MaxDedupeKeyLength);
+        if (taskType is not null && !handlers.TryGet(taskType, out _))
+        {
+            fields.Error("taskType", $"'{taskType}' is not a registered task type (registered: {string.Join(", ", handlers.TaskTypes.Order(StringComparer.Ordinal))})");
+        }
+
+        if (fields.HasErrors)
+        {
+            return fields.Problem();
+        }
+
+        handlers.TryGet(taskType!, out var handler);
+        var payloadErrors = handler.ValidatePayload(payload);
+        if (payloadErrors.Count > 0)
+        {
+            return ApiProblems.Validation(payloadErrors
+                .GroupBy(e => "payload." + e.Field, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray()));
+        }
+
+        var id = await store.EnqueueAsync(
+            new EnqueueRequest(taskType!, payload, runAt, maxAttempts, dedupeKey, "admin:" + actor, ApiRequest.RequestId(request)),
+            cancellationToken);
+        return ApiJson.Ok(new { success = true, jobId = id, message = $"{taskType} job enqueued" }, StatusCodes.Status201Created);
+    }
+
+    /// <summary><c>POST admin/jobs/{id}/retry</c>: a failed or cancelled job runs again from attempt 1 (409 otherwise).</summary>
+    public Task<IResult> RetryAsync(HttpRequest request, string id, CancellationToken cancellationToken) =>
+        ActAsync(request, id, "retry", "failed or cancelled", (jobId, actor, _) => store.RetryAsync(jobId, actor, cancellationToken), cancellationToken);
+
+    /// <summary><c>POST admin/jobs/{id}/cancel</c> <c>{reason}</c>: a pending or processing job is cancelled (409 otherwise).</summary>
+    public Task<IResult> CancelAsync(HttpRequest request, string id, CancellationToken cancellationToken) =>
+        ActAsync(request, id, "cancel", "pending or processing", (jobId, actor, reason) => store.CancelAsync(jobId, actor, reason, cancellationToken), cancellationToken);
+
+    /// <summary><c>POST admin/jobs/{id}/run-now</c>: a pending job becomes due now (409 otherwise).</summary>
+    public Task<IResult> RunNowAsync(HttpRequest request, string id, CancellationToken cancellationToken) =>
+        ActAsync(request, id, "run-now", "pending", (jobId, _, _) => store.RunNowAsync(jobId, cancellationToken), cancellationToken);
+
+    private async Task<IResult> ActAsync(
+        HttpRequest request, string id, string action, string allowedStates,
+        Func<Guid, string, string?, Task<JobActionResult>> act, CancellationToken cancellationToken)
+    {
+        var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
+        if (fields is null)
+        {
+            return failure!;
+        }
+
+        var reason = fields.Text("reason", ApiLimits.MaxReasonLength);
+        if (ApiRequest.JobId(id) is not { } jobId)
+        {
+            fields.Error("id", "must be a job id (a UUID)");
+        }
+        else if (!fields.HasErrors)
+        {
+            var result = await act(jobId, "admin:" + actor, reason);
+            return result.Outcome switch
+            {
+                JobActionOutcome.Ok => ApiJson.Ok(new { success = true, jobId, status = result.Status, message = $"{action}: job is now {result.Status}" }),
+                JobActionOutcome.NotFound => ApiProblems.NotFound($"no job {jobId}"),
+                _ => ApiProblems.Conflict($"cannot {action} a job that is {result.Status} (only {allowedStates} jobs)"),
+            };
+        }
+
+        return fields.Problem();
+    }
+
+    /// <summary>The keyset cursor: base64url of the last row's created_at (UTC, round-trip) and id.</summary>
+    private sealed record ListCursor(DateTimeOffset CreatedAt, Guid Id)
+    {
+        public override string ToString() =>
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{CreatedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}|{Id:N}"))
+                .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+        public static ListCursor? TryParse(string text)
+        {
+            try
+            {
+                var b64 = text.Replace('-', '+').Replace('_', '/');
+                b64 = b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '=');
+                var parts = Encoding.UTF8.GetString(Convert.FromBase64String(b64)).Split('|');
+                return parts.Length == 2
+                    && DateTimeOffset.TryParseExact(parts[0], "O", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var createdAt)
+                    && Guid.TryParseExact(parts[1], "N", out var id)
+                    ? new ListCursor(createdAt, id)
+                    : null;
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+    }
+}

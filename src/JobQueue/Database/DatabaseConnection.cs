@@ -1,0 +1,62 @@
+using Azure.Core;
+using Azure.Identity;
+using JobQueue.Secrets;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace JobQueue.Database;
+
+/// <summary>
+/// Where the PostgreSQL connection comes from: with <c>Database:UseEntraId</c>, the passwordless
+/// <c>Database:ConnectionString</c> plus an Entra ID access token (refreshed by Npgsql's periodic
+/// password provider); otherwise secret <c>database-connection-string</c> from the vault, or the
+/// <c>Database:ConnectionString</c> setting when no vault is configured.
+/// </summary>
+public sealed class DatabaseConnection(
+    IOptions<DatabaseOptions> options, IOptions<SecretOptions> secretOptions, ISecretProvider secrets, TokenCredential? credential = null)
+{
+    private static readonly TokenRequestContext EntraScope = new(["https://ossrdbms-aad.database.windows.net/.default"]);
+
+    /// <summary>A connection string with a password (or token) in it: for the migrator. Never log it.</summary>
+    public async Task<string> ResolveAsync(CancellationToken cancellationToken = default)
+    {
+        var o = options.Value;
+        if (o.UseEntraId)
+        {
+            var builder = new NpgsqlConnectionStringBuilder(Required(o.ConnectionString))
+            {
+                Password = (await Credential.GetTokenAsync(EntraScope, cancellationToken)).Token,
+                SslMode = SslMode.Require,
+            };
+            return builder.ConnectionString;
+        }
+
+        return string.IsNullOrWhiteSpace(secretOptions.Value.VaultUri)
+            ? Required(o.ConnectionString)
+            : await secrets.GetAsync(SecretNames.DatabaseConnectionString, cancellationToken);
+    }
+
+    /// <summary>The app's pooled data source.</summary>
+    public NpgsqlDataSource BuildDataSource()
+    {
+        var o = options.Value;
+        if (!o.UseEntraId)
+        {
+            return JobQueueServiceCollectionExtensions.BuildDataSource(ResolveAsync().GetAwaiter().GetResult());
+        }
+
+        var builder = JobQueueServiceCollectionExtensions.CreateDataSourceBuilder(Required(o.ConnectionString));
+        builder.ConnectionStringBuilder.SslMode = SslMode.Require;
+        builder.UsePeriodicPasswordProvider(
+            async (_, ct) => (await Credential.GetTokenAsync(EntraScope, ct)).Token,
+            TimeSpan.FromMinutes(30), TimeSpan.FromSeconds(10));
+        return builder.Build();
+    }
+
+    private TokenCredential Credential => credential ??= new DefaultAzureCredential();
+
+    private static string Required(string? connectionString) =>
+        string.IsNullOrWhiteSpace(connectionString)
+            ? throw new InvalidOperationException($"setting {DatabaseOptions.Section}:{nameof(DatabaseOptions.ConnectionString)} is missing")
+            : connectionString;
+}

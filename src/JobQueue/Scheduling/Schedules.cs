@@ -1,0 +1,28 @@
+namespace JobQueue.Scheduling;
+
+/// <summary>
+/// Every schedule of the app. Functions binds each with <c>[TimerTrigger("%Schedules:&lt;Key&gt;%")]</c>
+/// and calls <see cref="ScheduleRunner.RunAsync"/>; the server runs them with a hosted service.
+/// </summary>
+public static class Schedules
+{
+    public const string Section = "Schedules";
+
+    public static readonly ScheduleDefinition GamePlatformSync =
+        new("GamePlatformSync", "Schedules:GamePlatformSync", "0 */30 * * * *", "game_platform_sync");
+
+    public static readonly ScheduleDefinition GamePlatformTotalsSweep =
+        new("GamePlatformTotalsSweep", "Schedules:GamePlatformTotalsSweep", "0 0 * * * *", "game_platform_totals_sweep");
+
+    public static readonly ScheduleDefinition JobQueueCleanup =
+        new("JobQueueCleanup", "Schedules:JobQueueCleanup", "0 15 3 * * *", "job_queue_cleanup");
+
+    /// <summary>One runner pass a minute (the Functions app's timer-driven runner; the server also polls).</summary>
+    public static readonly ScheduleDefinition Runner =
+        new("Runner", "Schedules:Runner", "0 * * * * *", null);
+
+    public static IReadOnlyList<ScheduleDefinition> All { get; } = [GamePlatformSync, GamePlatformTotalsSweep, JobQueueCleanup, Runner];
+
+    public static ScheduleDefinition Get(string name) =>
+        All.FirstOrDefault(s => s.Name == name) ?? throw new ArgumentException($"no schedule '{name}'", nameof(name));
+}
