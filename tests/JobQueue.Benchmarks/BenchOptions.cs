@@ -48,14 +48,14 @@ public sealed class BenchOptions
     /// <summary>Idle poll interval of the pickup figure's runner loop.</summary>
     public int PollMs { get; private set; } = 50;
 
-    /// <summary>Figures to run (comma-separated): drain, enqueue, latency, pickup, scale; empty = all.</summary>
+    /// <summary>The server's <c>Runner:PollIntervalSeconds</c> in the HTTP pickup figure (its default is 1).</summary>
+    public double ServerPollSeconds { get; private set; } = 1;
+
+    /// <summary>Figures to run (comma-separated): drain, enqueue, latency, pickup, http, scale; empty = all.</summary>
     public IReadOnlySet<string> Only { get; private set; } = new HashSet<string>();
 
     /// <summary>PostgreSQL connection string (app user; must be allowed to CREATE DATABASE).</summary>
     public string ConnectionString { get; private set; } = "";
-
-    /// <summary>Base URL of a running JobQueue.Server for the HTTP figures (empty: library-level figures).</summary>
-    public string ServerUrl { get; private set; } = "";
 
     public bool Runs(string figure) => Only.Count == 0 || Only.Contains(figure);
 
@@ -65,7 +65,7 @@ public sealed class BenchOptions
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in new[] { "drain-jobs", "runners", "pass-limit", "hangfire-workers", "hangfire-trial-jobs", "hangfire-drain-jobs",
                      "single-enqueue-jobs", "producers", "batch-enqueue-jobs", "batch-size", "scale-rows",
-                     "latency-samples", "poll-ms", "only", "connection-string", "server-url", "quick" })
+                     "latency-samples", "poll-ms", "server-poll-seconds", "only", "connection-string", "quick" })
         {
             var env = Environment.GetEnvironmentVariable("BENCH_" + name.Replace('-', '_').ToUpperInvariant());
             if (!string.IsNullOrEmpty(env))
@@ -119,9 +119,9 @@ public sealed class BenchOptions
                 case "scale-rows": o.ScaleRows = int.Parse(value); break;
                 case "latency-samples": o.LatencySamples = int.Parse(value); break;
                 case "poll-ms": o.PollMs = int.Parse(value); break;
+                case "server-poll-seconds": o.ServerPollSeconds = double.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
                 case "only": o.Only = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(); break;
                 case "connection-string": o.ConnectionString = value; break;
-                case "server-url": o.ServerUrl = value.TrimEnd('/'); break;
                 case "quick": break;
                 default: throw new ArgumentException($"unknown option --{name}");
             }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using JobQueue.Queue;
 using JobQueue.Runner;
@@ -19,34 +18,15 @@ public static class LatencyFigures
         var runner = services.GetRequiredService<JobRunner>();
         var store = services.GetRequiredService<JobQueueStore>();
 
-        var empty = new Samples();
-        for (var i = 0; i < samples + 50; i++)
+        var empty = await Samples.TimeAsync(samples, () => runner.RunPassAsync(new RunPassRequest(5)));
+        var five = await Samples.TimeAsync(samples, async () =>
         {
-            var t0 = Stopwatch.GetTimestamp();
-            await runner.RunPassAsync(new RunPassRequest(5));
-            if (i >= 50)
-            {
-                empty.Add(t0);
-            }
-        }
-
-        var five = new Samples();
-        for (var i = 0; i < samples + 50; i++)
-        {
-            await JobQueueFigures.FillAsync(store, 5, 5);
-            var t0 = Stopwatch.GetTimestamp();
             var report = await runner.RunPassAsync(new RunPassRequest(5));
-            if (i >= 50)
-            {
-                five.Add(t0);
-            }
-
             if (report.Succeeded != 5)
             {
                 throw new InvalidOperationException($"a pass over 5 due jobs succeeded {report.Succeeded}");
             }
-        }
-
+        }, () => JobQueueFigures.FillAsync(store, 5, 5));
         return (empty, five);
     }
 
@@ -61,21 +41,7 @@ public static class LatencyFigures
         var runner = services.GetRequiredService<JobRunner>();
         var store = services.GetRequiredService<JobQueueStore>();
 
-        var enqueuedAt = new ConcurrentDictionary<int, long>();
-        var result = new Samples();
-        var done = new TaskCompletionSource();
-        NoopHandler.OnStart = (seq, at) =>
-        {
-            if (enqueuedAt.TryGetValue(seq, out var t0))
-            {
-                result.AddMs(Stopwatch.GetElapsedTime(t0, at).TotalMilliseconds);
-                if (result.Count >= samples)
-                {
-                    done.TrySetResult();
-                }
-            }
-        };
-
+        using var probe = new PickupProbe(samples);
         using var stop = new CancellationTokenSource();
         var loop = Task.Run(async () =>
         {
@@ -89,16 +55,9 @@ public static class LatencyFigures
             }
         });
 
-        for (var seq = 0; !done.Task.IsCompleted; seq++)
-        {
-            enqueuedAt[seq] = Stopwatch.GetTimestamp();
-            await store.EnqueueManyAsync(NoopHandler.Name, [$$"""{"seq":{{seq}}}"""]);
-            await Task.Delay(20);
-        }
-
+        var result = await probe.ProduceAsync(store);
         await stop.CancelAsync();
         await loop;
-        NoopHandler.OnStart = null;
         return result;
     }
 }

@@ -36,6 +36,29 @@ public sealed class Samples
         }
     }
 
+    /// <summary>Times <paramref name="samples"/> calls of <paramref name="call"/> after 50 untimed ones; <paramref name="before"/> runs untimed before each.</summary>
+    public static async Task<Samples> TimeAsync(int samples, Func<Task> call, Func<Task>? before = null)
+    {
+        const int warmup = 50;
+        var result = new Samples();
+        for (var i = 0; i < samples + warmup; i++)
+        {
+            if (before is not null)
+            {
+                await before();
+            }
+
+            var t0 = Stopwatch.GetTimestamp();
+            await call();
+            if (i >= warmup)
+            {
+                result.Add(t0);
+            }
+        }
+
+        return result;
+    }
+
     public string P50P99() => $"p50 {Ms(Percentile(50))} ms, p99 {Ms(Percentile(99))} ms (n={Count})";
 
     public static string Ms(double ms) => ms.ToString(ms < 10 ? "0.00" : "0.0", CultureInfo.InvariantCulture);
