@@ -116,6 +116,11 @@ CREATE EXTENSION IF NOT EXISTS pg_cron;
 GRANT USAGE ON SCHEMA cron TO $APP_USER WITH GRANT OPTION;
 GRANT SELECT, DELETE ON cron.job_run_details TO $APP_USER WITH GRANT OPTION;
 GRANT SELECT ON cron.job TO $APP_USER WITH GRANT OPTION;
+-- pg_cron 1.4 revokes these from PUBLIC ("admin should decide"); a managed server's admin grants
+-- them the same way. The app's SECURITY DEFINER wrappers (migration 0010) use them to schedule
+-- into the app database and to enable, disable and reschedule its own jobs.
+GRANT EXECUTE ON FUNCTION cron.schedule_in_database(text,text,text,text,text,boolean) TO $APP_USER;
+GRANT EXECUTE ON FUNCTION cron.alter_job(bigint,text,text,text,text,boolean) TO $APP_USER;
 EOF
 }
 

@@ -50,6 +50,20 @@ if [ -n "$sim_proj" ]; then
   dotnet run --project "$sim_proj" -c Release --no-build --urls "$SIM_URL" >"$ROOT/.local/simulator.log" 2>&1 &
   sim_pid=$!
   extra_env+=("GamePlatform__BaseUrl=$SIM_URL" "Secrets__game-platform-api-key=local-dev-key")
+  # once the server has migrated, register the simulator's seeded competitors (idempotent)
+  pg_port="$(sed -nE 's/.*Port=([0-9]+).*/\1/p' <<<"$DB")"
+  (
+    for _ in $(seq 1 120); do
+      if PGPASSWORD=jobqueue psql -h 127.0.0.1 -p "$pg_port" -U jobqueue -d jobqueue -qtAc \
+           "SELECT 1 FROM pg_proc WHERE proname = 'game_platform_upsert_competitor'" 2>/dev/null | grep -q 1; then
+        PGPASSWORD=jobqueue psql -h 127.0.0.1 -p "$pg_port" -U jobqueue -d jobqueue -q -f infra/local/seed-game-platform.sql >/dev/null \
+          && say "registered the simulator's competitors (infra/local/seed-game-platform.sql)"
+        exit 0
+      fi
+      sleep 1
+    done
+    say "could not register the simulator's competitors: run psql -f infra/local/seed-game-platform.sql"
+  ) &
 fi
 cleanup() { if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; fi; }
 trap cleanup EXIT

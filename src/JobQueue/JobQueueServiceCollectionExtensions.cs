@@ -1,7 +1,9 @@
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using JobQueue.Api;
+using JobQueue.Cron;
 using JobQueue.Database;
+using JobQueue.GamePlatform;
 using JobQueue.Scheduling;
 using JobQueue.Secrets;
 using JobQueue.Handlers;
@@ -39,6 +41,11 @@ public static class JobQueueServiceCollectionExtensions
         services.TryAddSingleton<RetryBackoff>();
         services.TryAddSingleton<JobHandlerRegistry>();
         services.TryAddSingleton<JobRunner>();
+        services.AddOptions<CronOptions>().Bind(configuration.GetSection(CronOptions.Section));
+        services.TryAddSingleton<CronDatabase>();
+        services.TryAddSingleton<CronJobStore>();
+        services.TryAddSingleton<CronJobRequestValidator>();
+        services.TryAddSingleton<StandingCronInstaller>();
         services.TryAddSingleton<ScheduleRunner>();
         services.TryAddSingleton<ApiAuthenticator>();
         foreach (var endpoints in ApiRoutes.EndpointTypes)
@@ -47,6 +54,7 @@ public static class JobQueueServiceCollectionExtensions
         }
 
         services.AddJobHandler<CleanupHandler>();
+        services.AddGamePlatform(configuration);
         return services;
     }
 

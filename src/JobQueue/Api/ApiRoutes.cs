@@ -36,6 +36,7 @@ public static class ApiRoutes
         typeof(JobEndpoints),
         typeof(TriggerEndpoints),
         typeof(QueueSettingsEndpoints),
+        typeof(CronJobEndpoints),
     ];
 
     public static IReadOnlyList<ApiRoute> All { get; } =
@@ -57,6 +58,14 @@ public static class ApiRoutes
         Route<JobEndpoints>("AdminJobsRetry", "POST", "admin/jobs/{id}/retry", ApiAuth.Admin, (e, r, id, ct) => e.RetryAsync(r, id, ct)),
         Route<JobEndpoints>("AdminJobsCancel", "POST", "admin/jobs/{id}/cancel", ApiAuth.Admin, (e, r, id, ct) => e.CancelAsync(r, id, ct)),
         Route<JobEndpoints>("AdminJobsRunNow", "POST", "admin/jobs/{id}/run-now", ApiAuth.Admin, (e, r, id, ct) => e.RunNowAsync(r, id, ct)),
+
+        // pg_cron schedules
+        Route<CronJobEndpoints>("AdminCronJobsList", "GET", "admin/cron-jobs", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
+        Route<CronJobEndpoints>("AdminCronJobsCreate", "POST", "admin/cron-jobs/create", ApiAuth.Admin, (e, r, ct) => e.CreateAsync(r, ct)),
+        Route<CronJobEndpoints>("AdminCronJobsToggle", "POST", "admin/cron-jobs/toggle", ApiAuth.Admin, (e, r, ct) => e.ToggleAsync(r, ct)),
+        Route<CronJobEndpoints>("AdminCronJobsSchedule", "POST", "admin/cron-jobs/schedule", ApiAuth.Admin, (e, r, ct) => e.RescheduleAsync(r, ct)),
+        Route<CronJobEndpoints>("AdminCronJobsDelete", "POST", "admin/cron-jobs/delete", ApiAuth.Admin, (e, r, ct) => e.DeleteAsync(r, ct)),
+        Route<CronJobEndpoints>("AdminCronJobsInstallStanding", "POST", "admin/cron-jobs/install-standing", ApiAuth.Admin, (e, r, ct) => e.InstallStandingAsync(r, ct)),
     ];
 
     /// <summary>A route without route values.</summary>

@@ -37,21 +37,33 @@ public sealed class DatabaseConnection(
     }
 
     /// <summary>The app's pooled data source.</summary>
-    public NpgsqlDataSource BuildDataSource()
+    public NpgsqlDataSource BuildDataSource() => BuildDataSource(null);
+
+    /// <summary>
+    /// A pooled data source to <paramref name="database"/> on the app's server with the app's own
+    /// credentials (vault, settings or Entra ID token); null = the app database.
+    /// </summary>
+    public NpgsqlDataSource BuildDataSource(string? database)
     {
         var o = options.Value;
         if (!o.UseEntraId)
         {
-            return JobQueueServiceCollectionExtensions.BuildDataSource(ResolveAsync().GetAwaiter().GetResult());
+            return JobQueueServiceCollectionExtensions.BuildDataSource(OnDatabase(ResolveAsync().GetAwaiter().GetResult(), database));
         }
 
-        var builder = JobQueueServiceCollectionExtensions.CreateDataSourceBuilder(Required(o.ConnectionString));
+        var builder = JobQueueServiceCollectionExtensions.CreateDataSourceBuilder(OnDatabase(Required(o.ConnectionString), database));
         builder.ConnectionStringBuilder.SslMode = SslMode.Require;
         builder.UsePeriodicPasswordProvider(
             async (_, ct) => (await Credential.GetTokenAsync(EntraScope, ct)).Token,
             TimeSpan.FromMinutes(30), TimeSpan.FromSeconds(10));
         return builder.Build();
     }
+
+    /// <summary>The same connection string pointed at another database (null: unchanged).</summary>
+    public static string OnDatabase(string connectionString, string? database) =>
+        string.IsNullOrWhiteSpace(database)
+            ? connectionString
+            : new NpgsqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString;
 
     private TokenCredential Credential => credential ??= new DefaultAzureCredential();
 

@@ -1,6 +1,8 @@
 using DbUp;
 using DbUp.Engine.Output;
+using JobQueue.Cron;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace JobQueue.Database;
@@ -10,12 +12,37 @@ namespace JobQueue.Database;
 /// transaction, journaled in <c>job_queue_schema_versions</c>, under a PostgreSQL advisory lock so
 /// that two instances starting at once never migrate at the same time.
 /// </summary>
-public sealed class DatabaseMigrator(ILogger<DatabaseMigrator> logger)
+public sealed class DatabaseMigrator(ILogger<DatabaseMigrator> logger, IOptions<CronOptions>? cronOptions = null)
 {
     /// <summary>The advisory lock key (an arbitrary constant: "jobqueue" in ASCII).</summary>
     public const long AdvisoryLockKey = 0x6A6F627175657565;
 
+    /// <summary>
+    /// Applies every migration to the app database; when <c>Cron:ConnectionString</c> or <c>Cron:Database</c>
+    /// names another database (pg_cron's, <c>cron.database_name</c>), also applies the pg_cron admin set there.
+    /// </summary>
     public async Task MigrateAsync(string connectionString, CancellationToken cancellationToken = default)
+    {
+        await MigrateSetAsync(connectionString, IsMigration, "job_queue_schema_versions", cancellationToken);
+        if (cronOptions?.Value.CronConnectionString(connectionString) is { } cron)
+        {
+            await MigrateCronAsync(cron, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Applies only the pg_cron admin migrations (files named <c>*_cron_*.sql</c>) to pg_cron's
+    /// database, journaled apart from the core set (<c>job_queue_cron_schema_versions</c>).
+    /// </summary>
+    public Task MigrateCronAsync(string cronConnectionString, CancellationToken cancellationToken = default) =>
+        MigrateSetAsync(cronConnectionString, name => IsMigration(name) && name.Contains("_cron_", StringComparison.Ordinal),
+            "job_queue_cron_schema_versions", cancellationToken);
+
+    private static bool IsMigration(string resourceName) =>
+        resourceName.Contains(".Database.Migrations.", StringComparison.Ordinal);
+
+    private async Task MigrateSetAsync(
+        string connectionString, Func<string, bool> filter, string journalTable, CancellationToken cancellationToken)
     {
         await using var lockConnection = new NpgsqlConnection(connectionString);
         await lockConnection.OpenAsync(cancellationToken);
@@ -29,10 +56,10 @@ public sealed class DatabaseMigrator(ILogger<DatabaseMigrator> logger)
         {
             var upgrader = DeployChanges.To
                 .PostgresqlDatabase(connectionString)
-                .WithScriptsEmbeddedInAssembly(typeof(DatabaseMigrator).Assembly, name => name.Contains(".Database.Migrations.", StringComparison.Ordinal))
+                .WithScriptsEmbeddedInAssembly(typeof(DatabaseMigrator).Assembly, filter)
                 .WithTransactionPerScript()
                 .WithVariablesDisabled()
-                .JournalToPostgresqlTable("public", "job_queue_schema_versions")
+                .JournalToPostgresqlTable("public", journalTable)
                 .LogTo(new UpgradeLog(logger))
                 .Build();
 

@@ -1,3 +1,4 @@
+using JobQueue.Cron;
 using JobQueue.Queue;
 using JobQueue.Runner;
 using Npgsql;
@@ -16,9 +17,10 @@ public sealed class CleanupPayload
 
 /// <summary>
 /// <c>job_queue_cleanup</c>: deletes finished jobs and their attempts older than the retention,
-/// in bounded batches, then trims <c>cron.job_run_details</c> the same way.
+/// in bounded batches, then trims <c>cron.job_run_details</c> the same way, in pg_cron's database
+/// (<c>Cron:ConnectionString</c>, which may differ from the app database).
 /// </summary>
-public sealed class CleanupHandler(JobQueueStore store, TimeProvider time) : JobHandler<CleanupPayload>
+public sealed class CleanupHandler(JobQueueStore store, CronJobStore cron, TimeProvider time) : JobHandler<CleanupPayload>
 {
     public const string Name = "job_queue_cleanup";
 
@@ -47,11 +49,15 @@ public sealed class CleanupHandler(JobQueueStore store, TimeProvider time) : Job
         string? cronHistoryError = null;
         try
         {
-            (cronRuns, _) = await DeleteInBatchesAsync(store.TrimCronHistoryAsync, olderThan, payload.BatchSize, cancellationToken);
+            (cronRuns, _) = await DeleteInBatchesAsync(cron.TrimRunHistoryAsync, olderThan, payload.BatchSize, cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
             cronHistoryError = "not trimmed: the database role may not delete from cron.job_run_details";
+        }
+        catch (CronJobException e)
+        {
+            cronHistoryError = "not trimmed: " + e.Message;
         }
 
         return new

@@ -42,12 +42,14 @@ public sealed class ApiTestServer : IAsyncDisposable
         TestDatabase db, Action<IServiceCollection>? configure = null, IDictionary<string, string?>? settings = null,
         ILoggerProvider? logs = null)
     {
+        await CronTestDatabase.EnsureMigratedAsync();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseTestServer();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Database:ConnectionString"] = db.ConnectionString,
             ["Database:MigrateOnStartup"] = "false",
+            ["Cron:ConnectionString"] = CronTestDatabase.ConnectionString,
             ["Secrets:job-runner-secret"] = RunnerSecret,
             ["Secrets:job-runner-secret-previous"] = PreviousRunnerSecret,
             ["Secrets:admin-token"] = AdminToken,

@@ -8,6 +8,29 @@
 
 ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
 
+-- Speed: the attempt history is written for every finished job; a foreign key to job_queue would
+-- add a lookup and a row lock on the job per attempt (about a fifth of a batch finish). Attempts
+-- are only ever written by these functions for a job they hold, and only job_queue_cleanup_batch
+-- deletes jobs: it deletes their attempts in the same statement. So the link is kept here.
+ALTER TABLE job_queue_attempts DROP CONSTRAINT IF EXISTS job_queue_attempts_job_id_fkey;
+
+-- Every job is updated twice (claim, finish), so the queue table churns: vacuum and analyze it after
+-- 2% of its rows changed rather than the default 20%, so that the partial indexes the claim and the
+-- lease rescue read (due pending jobs, processing jobs) stay free of dead entries as the table grows.
+ALTER TABLE job_queue SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_vacuum_insert_scale_factor = 0.02,
+                           autovacuum_analyze_scale_factor = 0.02);
+
+-- Time-ordered job ids (the UUIDv7 layout: 48 bits of Unix milliseconds, then random bits), so that
+-- a new job's entries land at the edge of the primary key and of the (created_at, id) listing
+-- indexes instead of at random pages, and a drain, which claims in insertion order, touches those
+-- indexes in order too. Measured on a 1,000-job claim + finish: about half the database time of
+-- random (v4) ids. Still a plain uuid to every caller.
+-- (An expression default, not a function: no call and no search_path switch per inserted row.)
+ALTER TABLE job_queue ALTER COLUMN id SET DEFAULT
+  encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
+           PLACING substring(int8send((extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3) FROM 1 FOR 6),
+         52, 1), 53, 1), 'hex')::uuid;
+
 -- enqueue --------------------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION job_queue_enqueue(
   task_type    text,
@@ -148,16 +171,13 @@ BEGIN
   IF n = 0 THEN
     RETURN;
   END IF;
-  PERFORM job_queue_rescue_expired(100);
+  -- rescue only when some lease has expired: min() reads one entry of the lease index
+  IF (SELECT min(q.locked_until) FROM job_queue q WHERE q.status = 'processing') < now() THEN
+    PERFORM job_queue_rescue_expired(100);
+  END IF;
+  -- the due ids are locked first, then updated by primary key: the plan never depends on the
+  -- table's size or on how many jobs are processing
   RETURN QUERY
-  WITH due AS (
-    SELECT q.id
-      FROM job_queue q
-     WHERE q.status = 'pending' AND q.run_at <= now()
-     ORDER BY q.run_at
-     LIMIT n
-       FOR UPDATE SKIP LOCKED
-  )
   UPDATE job_queue j
      SET status       = 'processing',
          attempts     = j.attempts + 1,
@@ -165,8 +185,13 @@ BEGIN
          locked_until = now() + lease_for,
          started_at   = now(),
          updated_at   = now()
-    FROM due
-   WHERE j.id = due.id
+   WHERE j.id = ANY (ARRAY(
+           SELECT q.id
+             FROM job_queue q
+            WHERE q.status = 'pending' AND q.run_at <= now()
+            ORDER BY q.run_at
+            LIMIT n
+              FOR UPDATE SKIP LOCKED))
   RETURNING j.*;
 END
 $$;
@@ -183,7 +208,7 @@ AS $$
 #variable_conflict use_column
 BEGIN
   RETURN QUERY
-  WITH r AS (
+  WITH r AS MATERIALIZED (
     SELECT x.id, COALESCE(x.succeeded, false) AS succeeded, x.output, x.error,
            x."retryInMs" AS retry_in_ms, x."durationMs" AS duration_ms
       FROM jsonb_to_recordset(job_queue_complete.results)
@@ -205,8 +230,11 @@ BEGIN
            updated_at   = now()
       FROM r
      WHERE j.id = r.id
-       AND j.status = 'processing'
+       -- rows by primary key (never a scan of every processing job); "IS TRUE" keeps the status
+       -- test a filter so that the planner does not pick the status index instead
+       AND j.id = ANY (ARRAY(SELECT r2.id FROM r r2))
        AND j.locked_by = job_queue_complete.runner_id
+       AND (j.status = 'processing') IS TRUE
     RETURNING j.id, j.status, j.attempts, j.last_error, j.started_at
   ), hist AS (
     INSERT INTO job_queue_attempts (job_id, attempt, runner_id, started_at, outcome, error, duration_ms)
@@ -434,9 +462,13 @@ BEGIN
      ORDER BY q.completed_at
      LIMIT LEAST(GREATEST(COALESCE(batch_size, 1000), 1), 50000)
        FOR UPDATE SKIP LOCKED
+  ), gone AS (
+    DELETE FROM job_queue j USING victims v WHERE j.id = v.id RETURNING j.id
+  ), history AS (
+    -- the attempts go with their job (by index, see the note on the foreign key above)
+    DELETE FROM job_queue_attempts a WHERE a.job_id = ANY (ARRAY(SELECT g.id FROM gone g))
   )
-  DELETE FROM job_queue j USING victims v WHERE j.id = v.id;
-  GET DIAGNOSTICS n = ROW_COUNT;
+  SELECT count(*) INTO n FROM gone;
   RETURN n;
 END
 $$;

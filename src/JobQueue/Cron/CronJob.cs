@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+
+namespace JobQueue.Cron;
+
+/// <summary>A pg_cron job of the app's role, as <c>get_cron_jobs()</c> returns it.</summary>
+public sealed record CronJob(
+    long JobId,
+    [property: JsonPropertyName("jobName")] string Name,
+    string Schedule,
+    string Command,
+    string Database,
+    string Username,
+    bool Active,
+    string? TaskType = null,
+    CronJobLastRun? LastRun = null)
+{
+    /// <summary>The schedule in words ("Every 30 minutes", "Daily at 03:15 UTC").</summary>
+    public string Description => CronScheduleDescriber.Describe(Schedule);
+}
+
+/// <summary>The latest run of a job (pg_cron's <c>job_run_details</c>).</summary>
+public sealed record CronJobLastRun(string? Status, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Message);
+
+/// <summary>One row of pg_cron's run history.</summary>
+public sealed record CronJobRun(
+    long RunId,
+    long? JobId,
+    string? JobName,
+    string? Status,
+    string? Message,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    string? Database,
+    string? Command);
+
+/// <summary>Arguments of <c>create_cron_job</c>; validate with <see cref="CronJobRequestValidator"/> first.</summary>
+public sealed record CronJobDefinition(
+    string JobName,
+    string Schedule,
+    string TaskType,
+    string PayloadJson = "{}",
+    int MaxAttempts = 3,
+    string? DedupeKey = null);

@@ -1,0 +1,148 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace JobQueue.Cron;
+
+/// <summary>
+/// Every call the library makes to the pg_cron wrappers (migration 0010), in one place, on the
+/// connection to pg_cron's database. Refusals come back as <see cref="CronJobException"/>.
+/// </summary>
+public sealed class CronJobStore(CronDatabase cron)
+{
+    public const string NotFoundState = "JQC04";
+    public const string ConflictState = "JQC09";
+    public const string UnavailableState = "JQC01";
+
+    private const string JobColumns = "jobid, jobname, schedule, command, database, username, active";
+
+    public async Task<IReadOnlyList<CronJob>> GetJobsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var cmd = cron.DataSource.CreateCommand(
+            $"SELECT {JobColumns}, task_type, last_run_status, last_run_started_at, last_run_finished_at, last_run_message FROM get_cron_jobs()");
+        return await ReadJobsAsync(cmd, withDetails: true, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<CronJobRun>> GetRunsAsync(int limit = 50, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = cron.DataSource.CreateCommand(
+            "SELECT runid, jobid, jobname, status, return_message, start_time, end_time, database, command FROM get_cron_job_runs($1)");
+        cmd.Parameters.Add(Integer(limit));
+        return await QueryAsync(cmd, reader => new CronJobRun(
+            reader.GetInt64(0),
+            reader.IsDBNull(1) ? null : reader.GetInt64(1),
+            Str(reader, 2), Str(reader, 3), Str(reader, 4), Time(reader, 5), Time(reader, 6), Str(reader, 7), Str(reader, 8)),
+            cancellationToken);
+    }
+
+    /// <summary>Schedules an enqueue of <see cref="CronJobDefinition.TaskType"/> into the app database.</summary>
+    public async Task<CronJob> CreateAsync(CronJobDefinition job, CancellationToken cancellationToken = default)
+    {
+        var target = await cron.GetTargetDatabaseAsync(cancellationToken);
+        await using var cmd = cron.DataSource.CreateCommand($"SELECT {JobColumns} FROM create_cron_job($1, $2, $3, $4, $5, $6, $7)");
+        cmd.Parameters.Add(Text(job.JobName));
+        cmd.Parameters.Add(Text(job.Schedule));
+        cmd.Parameters.Add(Text(job.TaskType));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = job.PayloadJson });
+        cmd.Parameters.Add(Integer(job.MaxAttempts));
+        cmd.Parameters.Add(Text(job.DedupeKey));
+        cmd.Parameters.Add(Text(target));
+        return await SingleJobAsync(cmd, cancellationToken);
+    }
+
+    public async Task<CronJob> ToggleAsync(string jobName, bool active, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = cron.DataSource.CreateCommand($"SELECT {JobColumns} FROM toggle_cron_job($1, $2)");
+        cmd.Parameters.Add(Text(jobName));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = active });
+        return await SingleJobAsync(cmd, cancellationToken);
+    }
+
+    public async Task<CronJob> RescheduleAsync(string jobName, string schedule, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = cron.DataSource.CreateCommand($"SELECT {JobColumns} FROM update_cron_schedule($1, $2)");
+        cmd.Parameters.Add(Text(jobName));
+        cmd.Parameters.Add(Text(schedule));
+        return await SingleJobAsync(cmd, cancellationToken);
+    }
+
+    public async Task DeleteAsync(string jobName, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = cron.DataSource.CreateCommand("SELECT delete_cron_job($1)");
+        cmd.Parameters.Add(Text(jobName));
+        await QueryAsync(cmd, reader => reader.GetBoolean(0), cancellationToken);
+    }
+
+    /// <summary>Deletes one batch of the role's pg_cron run history that ended before <paramref name="olderThan"/>.</summary>
+    public async Task<int> TrimRunHistoryAsync(DateTimeOffset olderThan, int batchSize, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = cron.DataSource.CreateCommand("SELECT trim_cron_job_runs($1, $2)");
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = olderThan.UtcDateTime });
+        cmd.Parameters.Add(Integer(batchSize));
+        return (await QueryAsync(cmd, reader => reader.GetInt32(0), cancellationToken))[0];
+    }
+
+    private static async Task<CronJob> SingleJobAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
+    {
+        var jobs = await ReadJobsAsync(cmd, withDetails: false, cancellationToken);
+        return jobs.Count == 1 ? jobs[0] : throw new InvalidOperationException("the cron wrapper returned no job");
+    }
+
+    private static Task<IReadOnlyList<CronJob>> ReadJobsAsync(NpgsqlCommand cmd, bool withDetails, CancellationToken cancellationToken) =>
+        QueryAsync(cmd, reader =>
+        {
+            var job = new CronJob(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.GetString(4), reader.GetString(5), reader.GetBoolean(6));
+            return !withDetails ? job : job with
+            {
+                TaskType = Str(reader, 7),
+                LastRun = reader.IsDBNull(8) && reader.IsDBNull(9)
+                    ? null
+                    : new CronJobLastRun(Str(reader, 8), Time(reader, 9), Time(reader, 10), Str(reader, 11)),
+            };
+        }, cancellationToken);
+
+    /// <summary>Runs the command and reads every row; a wrapper's refusal becomes a <see cref="CronJobException"/>.</summary>
+    private static async Task<IReadOnlyList<T>> QueryAsync<T>(NpgsqlCommand cmd, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var rows = new List<T>();
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(map(reader));
+            }
+
+            return rows;
+        }
+        catch (PostgresException e) when (Translate(e) is { } refused)
+        {
+            throw refused;
+        }
+    }
+
+    internal static CronJobException? Translate(PostgresException e) => e.SqlState switch
+    {
+        NotFoundState => new CronJobException(CronErrorKind.NotFound, e.ColumnName ?? "jobName", e.MessageText, e),
+        ConflictState => new CronJobException(CronErrorKind.Conflict, e.ColumnName ?? "jobName", e.MessageText, e),
+        UnavailableState => new CronJobException(CronErrorKind.Unavailable, "",
+            e.Hint is null ? e.MessageText : $"{e.MessageText} ({e.Hint})", e),
+        // pg_cron's own "invalid schedule" (22023 without a column) is about the schedule
+        PostgresErrorCodes.InvalidParameterValue => new CronJobException(CronErrorKind.Invalid, e.ColumnName ?? "schedule", e.MessageText, e),
+        PostgresErrorCodes.UndefinedFunction or PostgresErrorCodes.InsufficientPrivilege => new CronJobException(
+            CronErrorKind.Unavailable, "",
+            "the pg_cron wrappers are missing or not executable in pg_cron's database: run the migrations against Cron:ConnectionString", e),
+        _ => null,
+    };
+
+    private static string? Str(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static DateTimeOffset? Time(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    private static NpgsqlParameter Text(string? value) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
+
+    private static NpgsqlParameter Integer(int value) => new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = value };
+}

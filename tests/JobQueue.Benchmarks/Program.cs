@@ -1,0 +1,94 @@
+using JobQueue.Benchmarks;
+
+// One summary line per figure on stdout (after "== summary"); progress on stderr.
+var options = BenchOptions.Parse(args);
+var summary = new List<string>();
+void Line(string line)
+{
+    summary.Add(line);
+    Console.Error.WriteLine("bench: " + line);
+}
+
+void Progress(string message) => Console.Error.WriteLine($"bench: [{DateTime.UtcNow:HH:mm:ss}] {message}");
+
+var server = options.ConnectionString;
+
+if (options.Runs("drain"))
+{
+    var jq = new List<(int R, double Rate, string Cpu)>();
+    foreach (var r in options.Runners)
+    {
+        Progress($"jobqueue drain of {Fmt.N(options.DrainJobs)} jobs, R={r}, pass limit {options.PassLimit}");
+        var (rate, cpu) = await JobQueueFigures.DrainAsync(server, options.DrainJobs, r, options.PassLimit);
+        Progress($"  {Fmt.Rate(rate)} jobs/s ({cpu})");
+        jq.Add((r, rate, cpu));
+    }
+
+    var hfTrials = new List<(int W, double Rate)>();
+    foreach (var w in options.HangfireWorkers)
+    {
+        Progress($"hangfire trial drain of {Fmt.N(options.HangfireTrialJobs)} jobs, W={w}");
+        var (rate, cpu) = await HangfireFigures.DrainAsync(server, options.HangfireTrialJobs, w);
+        Progress($"  {Fmt.Rate(rate)} jobs/s ({cpu})");
+        hfTrials.Add((w, rate));
+    }
+
+    var bestW = hfTrials.MaxBy(t => t.Rate).W;
+    Progress($"hangfire drain of {Fmt.N(options.HangfireDrainJobs)} jobs, W={bestW} (best of the trials)");
+    var hf = await HangfireFigures.DrainAsync(server, options.HangfireDrainJobs, bestW);
+    var best = jq.MaxBy(t => t.Rate);
+    Line($"drain: jobqueue {Fmt.Rate(best.Rate)} jobs/s (R={best.R}, pass limit {options.PassLimit}, N={Fmt.N(options.DrainJobs)}), " +
+         $"hangfire {Fmt.Rate(hf.Rate)} jobs/s (W={bestW}, best of W={string.Join('/', options.HangfireWorkers)}, N={Fmt.N(options.HangfireDrainJobs)}), ratio {Fmt.Ratio(best.Rate / hf.Rate)}; cpu: jobqueue {best.Cpu}, hangfire {hf.Cpu}");
+}
+
+if (options.Runs("enqueue"))
+{
+    Progress($"enqueue one at a time, {Fmt.N(options.SingleEnqueueJobs)} jobs, {options.Producers} producers");
+    var single = await JobQueueFigures.EnqueueOneAtATimeAsync(server, options.SingleEnqueueJobs, options.Producers);
+    var hf = await HangfireFigures.EnqueueAsync(server, options.SingleEnqueueJobs, options.Producers);
+    Line($"enqueue one-at-a-time: jobqueue {Fmt.Rate(single)} jobs/s, hangfire {Fmt.Rate(hf)} jobs/s " +
+         $"({options.Producers} producers, N={Fmt.N(options.SingleEnqueueJobs)}), ratio {Fmt.Ratio(single / hf)}");
+    Progress($"enqueue batch, {Fmt.N(options.BatchEnqueueJobs)} jobs in batches of {Fmt.N(options.BatchSize)}");
+    var batch = await JobQueueFigures.EnqueueBatchAsync(server, options.BatchEnqueueJobs, options.BatchSize);
+    Line($"enqueue batch: jobqueue {Fmt.Rate(batch)} jobs/s (job_queue_enqueue_many, {Fmt.N(options.BatchSize)} per call, N={Fmt.N(options.BatchEnqueueJobs)}), " +
+         $"ratio to hangfire's enqueue {Fmt.Ratio(batch / hf)}");
+}
+
+if (options.Runs("latency"))
+{
+    Progress($"runner pass latency (library level, in-process RunPassAsync), {options.LatencySamples} passes each");
+    var (empty, five) = await LatencyFigures.RunnerPassAsync(server, options.LatencySamples);
+    Line($"runner pass (library, in-process): empty queue {empty.P50P99()}; 5 due jobs {five.P50P99()}");
+}
+
+if (options.Runs("pickup"))
+{
+    Progress($"pickup latency (library level, runner loop polling every {options.PollMs} ms when idle)");
+    var pickup = await LatencyFigures.PickupAsync(server, Math.Max(50, options.LatencySamples / 4), options.PollMs);
+    Line($"pickup (library runner loop, idle poll {options.PollMs} ms): enqueue -> handler start {pickup.P50P99()}");
+}
+
+if (options.Runs("http"))
+{
+    Progress($"runner pass latency over HTTP (JobQueue.Server on Kestrel, loopback), {options.LatencySamples} requests each");
+    var (empty, five) = await HttpFigures.RunnerPassAsync(server, options.LatencySamples);
+    Line($"runner pass (HTTP POST /api/jobs/run, loopback, limit 5): empty queue {empty.P50P99()}; 5 due jobs {five.P50P99()}");
+    Progress($"pickup latency with the server's polling runner (Runner:PollIntervalSeconds={options.ServerPollSeconds})");
+    var pickup = await HttpFigures.PickupAsync(server, Math.Max(50, options.LatencySamples / 4), options.ServerPollSeconds);
+    Line($"pickup (JobQueue.Server polling runner, Runner:PollIntervalSeconds={options.ServerPollSeconds}): enqueue -> handler start {pickup.P50P99()}");
+}
+
+if (options.Runs("scale"))
+{
+    var scale = await ScaleFigures.RunAsync(server, options.ScaleRows, options.LatencySamples, Progress);
+    Line($"scale claim: 1,000 finished rows {scale.Small.P50P99()}; {Fmt.N(options.ScaleRows)} finished rows {scale.Large.P50P99()}; " +
+         $"ratio p50 {Fmt.Ratio(scale.Large.Percentile(50) / scale.Small.Percentile(50))}");
+    Line($"scale cleanup: {Fmt.N(scale.CleanedRows)} old rows (+ attempts) deleted at {Fmt.Rate(scale.CleanupRowsPerSecond)} rows/s in batches of 1,000; " +
+         $"concurrent claim before {scale.Before.P50P99()}, during {scale.During.P50P99()}");
+}
+
+Console.WriteLine("== summary");
+foreach (var line in summary)
+{
+    Console.WriteLine(line);
+}

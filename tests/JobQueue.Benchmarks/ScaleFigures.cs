@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using JobQueue.Queue;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JobQueue.Benchmarks;
+
+/// <summary>
+/// Whether the hot path stays flat as the table grows: claim cost with 1,000 and with
+/// <c>ScaleRows</c> finished jobs (each with its attempt row) in the table, then a cleanup of
+/// all of them (<c>job_queue_cleanup_batch</c>) while runners keep claiming.
+/// </summary>
+public static class ScaleFigures
+{
+    private const int ClaimLimit = 5;
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    public sealed record Result(Samples Small, Samples Large, Samples Before, Samples During, double CleanupRowsPerSecond, long CleanedRows);
+
+    public static async Task<Result> RunAsync(string server, int scaleRows, int samples, Action<string> progress)
+    {
+        await using var db = await BenchDatabase.CreateAsync(server, "scale");
+        await using var services = db.BuildServices(100);
+        var store = services.GetRequiredService<JobQueueStore>();
+
+        await InsertFinishedAsync(db, 1_000);
+        progress("claim cost with 1,000 finished rows");
+        var small = await MeasureClaimsAsync(store, samples);
+
+        progress($"inserting {Fmt.N(scaleRows - 1_000)} more finished rows (and their attempts), VACUUM ANALYZE");
+        await InsertFinishedAsync(db, scaleRows - 1_000);
+        progress($"claim cost with {Fmt.N(scaleRows)} finished rows");
+        var large = await MeasureClaimsAsync(store, samples);
+
+        progress($"cleanup of {Fmt.N(scaleRows)} old rows while 2 runner loops claim");
+        using var stop = new CancellationTokenSource();
+        var before = new Samples();
+        var during = new Samples();
+        var current = before;
+        var loops = Enumerable.Range(0, 2).Select(i => Task.Run(async () =>
+        {
+            var runner = $"scale-{i}";
+            while (!stop.IsCancellationRequested)
+            {
+                await JobQueueFigures.FillAsync(store, ClaimLimit, ClaimLimit);
+                var t0 = Stopwatch.GetTimestamp();
+                var jobs = await store.ClaimAsync(ClaimLimit, Lease, runner);
+                current.Add(t0);
+                await store.CompleteAsync(runner, jobs.Select(j => new JobCompletion(j.Id, true, null, null, null, 0)).ToList());
+                await Task.Delay(2);
+            }
+        })).ToArray();
+
+        await Task.Delay(TimeSpan.FromSeconds(Math.Clamp(samples / 200, 3, 10)));
+        current = during;
+        var sw = Stopwatch.StartNew();
+        long cleaned = 0;
+        var olderThan = DateTimeOffset.UtcNow.AddDays(-14);
+        while (true)
+        {
+            var n = await store.CleanupBatchAsync(olderThan, 1000);
+            cleaned += n;
+            if (n < 1000)
+            {
+                break;
+            }
+        }
+
+        var cleanupSeconds = sw.Elapsed.TotalSeconds;
+        await stop.CancelAsync();
+        await Task.WhenAll(loops);
+        return new Result(small, large, before, during, cleaned / cleanupSeconds, cleaned);
+    }
+
+    /// <summary>Timed claims of <see cref="ClaimLimit"/> due jobs (the default pass size); each batch is finished untimed.</summary>
+    private static async Task<Samples> MeasureClaimsAsync(JobQueueStore store, int samples)
+    {
+        var result = new Samples();
+        await JobQueueFigures.FillAsync(store, (samples + 50) * ClaimLimit);
+        for (var i = 0; i < samples + 50; i++)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            var jobs = await store.ClaimAsync(ClaimLimit, Lease, "scale");
+            if (i >= 50)
+            {
+                result.Add(t0);
+            }
+
+            await store.CompleteAsync("scale", jobs.Select(j => new JobCompletion(j.Id, true, null, null, null, 0)).ToList());
+        }
+
+        return result;
+    }
+
+    /// <summary>Finished jobs completed 30 days ago, one attempt each, as a long-running queue accumulates them.</summary>
+    private static async Task InsertFinishedAsync(BenchDatabase db, int rows)
+    {
+        await db.ExecuteAsync($"""
+            WITH jobs AS (
+              INSERT INTO job_queue (task_type, status, attempts, run_at, created_at, updated_at, started_at, completed_at)
+              SELECT 'bench_noop', 'succeeded', 1, t, t, t, t, t
+                FROM (SELECT now() - interval '30 days' - g * interval '1 millisecond' AS t
+                        FROM generate_series(1, {rows}) g) s
+              RETURNING id, started_at)
+            INSERT INTO job_queue_attempts (job_id, attempt, runner_id, started_at, finished_at, outcome, duration_ms)
+            SELECT id, 1, 'bench', started_at, started_at, 'succeeded', 0 FROM jobs
+            """);
+        await db.ExecuteAsync("VACUUM ANALYZE job_queue");
+        await db.ExecuteAsync("VACUUM ANALYZE job_queue_attempts");
+    }
+}
