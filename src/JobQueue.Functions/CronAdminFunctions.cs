@@ -1,0 +1,33 @@
+using JobQueue.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace JobQueue.Functions;
+
+/// <summary>The pg_cron admin routes of the route table: schedules and runs, create, toggle, reschedule, delete, install the standing ones.</summary>
+public sealed class CronAdminFunctions(CronJobEndpoints cron)
+{
+    [Function("AdminCronJobsList")]
+    public Task<IResult> AdminCronJobsList([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/cron-jobs")] HttpRequest request, CancellationToken cancellationToken) =>
+        cron.ListAsync(request, cancellationToken);
+
+    [Function("AdminCronJobsCreate")]
+    public Task<IResult> AdminCronJobsCreate([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/cron-jobs/create")] HttpRequest request, CancellationToken cancellationToken) =>
+        cron.CreateAsync(request, cancellationToken);
+
+    [Function("AdminCronJobsToggle")]
+    public Task<IResult> AdminCronJobsToggle([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/cron-jobs/toggle")] HttpRequest request, CancellationToken cancellationToken) =>
+        cron.ToggleAsync(request, cancellationToken);
+
+    [Function("AdminCronJobsSchedule")]
+    public Task<IResult> AdminCronJobsSchedule([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/cron-jobs/schedule")] HttpRequest request, CancellationToken cancellationToken) =>
+        cron.RescheduleAsync(request, cancellationToken);
+
+    [Function("AdminCronJobsDelete")]
+    public Task<IResult> AdminCronJobsDelete([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/cron-jobs/delete")] HttpRequest request, CancellationToken cancellationToken) =>
+        cron.DeleteAsync(request, cancellationToken);
+
+    [Function("AdminCronJobsInstallStanding")]
+    public Task<IResult> AdminCronJobsInstallStanding([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/cron-jobs/install-standing")] HttpRequest request, CancellationToken cancellationToken) =>
+        cron.InstallStandingAsync(request, cancellationToken);
+}
