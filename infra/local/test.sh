@@ -31,7 +31,7 @@ done
 for step in infra/local/test.d/*.sh; do
   [ -e "$step" ] || continue
   echo "== $step"
-  bash "$step" || status=1
+  bash "$step" 2>&1 | tee "$results/step-$(basename "$step").out" || status=1
 done
 
 passed=0; failed=0
@@ -41,6 +41,13 @@ for log in "$results"/*.log; do
   f="$(sed -nE 's/.*Failed: *([0-9]+).*/\1/p' <<<"$line")"
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
   if [ -z "$line" ]; then failed=$((failed + 1)); echo "no test summary in $log" >&2; fi
+done
+for out in "$results"/step-*.out; do
+  [ -e "$out" ] || continue
+  line="$(grep -E '^[a-z-]+: [0-9]+ passed, [0-9]+ failed' "$out" | tail -1 || true)"
+  if [ -z "$line" ]; then failed=$((failed + 1)); echo "no summary line in $out" >&2; continue; fi
+  passed=$((passed + $(sed -nE 's/.*: ([0-9]+) passed.*/\1/p' <<<"$line")))
+  failed=$((failed + $(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<<"$line")))
 done
 echo
 echo "Total: $passed passed, $failed failed"
