@@ -129,6 +129,9 @@ start() {
   if [ ! -f "$DATA/PG_VERSION" ]; then init_cluster; fi
   if running; then
     say "already running on 127.0.0.1:$PORT"
+  elif "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT" >/dev/null 2>&1; then
+    say "port $PORT is taken by another PostgreSQL (another user's or checkout's cluster?): stop it, or set JOBQUEUE_PG_PORT"
+    exit 1
   else
     as_server_user "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null
     say "started on 127.0.0.1:$PORT (log: $LOG)"
