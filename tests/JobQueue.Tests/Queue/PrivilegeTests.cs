@@ -66,9 +66,11 @@ public sealed class PrivilegeTests : IAsyncLifetime
         Assert.Equal(0L, await db.ScalarAsync<long>(
             """
             SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-             WHERE n.nspname = 'public' AND p.proname LIKE 'job\_queue\_%'
+             WHERE n.nspname = 'public' AND (p.proname LIKE 'job\_queue\_%' OR p.proname LIKE 'game\_platform\_%')
                AND (NOT p.prosecdef OR NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')
                     OR has_function_privilege('public', p.oid, 'EXECUTE'))
             """));
+        Assert.False(await db.ScalarAsync<bool>(
+            "SELECT has_function_privilege('jobqueue_app', 'jobqueue_grant_app_execute(text)', 'EXECUTE')"));
     }
 }

@@ -493,17 +493,26 @@ END
 $$;
 
 -- privileges: EXECUTE for the app role only ----------------------------------------------------
-DO $$
+-- Used by this and later migrations: for every public function whose name matches the LIKE
+-- pattern, EXECUTE is revoked from PUBLIC and granted to jobqueue_app. Invoker's rights, and
+-- callable by nobody but the owner.
+CREATE OR REPLACE PROCEDURE jobqueue_grant_app_execute(name_pattern text)
+LANGUAGE plpgsql SET search_path = public, pg_temp
+AS $$
 DECLARE
   f record;
 BEGIN
   FOR f IN
     SELECT p.oid::regprocedure AS signature
       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-     WHERE n.nspname = 'public' AND p.proname LIKE 'job\_queue\_%'
+     WHERE n.nspname = 'public' AND p.prokind = 'f' AND p.proname LIKE name_pattern
   LOOP
     EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f.signature);
     EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO jobqueue_app', f.signature);
   END LOOP;
 END
 $$;
+
+REVOKE ALL ON PROCEDURE jobqueue_grant_app_execute(text) FROM PUBLIC;
+
+CALL jobqueue_grant_app_execute('job\_queue\_%');

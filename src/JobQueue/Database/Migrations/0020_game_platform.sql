@@ -276,18 +276,5 @@ AS $$
   RETURNING true
 $$;
 
--- privileges: EXECUTE for the app role only ----------------------------------------------------
-DO $$
-DECLARE
-  f record;
-BEGIN
-  FOR f IN
-    SELECT p.oid::regprocedure AS signature
-      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-     WHERE n.nspname = 'public' AND p.proname LIKE 'game\_platform\_%'
-  LOOP
-    EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f.signature);
-    EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO jobqueue_app', f.signature);
-  END LOOP;
-END
-$$;
+-- privileges: EXECUTE for the app role only (procedure from 0002) -------------------------------
+CALL jobqueue_grant_app_execute('game\_platform\_%');
