@@ -51,7 +51,10 @@ public static class LocalPostgres
     private static string StartOrFind()
     {
         var fromEnv = Environment.GetEnvironmentVariable("JOBQUEUE_TEST_PG");
-        return string.IsNullOrWhiteSpace(fromEnv) ? RunScript("start").Split('\n')[^1] : fromEnv;
+        var url = string.IsNullOrWhiteSpace(fromEnv) ? RunScript("start").Split('\n')[^1] : fromEnv;
+
+        // A shared 2-core CI machine can be slow to hand out a connection: wait longer than the default 15 s.
+        return new Npgsql.NpgsqlConnectionStringBuilder(url) { Timeout = 60, CommandTimeout = 120 }.ConnectionString;
     }
 
     private static string FindRepoRoot()
