@@ -102,7 +102,7 @@ public sealed class ScheduleTests : IAsyncLifetime
 
     private static async Task<T> WaitForAsync<T>(Func<Task<T>> read)
     {
-        for (var i = 0; i < 100; i++)
+        for (var i = 0; i < 400; i++)
         {
             var value = await read();
             if (!EqualityComparer<T>.Default.Equals(value, default))
@@ -113,6 +113,6 @@ public sealed class ScheduleTests : IAsyncLifetime
             await Task.Delay(50);
         }
 
-        throw new TimeoutException("condition not reached in 5 s");
+        throw new TimeoutException("condition not reached in 20 s");
     }
 }
