@@ -17,6 +17,12 @@ public static class ApiProblems
             detail: string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")),
             title: "The request is invalid");
 
+    /// <summary>A handler's payload errors, each under <paramref name="prefix"/> + its field.</summary>
+    public static IResult Validation(IEnumerable<JobQueue.Runner.PayloadError> errors, string prefix) =>
+        Validation(errors
+            .GroupBy(e => prefix + e.Field, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray()));
+
     public static IResult NotFound(string detail) => Problem(StatusCodes.Status404NotFound, "Not found", detail);
 
     public static IResult Conflict(string detail) => Problem(StatusCodes.Status409Conflict, "Conflict", detail);

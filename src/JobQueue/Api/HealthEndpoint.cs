@@ -17,7 +17,7 @@ public sealed class HealthEndpoint(ApiAuthenticator auth, QueueGaugeSampler gaug
             return caller.Failure!;
         }
 
-        var health = await gauges.SampleAsync(10, cancellationToken);
+        var health = await gauges.HealthAsync(10, cancellationToken);
         return ApiJson.Ok(health);
     }
 }

@@ -107,9 +107,7 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
         var payloadErrors = handler.ValidatePayload(payload);
         if (payloadErrors.Count > 0)
         {
-            return ApiProblems.Validation(payloadErrors
-                .GroupBy(e => "payload." + e.Field, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray()));
+            return ApiProblems.Validation(payloadErrors, "payload.");
         }
 
         var id = await store.EnqueueAsync(

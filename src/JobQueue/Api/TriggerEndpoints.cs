@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using JobQueue.Handlers;
 using JobQueue.Queue;
+using JobQueue.Runner;
 using Microsoft.AspNetCore.Http;
 
 namespace JobQueue.Api;
@@ -8,11 +10,13 @@ namespace JobQueue.Api;
 /// <summary>
 /// <c>POST admin/jobs/trigger-sync</c> <c>{dryRun, coachId}</c> and <c>POST admin/jobs/trigger-totals-sweep</c>
 /// <c>{dryRun, coachId, batchSize}</c>: enqueue the Game Platform jobs; <c>{success, jobId, message}</c> (admin auth).
+/// The body's types are checked here; the values by the job's own handler, so that what is accepted
+/// here is what the handler runs.
 /// </summary>
-public sealed class TriggerEndpoints(ApiAuthenticator auth, JobQueueStore store)
+public sealed class TriggerEndpoints(ApiAuthenticator auth, JobQueueStore store, JobHandlerRegistry handlers)
 {
-    public const string SyncTaskType = "game_platform_sync";
-    public const string TotalsSweepTaskType = "game_platform_totals_sweep";
+    public const string SyncTaskType = GamePlatformSyncHandler.Name;
+    public const string TotalsSweepTaskType = GamePlatformTotalsSweepHandler.Name;
 
     public Task<IResult> TriggerSyncAsync(HttpRequest request, CancellationToken cancellationToken) =>
         TriggerAsync(request, SyncTaskType, withBatchSize: false, cancellationToken);
@@ -44,8 +48,19 @@ public sealed class TriggerEndpoints(ApiAuthenticator auth, JobQueueStore store)
             return fields.Problem();
         }
 
+        var element = JsonSerializer.SerializeToElement(payload);
+        if (!handlers.TryGet(taskType, out var handler))
+        {
+            return ApiProblems.Unavailable($"no handler is registered for {taskType}");
+        }
+
+        if (handler.ValidatePayload(element) is { Count: > 0 } errors)
+        {
+            return ApiProblems.Validation(errors, "");
+        }
+
         var id = await store.EnqueueAsync(
-            new EnqueueRequest(taskType, JsonSerializer.SerializeToElement(payload), TriggeredBy: "admin:" + actor,
+            new EnqueueRequest(taskType, element, TriggeredBy: "admin:" + actor,
                 RequestId: ApiRequest.RequestId(request)),
             cancellationToken);
         return ApiJson.Ok(new { success = true, jobId = id, message = $"{taskType} job enqueued" });

@@ -151,9 +151,14 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
     public Task<int> CleanupBatchAsync(DateTimeOffset olderThan, int batchSize, CancellationToken cancellationToken = default) =>
         ScalarIntAsync("SELECT job_queue_cleanup_batch($1, $2)", olderThan, batchSize, cancellationToken);
 
-    /// <summary>Deletes one batch of pg_cron run history older than <paramref name="olderThan"/>.</summary>
-    public Task<int> TrimCronHistoryAsync(DateTimeOffset olderThan, int batchSize, CancellationToken cancellationToken = default) =>
-        ScalarIntAsync("SELECT job_queue_trim_cron_history($1, $2)", olderThan, batchSize, cancellationToken);
+    /// <summary>Due pending jobs and the oldest one's age in seconds, read from the partial index of pending jobs.</summary>
+    public async Task<(long DuePending, double OldestPendingAgeSeconds)> GetPendingGaugesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT due_pending, oldest_pending_age_seconds FROM job_queue_pending_gauges()");
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetDouble(1));
+    }
 
     /// <summary>True for the one caller (across instances) that fires schedule <paramref name="name"/>'s <paramref name="tick"/>.</summary>
     public async Task<bool> ClaimScheduleTickAsync(string name, DateTimeOffset tick, string instance, CancellationToken cancellationToken = default)

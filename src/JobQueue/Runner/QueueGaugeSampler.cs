@@ -4,13 +4,21 @@ using JobQueue.Queue;
 namespace JobQueue.Runner;
 
 /// <summary>
-/// Reads the queue's health and feeds the gauges of <see cref="JobQueueMetrics"/> (due pending
-/// jobs, oldest due pending age). Called by the health endpoint and after every scheduled runner
-/// pass, so that the "oldest pending job too old" alert sees a fresh value at least once a minute.
+/// Feeds the gauges of <see cref="JobQueueMetrics"/> (due pending jobs, oldest due pending age):
+/// after every scheduled runner pass (a read of the partial index of pending jobs, so the "oldest
+/// pending job too old" alert sees a fresh value each minute at a cost independent of table size),
+/// and from every health read.
 /// </summary>
 public sealed class QueueGaugeSampler(JobQueueStore store, JobQueueMetrics metrics)
 {
-    public async Task<JsonElement> SampleAsync(int recentLimit, CancellationToken cancellationToken)
+    public async Task SampleAsync(CancellationToken cancellationToken)
+    {
+        var (duePending, oldestAge) = await store.GetPendingGaugesAsync(cancellationToken);
+        metrics.SampledQueue(duePending, oldestAge);
+    }
+
+    /// <summary>The queue's health (see <c>job_queue_health</c>); its pending figures update the gauges too.</summary>
+    public async Task<JsonElement> HealthAsync(int recentLimit, CancellationToken cancellationToken)
     {
         var health = await store.GetHealthAsync(recentLimit, cancellationToken);
         metrics.SampledQueue(health.GetProperty("duePending").GetInt64(), health.GetProperty("oldestPendingAgeSeconds").GetDouble());

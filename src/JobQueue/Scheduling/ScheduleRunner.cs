@@ -29,7 +29,7 @@ public sealed partial class ScheduleRunner(JobQueueStore store, JobRunner runner
 
         var report = await runner.RunPassAsync(new RunPassRequest(), cancellationToken);
         LogRunnerPass(logger, name, report.Status, report.Processed);
-        await gauges.SampleAsync(0, cancellationToken);
+        await gauges.SampleAsync(cancellationToken);
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Schedule {Schedule} is past due: running it now")]

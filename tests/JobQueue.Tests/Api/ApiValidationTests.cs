@@ -47,6 +47,9 @@ public sealed class ApiValidationTests(ApiServerFixture fixture) : IClassFixture
         { "AdminJobsTriggerSync", "{\"coachId\":42}", 400, "coachId" },
         { "AdminJobsTriggerSync", "{\"coachId\":\"" + new string('c', 101) + "\"}", 400, "coachId" },
         { "AdminJobsTriggerSync", "{\"coachId\":\"\"}", 400, "coachId" },
+        // values the job's handler would refuse are refused here (the handler validates, not a copy)
+        { "AdminJobsTriggerSync", "{\"coachId\":\"   \"}", 400, "coachId" },
+        { "AdminJobsTriggerTotalsSweep", "{\"coachId\":\" \",\"batchSize\":5}", 400, "coachId" },
         { "AdminJobsTriggerSync", "{\"dryRun\":true,}", 400, "body" },
         { "AdminJobsTriggerTotalsSweep", "{\"batchSize\":0}", 400, "batchSize" },
         { "AdminJobsTriggerTotalsSweep", "{\"batchSize\":1001}", 400, "batchSize" },

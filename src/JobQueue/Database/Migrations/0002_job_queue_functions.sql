@@ -412,6 +412,15 @@ AS $$
   SELECT * FROM job_queue_attempts a WHERE a.job_id = $1 ORDER BY a.id;
 $$;
 
+-- the queue gauges (due pending jobs, oldest due age): one read of the partial index of pending
+-- jobs, so that sampling them every minute costs the same whatever the size of the table
+CREATE OR REPLACE FUNCTION job_queue_pending_gauges(OUT due_pending bigint, OUT oldest_pending_age_seconds double precision)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+  SELECT count(*), COALESCE(extract(epoch FROM now() - min(run_at)), 0)::double precision
+    FROM job_queue WHERE status = 'pending' AND run_at <= now();
+$$;
+
 -- health: one round trip for the dashboard and the metrics gauges
 CREATE OR REPLACE FUNCTION job_queue_health(recent_limit integer DEFAULT 10)
 RETURNS jsonb
@@ -427,9 +436,8 @@ AS $$
                FROM job_queue),
     'processingEnabled', (SELECT s.processing_enabled FROM job_queue_settings s WHERE s.id),
     'pausedReason', (SELECT s.paused_reason FROM job_queue_settings s WHERE s.id),
-    'duePending', (SELECT count(*) FROM job_queue WHERE status = 'pending' AND run_at <= now()),
-    'oldestPendingAgeSeconds', (SELECT COALESCE(extract(epoch FROM now() - min(run_at)), 0)::double precision
-                                  FROM job_queue WHERE status = 'pending' AND run_at <= now()),
+    'duePending', g.due_pending,
+    'oldestPendingAgeSeconds', g.oldest_pending_age_seconds,
     'stuckJobs', (SELECT COALESCE(jsonb_agg(jsonb_build_object(
                             'id', q.id, 'taskType', q.task_type, 'lockedBy', q.locked_by,
                             'lockedUntil', q.locked_until, 'attempts', q.attempts)), '[]'::jsonb)
@@ -445,7 +453,8 @@ AS $$
                              'outcome', a.outcome, 'finishedAt', a.finished_at, 'durationMs', a.duration_ms,
                              'error', a.error)), '[]'::jsonb)
                      FROM (SELECT * FROM job_queue_attempts ORDER BY finished_at DESC LIMIT $1) a),
-    'checkedAt', now());
+    'checkedAt', now())
+  FROM job_queue_pending_gauges() g;
 $$;
 
 -- cleanup: one bounded batch per call, so that each batch is its own short transaction ------------
@@ -469,25 +478,6 @@ BEGIN
     DELETE FROM job_queue_attempts a WHERE a.job_id = ANY (ARRAY(SELECT g.id FROM gone g))
   )
   SELECT count(*) INTO n FROM gone;
-  RETURN n;
-END
-$$;
-
--- pg_cron's run history, where pg_cron is installed in this database and the owner may trim it
-CREATE OR REPLACE FUNCTION job_queue_trim_cron_history(older_than timestamptz, batch_size integer DEFAULT 1000)
-RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
-AS $$
-DECLARE
-  n integer;
-BEGIN
-  IF to_regclass('cron.job_run_details') IS NULL THEN
-    RETURN 0;
-  END IF;
-  EXECUTE 'DELETE FROM cron.job_run_details WHERE runid IN (
-             SELECT runid FROM cron.job_run_details WHERE end_time < $1 ORDER BY runid LIMIT $2)'
-    USING older_than, LEAST(GREATEST(COALESCE(batch_size, 1000), 1), 50000);
-  GET DIAGNOSTICS n = ROW_COUNT;
   RETURN n;
 END
 $$;

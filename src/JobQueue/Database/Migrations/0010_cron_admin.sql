@@ -274,14 +274,6 @@ BEGIN
 END
 $$;
 
--- the core set's name for the same upkeep (0002) now delegates here
-CREATE OR REPLACE FUNCTION job_queue_trim_cron_history(older_than timestamptz, batch_size integer DEFAULT 1000)
-RETURNS integer
-LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp
-AS $$
-  SELECT trim_cron_job_runs($1, $2);
-$$;
-
 -- privileges: the wrappers for the app role only; the internal checks for nobody ----------------
 DO $$
 DECLARE
@@ -293,8 +285,7 @@ BEGIN
      WHERE n.nspname = 'public'
        AND (p.proname LIKE 'cron\_admin\_%'
             OR p.proname IN ('get_cron_jobs', 'get_cron_job_runs', 'create_cron_job', 'toggle_cron_job',
-                             'update_cron_schedule', 'delete_cron_job', 'trim_cron_job_runs',
-                             'job_queue_trim_cron_history'))
+                             'update_cron_schedule', 'delete_cron_job', 'trim_cron_job_runs'))
   LOOP
     EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f.signature);
     IF f.proname NOT LIKE 'cron\_admin\_%' THEN
