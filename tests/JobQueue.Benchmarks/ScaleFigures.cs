@@ -7,14 +7,17 @@ namespace JobQueue.Benchmarks;
 /// <summary>
 /// Whether the hot path stays flat as the table grows: claim cost with 1,000 and with
 /// <c>ScaleRows</c> finished jobs (each with its attempt row) in the table, then a cleanup of
-/// all of them (<c>job_queue_cleanup_batch</c>) while runners keep claiming.
+/// all of them (<c>job_queue_cleanup_batch</c>) while runners keep claiming; on the large table, one
+/// page of the admin list per filter (<see cref="ListFigures"/>).
 /// </summary>
 public static class ScaleFigures
 {
     private const int ClaimLimit = 5;
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
-    public sealed record Result(Samples Small, Samples Large, Samples Before, Samples During, double CleanupRowsPerSecond, long CleanedRows);
+    public sealed record Result(
+        Samples Small, Samples Large, IReadOnlyList<(string Filter, Samples Samples)> Lists,
+        Samples Before, Samples During, double CleanupRowsPerSecond, long CleanedRows);
 
     public static async Task<Result> RunAsync(string server, int scaleRows, int samples, Action<string> progress)
     {
@@ -25,11 +28,14 @@ public static class ScaleFigures
         await InsertFinishedAsync(db, 1_000);
         progress("claim cost with 1,000 finished rows");
         var small = await MeasureClaimsAsync(store, samples);
+        await ListFigures.InsertRareAsync(db, 100);
 
         progress($"inserting {Fmt.N(scaleRows - 1_000)} more finished rows (and their attempts), VACUUM ANALYZE");
         await InsertFinishedAsync(db, scaleRows - 1_000);
         progress($"claim cost with {Fmt.N(scaleRows)} finished rows");
         var large = await MeasureClaimsAsync(store, samples);
+        progress($"one page of the admin list per filter, {Fmt.N(scaleRows)} rows");
+        var lists = await ListFigures.MeasureAsync(store, Math.Max(20, samples / 20));
 
         progress($"cleanup of {Fmt.N(scaleRows)} old rows while 2 runner loops claim");
         using var stop = new CancellationTokenSource();
@@ -68,7 +74,7 @@ public static class ScaleFigures
         var cleanupSeconds = sw.Elapsed.TotalSeconds;
         await stop.CancelAsync();
         await Task.WhenAll(loops);
-        return new Result(small, large, before, during, cleaned / cleanupSeconds, cleaned);
+        return new Result(small, large, lists, before, during, cleaned / cleanupSeconds, cleaned);
     }
 
     /// <summary>Timed claims of <see cref="ClaimLimit"/> due jobs (the default pass size); each batch is finished untimed.</summary>

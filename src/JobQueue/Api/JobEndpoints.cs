@@ -46,8 +46,8 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
             return fields.Problem();
         }
 
-        var jobs = await store.ListAsync(new JobListQuery(status, taskType, limit, cursor?.CreatedAt, cursor?.Id), cancellationToken);
-        var next = jobs.Count == limit ? new ListCursor(jobs[^1].CreatedAt, jobs[^1].Id).ToString() : null;
+        var jobs = await store.ListAsync(new JobListQuery(status, taskType, limit, cursor?.Id), cancellationToken);
+        var next = jobs.Count == limit ? new ListCursor(jobs[^1].Id).ToString() : null;
         return ApiJson.Ok(new { jobs, nextCursor = next });
     }
 
@@ -157,12 +157,11 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
         return fields.Problem();
     }
 
-    /// <summary>The keyset cursor: base64url of the last row's created_at (UTC, round-trip) and id.</summary>
-    private sealed record ListCursor(DateTimeOffset CreatedAt, Guid Id)
+    /// <summary>The keyset cursor: base64url of the last row's id (the list is ordered by id).</summary>
+    private sealed record ListCursor(Guid Id)
     {
         public override string ToString() =>
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{CreatedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}|{Id:N}"))
-                .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            Convert.ToBase64String(Id.ToByteArray(bigEndian: true)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
         public static ListCursor? TryParse(string text)
         {
@@ -170,12 +169,8 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
             {
                 var b64 = text.Replace('-', '+').Replace('_', '/');
                 b64 = b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '=');
-                var parts = Encoding.UTF8.GetString(Convert.FromBase64String(b64)).Split('|');
-                return parts.Length == 2
-                    && DateTimeOffset.TryParseExact(parts[0], "O", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var createdAt)
-                    && Guid.TryParseExact(parts[1], "N", out var id)
-                    ? new ListCursor(createdAt, id)
-                    : null;
+                var bytes = Convert.FromBase64String(b64);
+                return bytes.Length == 16 ? new ListCursor(new Guid(bytes, bigEndian: true)) : null;
             }
             catch (FormatException)
             {

@@ -102,11 +102,10 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
 
     public async Task<IReadOnlyList<Job>> ListAsync(JobListQuery query, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT * FROM job_queue_list($1, $2, $3, $4, $5)");
+        await using var cmd = dataSource.CreateCommand("SELECT * FROM job_queue_list($1, $2, $3, $4)");
         cmd.Parameters.Add(Text(query.Status));
         cmd.Parameters.Add(Text(query.TaskType));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = query.Limit });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)query.BeforeCreatedAt?.UtcDateTime ?? DBNull.Value });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)query.BeforeId ?? DBNull.Value });
         return await ReadJobsAsync(cmd, cancellationToken);
     }

@@ -98,6 +98,7 @@ public sealed class ApiHappyPathTests : IAsyncLifetime
         for (var i = 0; i < 5; i++)
         {
             ids.Add(await EnqueueAsync($"{{\"taskType\":\"test_echo\",\"payload\":{{\"count\":{i}}}}}"));
+            await Task.Delay(2); // the list is ordered by id, whose time part counts milliseconds
         }
 
         await api.JsonAsync(HttpMethod.Post, "/api/admin/jobs/" + ids[0] + "/cancel", null, Credentials.Admin, 200);

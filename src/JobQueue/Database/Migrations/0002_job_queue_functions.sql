@@ -375,28 +375,8 @@ AS $$
   RETURNING s.*;
 $$;
 
--- reads --------------------------------------------------------------------------------------------
--- Newest first, keyset pagination on (created_at, id): pass the last row's values to continue.
-CREATE OR REPLACE FUNCTION job_queue_list(
-  status            text        DEFAULT NULL,
-  task_type         text        DEFAULT NULL,
-  "limit"           integer     DEFAULT 50,
-  before_created_at timestamptz DEFAULT NULL,
-  before_id         uuid        DEFAULT NULL)
-RETURNS SETOF job_queue
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp
-AS $$
-BEGIN
-  -- dynamic so that each filter combination gets a plan on its own index
-  RETURN QUERY EXECUTE
-    'SELECT * FROM job_queue WHERE true'
-    || CASE WHEN $1 IS NOT NULL THEN ' AND status = $1' ELSE '' END
-    || CASE WHEN $2 IS NOT NULL THEN ' AND task_type = $2' ELSE '' END
-    || CASE WHEN $4 IS NOT NULL THEN ' AND (created_at, id) < ($4, COALESCE($5, ''ffffffff-ffff-ffff-ffff-ffffffffffff''::uuid))' ELSE '' END
-    || ' ORDER BY created_at DESC, id DESC LIMIT $3'
-  USING $1, $2, LEAST(GREATEST(COALESCE($3, 50), 1), 500), $4, $5;
-END
-$$;
+-- reads ---------------------------------------------------------------------------------------------
+-- (the job list: 0004)
 
 CREATE OR REPLACE FUNCTION job_queue_get(id uuid)
 RETURNS SETOF job_queue
@@ -412,50 +392,7 @@ AS $$
   SELECT * FROM job_queue_attempts a WHERE a.job_id = $1 ORDER BY a.id;
 $$;
 
--- the queue gauges (due pending jobs, oldest due age): one read of the partial index of pending
--- jobs, so that sampling them every minute costs the same whatever the size of the table
-CREATE OR REPLACE FUNCTION job_queue_pending_gauges(OUT due_pending bigint, OUT oldest_pending_age_seconds double precision)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
-AS $$
-  SELECT count(*), COALESCE(extract(epoch FROM now() - min(run_at)), 0)::double precision
-    FROM job_queue WHERE status = 'pending' AND run_at <= now();
-$$;
-
--- health: one round trip for the dashboard and the metrics gauges
-CREATE OR REPLACE FUNCTION job_queue_health(recent_limit integer DEFAULT 10)
-RETURNS jsonb
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
-AS $$
-  SELECT jsonb_build_object(
-    'counts', (SELECT jsonb_build_object(
-                 'pending',    count(*) FILTER (WHERE status = 'pending'),
-                 'processing', count(*) FILTER (WHERE status = 'processing'),
-                 'succeeded',  count(*) FILTER (WHERE status = 'succeeded'),
-                 'failed',     count(*) FILTER (WHERE status = 'failed'),
-                 'cancelled',  count(*) FILTER (WHERE status = 'cancelled'))
-               FROM job_queue),
-    'processingEnabled', (SELECT s.processing_enabled FROM job_queue_settings s WHERE s.id),
-    'pausedReason', (SELECT s.paused_reason FROM job_queue_settings s WHERE s.id),
-    'duePending', g.due_pending,
-    'oldestPendingAgeSeconds', g.oldest_pending_age_seconds,
-    'stuckJobs', (SELECT COALESCE(jsonb_agg(jsonb_build_object(
-                            'id', q.id, 'taskType', q.task_type, 'lockedBy', q.locked_by,
-                            'lockedUntil', q.locked_until, 'attempts', q.attempts)), '[]'::jsonb)
-                    FROM (SELECT * FROM job_queue WHERE status = 'processing' AND locked_until < now()
-                          ORDER BY locked_until LIMIT 50) q),
-    'recentFailures', (SELECT COALESCE(jsonb_agg(jsonb_build_object(
-                                 'id', f.id, 'taskType', f.task_type, 'attempts', f.attempts,
-                                 'lastError', f.last_error, 'completedAt', f.completed_at)), '[]'::jsonb)
-                         FROM (SELECT * FROM job_queue WHERE status = 'failed'
-                               ORDER BY completed_at DESC NULLS LAST LIMIT $1) f),
-    'recentRuns', (SELECT COALESCE(jsonb_agg(jsonb_build_object(
-                             'jobId', a.job_id, 'attempt', a.attempt, 'runnerId', a.runner_id,
-                             'outcome', a.outcome, 'finishedAt', a.finished_at, 'durationMs', a.duration_ms,
-                             'error', a.error)), '[]'::jsonb)
-                     FROM (SELECT * FROM job_queue_attempts ORDER BY finished_at DESC LIMIT $1) a),
-    'checkedAt', now())
-  FROM job_queue_pending_gauges() g;
-$$;
+-- health and the queue gauges: 0004
 
 -- cleanup: one bounded batch per call, so that each batch is its own short transaction ------------
 CREATE OR REPLACE FUNCTION job_queue_cleanup_batch(older_than timestamptz, batch_size integer DEFAULT 1000)
