@@ -82,22 +82,24 @@ public static class JobQueueFigures
     }
 
     /// <summary>Batches of <paramref name="batchSize"/> jobs per call of the bulk path → jobs/s.</summary>
-    public static async Task<double> EnqueueBatchAsync(string server, int n, int batchSize)
+    public static async Task<(double Rate, string Cpu)> EnqueueBatchAsync(string server, int n, int batchSize)
     {
         await using var db = await BenchDatabase.CreateAsync(server, "enqb");
         await using var services = db.BuildServices(10);
         var store = services.GetRequiredService<JobQueueStore>();
         await FillAsync(store, 10);
 
+        var cpu = await CpuMeter.StartAsync(db.DataSource!);
         var sw = Stopwatch.StartNew();
         await FillAsync(store, n, batchSize);
         var rate = n / sw.Elapsed.TotalSeconds;
+        var cpuUse = cpu.Summary(n);
         var rows = await db.CountAsync("SELECT count(*) FROM job_queue");
         if (rows != n + 10)
         {
             throw new InvalidOperationException($"batch enqueue stored {rows} rows, expected {n + 10}");
         }
 
-        return rate;
+        return (rate, cpuUse);
     }
 }

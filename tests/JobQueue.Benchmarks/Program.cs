@@ -49,9 +49,9 @@ if (options.Runs("enqueue"))
     Line($"enqueue one-at-a-time: jobqueue {Fmt.Rate(single)} jobs/s, hangfire {Fmt.Rate(hf)} jobs/s " +
          $"({options.Producers} producers, N={Fmt.N(options.SingleEnqueueJobs)}), ratio {Fmt.Ratio(single / hf)}");
     Progress($"enqueue batch, {Fmt.N(options.BatchEnqueueJobs)} jobs in batches of {Fmt.N(options.BatchSize)}");
-    var batch = await JobQueueFigures.EnqueueBatchAsync(server, options.BatchEnqueueJobs, options.BatchSize);
+    var (batch, batchCpu) = await JobQueueFigures.EnqueueBatchAsync(server, options.BatchEnqueueJobs, options.BatchSize);
     Line($"enqueue batch: jobqueue {Fmt.Rate(batch)} jobs/s (job_queue_enqueue_many, {Fmt.N(options.BatchSize)} per call, N={Fmt.N(options.BatchEnqueueJobs)}), " +
-         $"ratio to hangfire's enqueue {Fmt.Ratio(batch / hf)}");
+         $"ratio to hangfire's enqueue {Fmt.Ratio(batch / hf)}; cpu: {batchCpu}");
 }
 
 if (options.Runs("latency"))
