@@ -8,11 +8,11 @@
 #                                        (see tests/JobQueue.Benchmarks/BenchOptions.cs; BENCH_* env too)
 #
 # It starts its own PostgreSQL cluster through infra/local/pg.sh on port JOBQUEUE_PG_PORT
-# (default 54390, so it never shares the test cluster) and stops it again if it started it.
+# (default 25490, so it never shares the test cluster) and stops it again if it started it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-export JOBQUEUE_PG_PORT="${JOBQUEUE_PG_PORT:-54390}"
+export JOBQUEUE_PG_PORT="${JOBQUEUE_PG_PORT:-25490}"
 started_pg=0
 if ! bash infra/local/pg.sh status 2>/dev/null; then started_pg=1; fi
 url="$(bash infra/local/pg.sh start)"

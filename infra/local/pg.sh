@@ -11,7 +11,8 @@
 #   infra/local/pg.sh destroy   stop it and delete its data directory
 #
 # Settings (environment):
-#   JOBQUEUE_PG_PORT   loopback port            (default 54329)
+#   JOBQUEUE_PG_PORT   loopback port            (default 25432: below Linux's ephemeral range
+#                                               32768-60999, so no client socket can hold it)
 #   JOBQUEUE_PG_DIR    data directory           (default /tmp/jobqueue-pg-<uid>-<port>)
 #
 # The cluster mirrors a managed server: the app database `jobqueue` is owned by the
@@ -21,7 +22,7 @@
 set -euo pipefail
 
 PG_VERSION=15
-PORT="${JOBQUEUE_PG_PORT:-54329}"
+PORT="${JOBQUEUE_PG_PORT:-25432}"
 DIR="${JOBQUEUE_PG_DIR:-/tmp/jobqueue-pg-$(id -u)-$PORT}"
 DATA="$DIR/data"
 LOG="$DIR/server.log"
@@ -133,7 +134,11 @@ start() {
     say "port $PORT is taken by another PostgreSQL (another user's or checkout's cluster?): stop it, or set JOBQUEUE_PG_PORT"
     exit 1
   else
-    as_server_user "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null
+    if ! as_server_user "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null; then
+      say "could not start PostgreSQL on 127.0.0.1:$PORT: $(grep -E 'could not bind|FATAL' "$LOG" | tail -n 2 | tr '\n' ' ')"
+      say "(is something else using port $PORT? set JOBQUEUE_PG_PORT to another port below 32768, outside the ephemeral range)"
+      exit 1
+    fi
     say "started on 127.0.0.1:$PORT (log: $LOG)"
   fi
   bootstrap_database

@@ -6,7 +6,7 @@
 #   http://127.0.0.1:5081 and the server talks to it. Ctrl-C stops the server (and the simulator);
 #   `bash infra/local/pg.sh stop` stops PostgreSQL.
 #
-#   JOBQUEUE_PG_PORT   PostgreSQL port (default 54329)
+#   JOBQUEUE_PG_PORT   PostgreSQL port (default 25432)
 #   JOBQUEUE_PORT      server port (default 5080)
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -5,6 +5,9 @@ public sealed class ServerRunnerOptions
 {
     public const string Section = "Runner";
 
-    /// <summary>Seconds between the polling runner's passes; 0 turns polling off (the Runner schedule still runs).</summary>
+    /// <summary>
+    /// Longest wait between the runner loop's passes when the queue is drained (new jobs wake it at once);
+    /// 0 turns the loop off (the Runner schedule still runs).
+    /// </summary>
     public double PollIntervalSeconds { get; set; } = 1;
 }

@@ -41,6 +41,7 @@ public static class JobQueueServiceCollectionExtensions
         services.TryAddSingleton<RetryBackoff>();
         services.TryAddSingleton<JobHandlerRegistry>();
         services.TryAddSingleton<JobRunner>();
+        services.TryAddSingleton<RunnerLoop>();
         services.AddOptions<CronOptions>().Bind(configuration.GetSection(CronOptions.Section));
         services.TryAddSingleton<CronDatabase>();
         services.TryAddSingleton<CronJobStore>();

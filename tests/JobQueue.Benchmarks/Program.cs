@@ -73,9 +73,9 @@ if (options.Runs("http"))
     Progress($"runner pass latency over HTTP (JobQueue.Server on Kestrel, loopback), {options.LatencySamples} requests each");
     var (empty, five) = await HttpFigures.RunnerPassAsync(server, options.LatencySamples);
     Line($"runner pass (HTTP POST /api/jobs/run, loopback, limit 5): empty queue {empty.P50P99()}; 5 due jobs {five.P50P99()}");
-    Progress($"pickup latency with the server's polling runner (Runner:PollIntervalSeconds={options.ServerPollSeconds})");
+    Progress($"pickup latency with the server's runner loop (woken by the queue's notification; Runner:PollIntervalSeconds={options.ServerPollSeconds})");
     var pickup = await HttpFigures.PickupAsync(server, Math.Max(50, options.LatencySamples / 4), options.ServerPollSeconds);
-    Line($"pickup (JobQueue.Server polling runner, Runner:PollIntervalSeconds={options.ServerPollSeconds}): enqueue -> handler start {pickup.P50P99()}");
+    Line($"pickup (JobQueue.Server runner loop, LISTEN/NOTIFY wake-up, Runner:PollIntervalSeconds={options.ServerPollSeconds}): enqueue -> handler start {pickup.P50P99()}");
 }
 
 if (options.Runs("scale"))

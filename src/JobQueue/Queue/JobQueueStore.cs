@@ -89,6 +89,17 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         return await ReadSettingsAsync(cmd, cancellationToken);
     }
 
+    /// <summary>
+    /// An idle runner asks to be woken (NOTIFY on channel <see cref="JobWakeListener.Channel"/>) for new
+    /// due jobs until now + <paramref name="idleFor"/>; null: busy again, no wake-ups needed.
+    /// </summary>
+    public async Task SetRunnerIdleAsync(TimeSpan? idleFor, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT job_queue_set_runner_idle($1)");
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = (object?)idleFor ?? DBNull.Value });
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<QueueSettings> SetSettingsAsync(
         bool processingEnabled, string? pausedReason, string? updatedBy, CancellationToken cancellationToken = default)
     {

@@ -35,4 +35,7 @@ internal static partial class RunnerLog
     [LoggerMessage(EventId = 1012, Level = LogLevel.Warning,
         Message = "Runner pass {RunnerId} stopped claiming: {RemainingMs} ms left of its time budget")]
     public static partial void PassOutOfTime(ILogger logger, string runnerId, long remainingMs);
+
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Runner loop pass failed ({ErrorType}): {Error}")]
+    public static partial void LoopPassFailed(ILogger logger, string errorType, string error);
 }

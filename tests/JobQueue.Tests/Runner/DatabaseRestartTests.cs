@@ -15,7 +15,7 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
 {
     private readonly Dictionary<string, string> cluster = new()
     {
-        ["JOBQUEUE_PG_PORT"] = (int.Parse(Environment.GetEnvironmentVariable("JOBQUEUE_PG_PORT") ?? "54329", CultureInfo.InvariantCulture) + 50)
+        ["JOBQUEUE_PG_PORT"] = (int.Parse(Environment.GetEnvironmentVariable("JOBQUEUE_PG_PORT") ?? "25432", CultureInfo.InvariantCulture) + 50)
             .ToString(CultureInfo.InvariantCulture),
     };
 
