@@ -15,7 +15,9 @@ done
 
 functions=src/JobQueue.Functions/JobQueue.Functions.csproj
 if [ -f "$functions" ]; then
-  if dotnet restore "$functions" -nologo -v quiet >/tmp/jobqueue-functions-restore.log 2>&1; then
+  restore_log="$(mktemp)"
+  trap 'rm -f "$restore_log"' EXIT
+  if dotnet restore "$functions" -nologo -v quiet >"$restore_log" 2>&1; then
     echo "== dotnet build $functions"
     dotnet build "$functions" -c Release -nologo -v quiet --no-restore
   else
@@ -27,7 +29,7 @@ if [ -f "$functions" ]; then
 #  sources. Everything else was built and is tested. On a machine that reaches nuget.org, set  #
 #  JOBQUEUE_STRICT_FUNCTIONS=1 to make this an error.                                          #
 ###############################################################################################
-$(grep -m3 -E 'error' /tmp/jobqueue-functions-restore.log || true)
+$(grep -m3 -E 'error' "$restore_log" || true)
 
 MSG
     if [ "${JOBQUEUE_STRICT_FUNCTIONS:-0}" = 1 ]; then
