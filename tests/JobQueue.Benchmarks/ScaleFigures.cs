@@ -6,9 +6,9 @@ namespace JobQueue.Benchmarks;
 
 /// <summary>
 /// Whether the hot path stays flat as the table grows: claim cost with 1,000 and with
-/// <c>ScaleRows</c> finished jobs (each with its attempt row) in the table, then a cleanup of
-/// all of them (<c>job_queue_cleanup_batch</c>) while runners keep claiming; on the large table, one
-/// page of the admin list per filter (<see cref="ListFigures"/>).
+/// <c>ScaleRows</c> finished jobs (each with its attempt row) in the table (two databases, measured
+/// interleaved); on the large table, one page of the admin list per filter (<see cref="ListFigures"/>),
+/// then a cleanup of all its old rows (<c>job_queue_cleanup_batch</c>) while runners keep claiming.
 /// </summary>
 public static class ScaleFigures
 {
@@ -21,19 +21,22 @@ public static class ScaleFigures
 
     public static async Task<Result> RunAsync(string server, int scaleRows, int samples, Action<string> progress)
     {
+        await using var smallDb = await BenchDatabase.CreateAsync(server, "scale_small");
+        await using var smallServices = smallDb.BuildServices(100);
         await using var db = await BenchDatabase.CreateAsync(server, "scale");
         await using var services = db.BuildServices(100);
+        var smallStore = smallServices.GetRequiredService<JobQueueStore>();
         var store = services.GetRequiredService<JobQueueStore>();
 
-        await InsertFinishedAsync(db, 1_000);
-        progress("claim cost with 1,000 finished rows");
-        var small = await MeasureClaimsAsync(store, samples);
+        await InsertFinishedAsync(smallDb, 1_000);
+        progress($"inserting {Fmt.N(scaleRows)} finished rows (and their attempts), VACUUM ANALYZE");
         await ListFigures.InsertRareAsync(db, 100);
+        await InsertFinishedAsync(db, scaleRows);
 
-        progress($"inserting {Fmt.N(scaleRows - 1_000)} more finished rows (and their attempts), VACUUM ANALYZE");
-        await InsertFinishedAsync(db, scaleRows - 1_000);
-        progress($"claim cost with {Fmt.N(scaleRows)} finished rows");
-        var large = await MeasureClaimsAsync(store, samples);
+        // both tables measured in the same loop, call by call, so that a change in the machine's load
+        // during the run weighs on both alike
+        progress($"claim cost with 1,000 and with {Fmt.N(scaleRows)} finished rows, interleaved");
+        var (small, large) = await MeasureClaimsAsync(smallStore, store, samples);
         progress($"one page of the admin list per filter, {Fmt.N(scaleRows)} rows");
         var lists = await ListFigures.MeasureAsync(store, Math.Max(20, samples / 20));
 
@@ -77,21 +80,29 @@ public static class ScaleFigures
         return new Result(small, large, lists, before, during, cleaned / cleanupSeconds, cleaned);
     }
 
-    /// <summary>Timed claims of <see cref="ClaimLimit"/> due jobs (the default pass size); each batch is finished untimed.</summary>
-    private static async Task<Samples> MeasureClaimsAsync(JobQueueStore store, int samples)
+    /// <summary>
+    /// Timed claims of <see cref="ClaimLimit"/> due jobs (the default pass size) on the small and the
+    /// large table alternately (which one goes first alternates too); each batch is finished untimed.
+    /// </summary>
+    private static async Task<(Samples Small, Samples Large)> MeasureClaimsAsync(JobQueueStore small, JobQueueStore large, int samples)
     {
-        var result = new Samples();
-        await JobQueueFigures.FillAsync(store, (samples + 50) * ClaimLimit);
+        var result = (Small: new Samples(), Large: new Samples());
+        await JobQueueFigures.FillAsync(small, (samples + 50) * ClaimLimit);
+        await JobQueueFigures.FillAsync(large, (samples + 50) * ClaimLimit);
         for (var i = 0; i < samples + 50; i++)
         {
-            var t0 = Stopwatch.GetTimestamp();
-            var jobs = await store.ClaimAsync(ClaimLimit, Lease, "scale");
-            if (i >= 50)
+            var order = i % 2 == 0 ? new[] { (small, result.Small), (large, result.Large) } : [(large, result.Large), (small, result.Small)];
+            foreach (var (store, into) in order)
             {
-                result.Add(t0);
-            }
+                var t0 = Stopwatch.GetTimestamp();
+                var jobs = await store.ClaimAsync(ClaimLimit, Lease, "scale");
+                if (i >= 50)
+                {
+                    into.Add(t0);
+                }
 
-            await store.CompleteAsync("scale", jobs.Select(j => new JobCompletion(j.Id, true, null, null, null, 0)).ToList());
+                await store.CompleteAsync("scale", jobs.Select(j => new JobCompletion(j.Id, true, null, null, null, 0)).ToList());
+            }
         }
 
         return result;
