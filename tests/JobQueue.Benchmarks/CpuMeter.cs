@@ -6,7 +6,8 @@ namespace JobQueue.Benchmarks;
 
 /// <summary>
 /// CPU seconds spent by this process (the client) and by the PostgreSQL server (the postmaster's
-/// children, read from /proc; zero where /proc is not readable) over a measured span.
+/// children, read from /proc; zero where /proc is not readable) over a measured span, and the bytes
+/// the client allocated (every thread).
 /// </summary>
 public sealed class CpuMeter
 {
@@ -14,6 +15,7 @@ public sealed class CpuMeter
     private readonly int _postmaster;
     private readonly double _client0;
     private readonly double _server0;
+    private readonly long _allocated0 = GC.GetTotalAllocatedBytes(precise: true);
     private readonly Stopwatch _wall = Stopwatch.StartNew();
 
     private CpuMeter(int postmaster)
@@ -30,15 +32,16 @@ public sealed class CpuMeter
         return new CpuMeter(ParentOf(backend));
     }
 
-    /// <summary>"client 0.20 cores, postgres 0.80 cores, 95 µs CPU/job" over the span so far.</summary>
+    /// <summary>"client 0.20 cores, postgres 0.80 cores, 95 µs CPU/job, client 4.1 KB allocated/job" over the span so far.</summary>
     public string Summary(long jobs)
     {
         var wall = _wall.Elapsed.TotalSeconds;
         var client = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - _client0;
         var server = ServerSeconds(_postmaster) - _server0;
         var perJob = (client + server) / jobs * 1e6;
+        var allocatedPerJob = (GC.GetTotalAllocatedBytes(precise: true) - _allocated0) / (double)jobs / 1024;
         return string.Create(CultureInfo.InvariantCulture,
-            $"client {client / wall:0.00} cores, postgres {server / wall:0.00} cores, {perJob:0} µs CPU/job");
+            $"client {client / wall:0.00} cores, postgres {server / wall:0.00} cores, {perJob:0} µs CPU/job, client {allocatedPerJob:0.0} KB allocated/job");
     }
 
     private static int ParentOf(int pid)
