@@ -3,7 +3,7 @@
 # the same local PostgreSQL, each figure on fresh databases; prints one summary line per figure.
 #
 #   bash infra/local/bench.sh            full size (N=100,000 drain, 1,000,000-row scale figures)
-#   bash infra/local/bench.sh --quick    small sizes, a smoke run of every figure (~3 minutes)
+#   bash infra/local/bench.sh --quick    small sizes, a smoke run of every figure (~5 minutes)
 #   bash infra/local/bench.sh --only drain --runners 8 --drain-jobs 200000   any harness option
 #                                        (see tests/JobQueue.Benchmarks/BenchOptions.cs; BENCH_* env too)
 #

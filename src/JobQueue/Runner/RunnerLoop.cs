@@ -26,7 +26,7 @@ public sealed class RunnerLoop(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var (processed, full) = await PassAsync(stoppingToken);
+                var full = (await PassAsync(stoppingToken)).Full;
                 if (full)
                 {
                     if (armed && await TrySetIdleAsync(null, stoppingToken))
