@@ -154,11 +154,23 @@ public sealed class RunnerLoopTests : IAsyncLifetime
         Assert.Equal(1, await NotificationsAfterAsync(() => h.Store.EnqueueAsync(new EnqueueRequest("t"))));
         Assert.Equal(1, await NotificationsAfterAsync(() => h.Store.EnqueueManyAsync("t", Enumerable.Repeat("{}", 500).ToList())));
 
-        // a failed job retried by an operator is new work too; a claim is not
+        // a failed job retried by an operator, or run now, is new work too
         var failed = await h.Store.EnqueueAsync(new EnqueueRequest("t", MaxAttempts: 1));
         await db.ExecuteAsync("UPDATE job_queue SET status = 'failed', completed_at = now() WHERE id = $1", failed);
         Assert.Equal(1, await NotificationsAfterAsync(() => h.Store.RetryAsync(failed, "op")));
-        Assert.Equal(0, await NotificationsAfterAsync(() => h.Store.ClaimAsync(1, TimeSpan.FromMinutes(5), "r")));
+        var later = await h.Store.EnqueueAsync(new EnqueueRequest("t", RunAt: DateTimeOffset.UtcNow.AddHours(1)));
+        Assert.Equal(1, await NotificationsAfterAsync(() => h.Store.RunNowAsync(later)));
+
+        // the hot path is not: claims, successes, failures with a backoff in the future
+        await db.ExecuteAsync("UPDATE job_queue SET run_at = now() - interval '1 second' WHERE status = 'pending'");
+        var claimed = (await h.Store.ClaimAsync(3, TimeSpan.FromMinutes(5), "r")).Select(j => j.Id).ToList();
+        Assert.Equal(3, claimed.Count);
+        Assert.Equal(0, await NotificationsAfterAsync(() => h.Store.ClaimAsync(2, TimeSpan.FromMinutes(5), "r")));
+        Assert.Equal(0, await NotificationsAfterAsync(() => h.Store.CompleteAsync("r",
+        [
+            new JobCompletion(claimed[0], true, null, null, null, 1),
+            new JobCompletion(claimed[1], false, null, "boom", TimeSpan.FromMinutes(5), 1),
+        ])));
 
         // the runner busy again, or gone (its request lapsed): no notifications
         await h.Store.SetRunnerIdleAsync(null);

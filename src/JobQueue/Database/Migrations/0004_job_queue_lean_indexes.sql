@@ -2,10 +2,9 @@
 -- and PostgreSQL adds an entry for that version to EVERY index of the table whose predicate it
 -- matches (no HOT update is possible: the status changes). The three listing indexes of 0001 were
 -- full indexes, so each job paid nine listing-index insertions (enqueue, claim, finish), and the
--- attempt history one more: measured with a SQL claim+finish loop of 50,000 jobs (500 per call,
--- committed each call), 34 µs of PostgreSQL time per job before, 20 µs after. A batch enqueue of
--- 100,000 jobs: 1.17 s before; with the cheaper id default below and the listing index below,
--- 0.49 s (0.72 s measured side by side when that index also held pending jobs)
+-- attempt history one more. Measured side by side against the schema before (a SQL claim+finish
+-- loop of 50,000 jobs, 500 per call, committed each call): 52 -> 30 µs of PostgreSQL time per job;
+-- a batch enqueue of 100,000 jobs, with the cheaper id default below: 1.43 -> 0.57 s
 -- (tests/JobQueue.Benchmarks/BENCHMARKS.md).
 --
 -- What the listings use now:
@@ -120,12 +119,4 @@ AS $$
   FROM job_queue_pending_gauges() g;
 $$;
 
--- EXECUTE for the app role only (spelled out: this file also runs on databases migrated before
--- 0002 had its grant procedure)
-REVOKE ALL ON FUNCTION job_queue_list(text, text, integer, uuid), job_queue_health(integer),
-                       job_queue_pending_gauges() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION job_queue_list(text, text, integer, uuid), job_queue_health(integer),
-                          job_queue_pending_gauges() TO jobqueue_app;
-
--- gone from 0002 before release (pg_cron's history is trimmed by the cron migrations' function)
-DROP FUNCTION IF EXISTS job_queue_trim_cron_history(timestamptz, integer);
+CALL jobqueue_grant_app_execute('job\_queue\_%');

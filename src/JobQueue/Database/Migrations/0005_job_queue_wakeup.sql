@@ -6,7 +6,7 @@
 -- for wake-ups: it sets job_queue_wakeup.idle_until while it waits (refreshed on every poll, so a
 -- runner that died stops asking within seconds), and clears it when it has work again. Enqueues,
 -- retries, run-now and lease rescues notify only while some runner is waiting; a busy queue sends
--- no notifications at all.
+-- no notifications at all, and the claims and finishes of the hot path do not even look.
 
 CREATE TABLE IF NOT EXISTS job_queue_wakeup (
   id          boolean     PRIMARY KEY DEFAULT true CHECK (id),
@@ -29,7 +29,8 @@ AS $$
    WHERE id;
 $$;
 
--- statement-level: one check (and at most one notification) per enqueue call, whatever its size
+-- one check (and at most one notification) per enqueue call, whatever its size; and per row that
+-- an update makes due now
 CREATE OR REPLACE FUNCTION job_queue_wake_idle_runners()
 RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
@@ -42,12 +43,20 @@ BEGIN
 END
 $$;
 
--- inserts (enqueue), and updates that set run_at: a retry, run-now, a failed attempt's backoff, a
--- lease rescue (claims do not set run_at)
+-- enqueues: once per statement (a batch of 10,000 jobs checks once)
 DROP TRIGGER IF EXISTS job_queue_wake_idle_runners ON job_queue;
 CREATE TRIGGER job_queue_wake_idle_runners
-  AFTER INSERT OR UPDATE OF run_at ON job_queue
+  AFTER INSERT ON job_queue
   FOR EACH STATEMENT EXECUTE FUNCTION job_queue_wake_idle_runners();
 
-REVOKE ALL ON FUNCTION job_queue_set_runner_idle(interval), job_queue_wake_idle_runners() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION job_queue_set_runner_idle(interval) TO jobqueue_app;
+-- updates that make a job due now: a retry, run-now, a lease rescue (and a failed attempt whose
+-- backoff is zero). The WHEN clause is evaluated per row without calling anything, so the claims and
+-- the finishes of the hot path (processing, succeeded, failed, or a backoff in the future) never
+-- fire it.
+DROP TRIGGER IF EXISTS job_queue_wake_idle_runners_due ON job_queue;
+CREATE TRIGGER job_queue_wake_idle_runners_due
+  AFTER UPDATE OF status, run_at ON job_queue
+  FOR EACH ROW WHEN (NEW.status = 'pending' AND NEW.run_at <= now())
+  EXECUTE FUNCTION job_queue_wake_idle_runners();
+
+CALL jobqueue_grant_app_execute('job\_queue\_%');
