@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using JobQueue.Queue;
@@ -160,22 +159,11 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
     /// <summary>The keyset cursor: base64url of the last row's id (the list is ordered by id).</summary>
     private sealed record ListCursor(Guid Id)
     {
-        public override string ToString() =>
-            Convert.ToBase64String(Id.ToByteArray(bigEndian: true)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        public override string ToString() => Base64Url.EncodeToString(Id.ToByteArray(bigEndian: true));
 
-        public static ListCursor? TryParse(string text)
-        {
-            try
-            {
-                var b64 = text.Replace('-', '+').Replace('_', '/');
-                b64 = b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '=');
-                var bytes = Convert.FromBase64String(b64);
-                return bytes.Length == 16 ? new ListCursor(new Guid(bytes, bigEndian: true)) : null;
-            }
-            catch (FormatException)
-            {
-                return null;
-            }
-        }
+        public static ListCursor? TryParse(string text) =>
+            Base64Url.IsValid(text, out var length) && length == 16
+                ? new ListCursor(new Guid(Base64Url.DecodeFromChars(text), bigEndian: true))
+                : null;
     }
 }
