@@ -73,6 +73,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
         worker.process.Start();
         worker.process.BeginOutputReadLine();
         worker.process.BeginErrorReadLine();
+
+        // the worker does not exit when its host goes away: a test run that ends without disposing kills it
+        AppDomain.CurrentDomain.ProcessExit += worker.KillIfRunning;
         return worker;
     }
 
@@ -97,12 +100,21 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        AppDomain.CurrentDomain.ProcessExit -= KillIfRunning;
         if (!process.HasExited)
         {
             await StopAsync(TimeSpan.Zero);
         }
 
         process.Dispose();
+    }
+
+    private void KillIfRunning(object? sender, EventArgs e)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
     }
 
     private void Keep(string? line)

@@ -113,9 +113,15 @@ public sealed class FunctionsWorkerTests(FunctionsWorkerFixture worker, ITestOut
         using var problem = JsonDocument.Parse(body);
         Assert.Equal(401, problem.RootElement.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("detail").GetString()));
-        Assert.DoesNotContain(FunctionsWorkerFixture.AdminToken, body, StringComparison.Ordinal);
-        Assert.DoesNotContain(FunctionsWorkerFixture.RunnerSecret, body, StringComparison.Ordinal);
         AssertSucceeded(result.Invocation!); // the function ran and answered; it did not throw
+
+        // neither the secrets nor the wrong credential reach the response or the worker's logs
+        var logs = string.Join("\n", worker.Host.Stream.Logs.Select(l => l.Message + l.Exception?.Message));
+        foreach (var secret in new[] { FunctionsWorkerFixture.AdminToken, FunctionsWorkerFixture.RunnerSecret, bearer ?? FunctionsWorkerFixture.AdminToken })
+        {
+            Assert.DoesNotContain(secret, body, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, logs, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
