@@ -15,7 +15,7 @@ namespace JobQueue.Tests.Functions;
 public sealed class FunctionsMetadataTests
 {
     private static readonly IReadOnlyList<FunctionMetadataEntry> Metadata =
-        FunctionMetadataFile.Read(FunctionsAppBuild.Locate(RepositoryFiles.Root).MetadataPath);
+        FunctionMetadataFile.Read(FunctionsWorkerFixture.App.MetadataPath);
 
     [Fact]
     public void The_functions_are_exactly_the_routes_and_the_schedules_each_once()

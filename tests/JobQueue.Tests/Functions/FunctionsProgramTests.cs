@@ -31,6 +31,6 @@ public sealed class FunctionsProgramTests
         var project = RepositoryFiles.Read(FunctionsAppBuild.ProjectDirectory + "/JobQueue.Functions.csproj");
         Assert.Contains("<AzureFunctionsVersion>v4</AzureFunctionsVersion>", project, StringComparison.Ordinal);
         Assert.Contains("<None Include=\"../../host.json\" CopyToOutputDirectory=\"PreserveNewest\" Link=\"host.json\" />", project, StringComparison.Ordinal);
-        Assert.Equal(RepositoryFiles.Read("host.json"), File.ReadAllText(FunctionsAppBuild.Locate(RepositoryFiles.Root).HostJsonPath));
+        Assert.Equal(RepositoryFiles.Read("host.json"), File.ReadAllText(FunctionsWorkerFixture.App.HostJsonPath));
     }
 }

@@ -25,7 +25,14 @@ public sealed class FunctionsWorkerFixture : IAsyncLifetime
     /// <summary>From process start to every function loaded.</summary>
     public TimeSpan StartDuration { get; private set; }
 
-    public static FunctionsAppBuild App => FunctionsAppBuild.Locate(RepositoryFiles.Root);
+    /// <summary>The Functions app built in this test assembly's configuration (the test project builds it first).</summary>
+    public static FunctionsAppBuild App => FunctionsAppBuild.Locate(RepositoryFiles.Root, BuildConfiguration);
+
+#if DEBUG
+    private const string BuildConfiguration = "Debug";
+#else
+    private const string BuildConfiguration = "Release";
+#endif
 
     /// <summary>The app settings, as on Azure (environment variables), for a worker over <paramref name="db"/>.</summary>
     public static Dictionary<string, string> Settings(TestDatabase db)
