@@ -11,7 +11,8 @@ namespace JobQueue.Tests.Functions;
 
 /// <summary>
 /// The built Functions worker (src/JobQueue.Functions) started by <see cref="FunctionsHost"/> over a
-/// test database, with local secrets and the app settings a deployment sets, for one test class.
+/// test database (as its runtime login; the startup migration as the owner), with local secrets and
+/// the app settings a deployment sets, for one test class.
 /// </summary>
 public sealed class FunctionsWorkerFixture : IAsyncLifetime
 {
@@ -41,7 +42,9 @@ public sealed class FunctionsWorkerFixture : IAsyncLifetime
         {
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
             ["KeyVault:VaultUri"] = "",
-            ["Database:ConnectionString"] = db.ConnectionString,
+            // as deployed: the app runs as a login that owns nothing; the startup migration runs as the owner
+            ["Database:ConnectionString"] = db.AppConnectionString,
+            ["Database:MigrationConnectionString"] = db.ConnectionString,
             [$"{ConfigurationSecretProvider.Section}:{SecretNames.AdminToken}"] = AdminToken,
             [$"{ConfigurationSecretProvider.Section}:{SecretNames.RunnerSecret}"] = RunnerSecret,
             ["Runner:DefaultLimit"] = "10",

@@ -31,6 +31,10 @@ public sealed class FunctionsWorkerTests(FunctionsWorkerFixture worker, ITestOut
             Assert.Equal(expected, worker.Host.Functions.Keys.Order(StringComparer.Ordinal));
             Assert.NotNull(host.HttpUri); // the ASP.NET Core integration's own listener
             Assert.Equal(bool.TrueString, host.Capabilities["HandlesWorkerTerminateMessage"]);
+
+            // the startup (migration as the owner, DI, listeners) logged no error
+            var errors = host.Stream.Logs.Where(l => l.Level >= RpcLog.Types.Level.Error).Select(l => $"{l.Category}: {l.Message}").ToList();
+            Assert.True(errors.Count == 0, string.Join("\n", errors));
         }
         finally
         {
