@@ -4,12 +4,16 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace JobQueue.Functions;
 
-/// <summary>The jobs admin routes of the route table: list, enqueue, triggers, one job and its actions.</summary>
-public sealed class JobAdminFunctions(JobEndpoints jobs, TriggerEndpoints triggers)
+/// <summary>The jobs admin routes of the route table: list, task types, enqueue, triggers, one job and its actions.</summary>
+public sealed class JobAdminFunctions(JobEndpoints jobs, TriggerEndpoints triggers, TaskTypesEndpoint taskTypes)
 {
     [Function("AdminJobsList")]
     public Task<IResult> AdminJobsList([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/jobs")] HttpRequest request, CancellationToken cancellationToken) =>
         jobs.ListAsync(request, cancellationToken);
+
+    [Function("AdminTaskTypes")]
+    public Task<IResult> AdminTaskTypes([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/task-types")] HttpRequest request, CancellationToken cancellationToken) =>
+        taskTypes.GetAsync(request, cancellationToken);
 
     [Function("AdminJobsEnqueue")]
     public Task<IResult> AdminJobsEnqueue([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/jobs")] HttpRequest request, CancellationToken cancellationToken) =>

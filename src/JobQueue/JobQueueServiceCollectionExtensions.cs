@@ -2,6 +2,7 @@ using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using JobQueue.Api;
 using JobQueue.Cron;
+using JobQueue.Dashboard;
 using JobQueue.Database;
 using JobQueue.GamePlatform;
 using JobQueue.Scheduling;
@@ -49,6 +50,7 @@ public static class JobQueueServiceCollectionExtensions
         services.TryAddSingleton<StandingCronInstaller>();
         services.TryAddSingleton<ScheduleRunner>();
         services.TryAddSingleton<ApiAuthenticator>();
+        services.TryAddSingleton<DashboardFiles>();
         foreach (var endpoints in ApiRoutes.EndpointTypes)
         {
             services.TryAddSingleton(endpoints);

@@ -11,7 +11,7 @@ namespace JobQueue.Api;
 /// </summary>
 public sealed partial class CronJobEndpoints(
     ApiAuthenticator auth, CronJobStore store, CronJobRequestValidator validator, StandingCronInstaller standing,
-    ILogger<CronJobEndpoints> logger)
+    TimeProvider clock, ILogger<CronJobEndpoints> logger)
 {
     /// <summary><c>GET admin/cron-jobs?limit</c>: <c>{jobs, runs, summary: {total, active, inactive, recentFailures}}</c>.</summary>
     public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -31,7 +31,10 @@ public sealed partial class CronJobEndpoints(
 
         return await CallAsync(async () =>
         {
-            var jobs = await store.GetJobsAsync(cancellationToken);
+            var now = clock.GetUtcNow();
+            var jobs = (await store.GetJobsAsync(cancellationToken))
+                .Select(j => j.Active && CronScheduleDescriber.NextRuns(j.Schedule, now, 1) is [var next] ? j with { NextRun = next } : j)
+                .ToList();
             var runs = await store.GetRunsAsync(limit, cancellationToken);
             var active = jobs.Count(j => j.Active);
             var summary = new
