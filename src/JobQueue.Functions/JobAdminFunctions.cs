@@ -4,8 +4,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace JobQueue.Functions;
 
-/// <summary>The jobs admin routes of the route table: list, task types, enqueue, triggers, one job and its actions.</summary>
-public sealed class JobAdminFunctions(JobEndpoints jobs, TriggerEndpoints triggers, TaskTypesEndpoint taskTypes)
+/// <summary>The jobs admin routes of the route table: list, task types, enqueue, bulk retry and cancel, triggers, one job and its actions.</summary>
+public sealed class JobAdminFunctions(JobEndpoints jobs, TriggerEndpoints triggers, TaskTypesEndpoint taskTypes, JobBulkEndpoints bulk)
 {
     [Function("AdminJobsList")]
     public Task<IResult> AdminJobsList([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/jobs")] HttpRequest request, CancellationToken cancellationToken) =>
@@ -18,6 +18,14 @@ public sealed class JobAdminFunctions(JobEndpoints jobs, TriggerEndpoints trigge
     [Function("AdminJobsEnqueue")]
     public Task<IResult> AdminJobsEnqueue([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/jobs")] HttpRequest request, CancellationToken cancellationToken) =>
         jobs.EnqueueAsync(request, cancellationToken);
+
+    [Function("AdminJobsBulkRetry")]
+    public Task<IResult> AdminJobsBulkRetry([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/jobs/bulk-retry")] HttpRequest request, CancellationToken cancellationToken) =>
+        bulk.RetryAsync(request, cancellationToken);
+
+    [Function("AdminJobsBulkCancel")]
+    public Task<IResult> AdminJobsBulkCancel([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/jobs/bulk-cancel")] HttpRequest request, CancellationToken cancellationToken) =>
+        bulk.CancelAsync(request, cancellationToken);
 
     [Function("AdminJobsTriggerSync")]
     public Task<IResult> AdminJobsTriggerSync([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/jobs/trigger-sync")] HttpRequest request, CancellationToken cancellationToken) =>

@@ -1,6 +1,7 @@
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using JobQueue.Api;
+using JobQueue.Audit;
 using JobQueue.Cron;
 using JobQueue.Dashboard;
 using JobQueue.Database;
@@ -37,6 +38,10 @@ public static class JobQueueServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<DatabaseConnection>().BuildDataSource());
         services.TryAddSingleton<DatabaseMigrator>();
         services.TryAddSingleton<JobQueueStore>();
+        services.TryAddSingleton<JobBulkStore>();
+        services.TryAddSingleton<QueueThroughputStore>();
+        services.TryAddSingleton<AuditStore>();
+        services.TryAddSingleton<AdminAudit>();
         services.TryAddSingleton<JobQueueMetrics>();
         services.TryAddSingleton<QueueGaugeSampler>();
         services.TryAddSingleton<RetryBackoff>();

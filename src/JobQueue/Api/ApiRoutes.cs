@@ -47,6 +47,9 @@ public static class ApiRoutes
         typeof(CronJobEndpoints),
         typeof(CronScheduleEndpoint),
         typeof(TaskTypesEndpoint),
+        typeof(JobBulkEndpoints),
+        typeof(ThroughputEndpoint),
+        typeof(AuditEndpoint),
         typeof(DashboardEndpoint),
     ];
 
@@ -59,11 +62,14 @@ public static class ApiRoutes
         Route<HealthEndpoint>("AdminHealth", "GET", "admin/job-queue/health", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),
         Route<QueueSettingsEndpoints>("AdminSettingsGet", "GET", "admin/job-queue/settings", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),
         Route<QueueSettingsEndpoints>("AdminSettingsPut", "PUT", "admin/job-queue/settings", ApiAuth.Admin, (e, r, ct) => e.PutAsync(r, ct)),
+        Route<ThroughputEndpoint>("AdminThroughput", "GET", "admin/job-queue/throughput", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),
 
         // jobs
         Route<JobEndpoints>("AdminJobsList", "GET", "admin/jobs", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
         Route<TaskTypesEndpoint>("AdminTaskTypes", "GET", "admin/task-types", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),
         Route<JobEndpoints>("AdminJobsEnqueue", "POST", "admin/jobs", ApiAuth.Admin, (e, r, ct) => e.EnqueueAsync(r, ct)),
+        Route<JobBulkEndpoints>("AdminJobsBulkRetry", "POST", "admin/jobs/bulk-retry", ApiAuth.Admin, (e, r, ct) => e.RetryAsync(r, ct)),
+        Route<JobBulkEndpoints>("AdminJobsBulkCancel", "POST", "admin/jobs/bulk-cancel", ApiAuth.Admin, (e, r, ct) => e.CancelAsync(r, ct)),
         Route<TriggerEndpoints>("AdminJobsTriggerSync", "POST", "admin/jobs/trigger-sync", ApiAuth.Admin, (e, r, ct) => e.TriggerSyncAsync(r, ct)),
         Route<TriggerEndpoints>("AdminJobsTriggerTotalsSweep", "POST", "admin/jobs/trigger-totals-sweep", ApiAuth.Admin, (e, r, ct) => e.TriggerTotalsSweepAsync(r, ct)),
         Route<JobEndpoints>("AdminJobsGet", "GET", "admin/jobs/{id}", ApiAuth.Admin, (e, r, id, ct) => e.GetAsync(r, id, ct)),
@@ -79,6 +85,9 @@ public static class ApiRoutes
         Route<CronJobEndpoints>("AdminCronJobsDelete", "POST", "admin/cron-jobs/delete", ApiAuth.Admin, (e, r, ct) => e.DeleteAsync(r, ct)),
         Route<CronJobEndpoints>("AdminCronJobsInstallStanding", "POST", "admin/cron-jobs/install-standing", ApiAuth.Admin, (e, r, ct) => e.InstallStandingAsync(r, ct)),
         Route<CronScheduleEndpoint>("AdminCronJobsDescribe", "GET", "admin/cron-jobs/describe", ApiAuth.Admin, (e, r, ct) => e.DescribeAsync(r, ct)),
+
+        // the audit log of admin actions
+        Route<AuditEndpoint>("AdminAudit", "GET", "admin/audit", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
 
         // the browser dashboard's static files (the server also serves them at / and /assets/...)
         Route<DashboardEndpoint>("Dashboard", "GET", "dashboard/{*path}", ApiAuth.Public, (e, r, path, ct) => e.GetAsync(r, path, ct)),
