@@ -14,7 +14,7 @@ public sealed class AuditStore(NpgsqlDataSource dataSource)
         string actor, string action, string? target, string outcome, int status, string? detail, string? requestId,
         CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT job_queue_audit_record($1, $2, $3, $4, $5, $6, $7)");
+        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_audit_record($1, $2, $3, $4, $5, $6, $7)");
         cmd.Parameters.Add(DbParameters.Text(Bounded(actor, MaxActorLength)));
         cmd.Parameters.Add(DbParameters.Text(action));
         cmd.Parameters.Add(DbParameters.Text(Bounded(target, MaxTargetLength)));
@@ -30,7 +30,7 @@ public sealed class AuditStore(NpgsqlDataSource dataSource)
         int limit, long? beforeId, string? action, string? actor, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand(
-            "SELECT id, at, actor, action, target, outcome, status, detail, request_id FROM job_queue_audit_list($1, $2, $3, $4)");
+            "SELECT id, at, actor, action, target, outcome, status, detail, request_id FROM jobqueue.job_queue_audit_list($1, $2, $3, $4)");
         cmd.Parameters.Add(DbParameters.Int(limit));
         cmd.Parameters.Add(DbParameters.Long(beforeId));
         cmd.Parameters.Add(DbParameters.Text(action));
@@ -51,7 +51,7 @@ public sealed class AuditStore(NpgsqlDataSource dataSource)
     /// <summary>Deletes one batch of entries older than <paramref name="olderThan"/>; returns how many.</summary>
     public async Task<int> PruneBatchAsync(DateTimeOffset olderThan, int batchSize, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT job_queue_audit_prune($1, $2)");
+        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_audit_prune($1, $2)");
         cmd.Parameters.Add(DbParameters.Timestamp(olderThan));
         cmd.Parameters.Add(DbParameters.Int(batchSize));
         return (int)(await cmd.ExecuteScalarAsync(cancellationToken))!;

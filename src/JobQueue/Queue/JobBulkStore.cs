@@ -23,10 +23,10 @@ public sealed class JobBulkStore(NpgsqlDataSource dataSource)
     public const int MaxJobsPerCall = 10_000;
 
     public Task<BulkActionResult> RetryAsync(JobFilter filter, bool dryRun, string actor, CancellationToken cancellationToken = default) =>
-        CallAsync("SELECT matched, changed FROM job_queue_bulk_retry($1, $2, $3, $4, $5, $6, $7, $8)", filter, dryRun, actor, [], cancellationToken);
+        CallAsync("SELECT matched, changed FROM jobqueue.job_queue_bulk_retry($1, $2, $3, $4, $5, $6, $7, $8)", filter, dryRun, actor, [], cancellationToken);
 
     public Task<BulkActionResult> CancelAsync(JobFilter filter, bool dryRun, string actor, string? reason, CancellationToken cancellationToken = default) =>
-        CallAsync("SELECT matched, changed FROM job_queue_bulk_cancel($1, $2, $3, $4, $5, $6, $7, $8, $9)", filter, dryRun, actor,
+        CallAsync("SELECT matched, changed FROM jobqueue.job_queue_bulk_cancel($1, $2, $3, $4, $5, $6, $7, $8, $9)", filter, dryRun, actor,
             [DbParameters.Text(reason)], cancellationToken);
 
     private async Task<BulkActionResult> CallAsync(

@@ -15,7 +15,7 @@ public sealed class QueueThroughputStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<MinuteCounts>> GetAsync(TimeSpan window, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand(
-            "SELECT minute, succeeded, failed, retried, lease_expired, cancelled FROM job_queue_throughput($1)");
+            "SELECT minute, succeeded, failed, retried, lease_expired, cancelled FROM jobqueue.job_queue_throughput($1)");
         cmd.Parameters.Add(DbParameters.Interval(window));
         var minutes = new List<MinuteCounts>((int)window.TotalMinutes);
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
@@ -34,7 +34,7 @@ public sealed class QueueThroughputStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT job_queue_throughput_compact($1)");
+        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_throughput_compact($1)");
         cmd.Parameters.Add(DbParameters.Timestamp(olderThan));
         return (int)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }

@@ -113,6 +113,18 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
         await Expect(s.Page.Locator("#job-results tbody tr .badge")).ToHaveTextAsync("pending");
         await s.ScreenshotAsync("03-jobs-filtered");
 
+        // payload text and creation time
+        await s.Page.GetByLabel("Task type").SelectOptionAsync("");
+        await s.Page.GetByLabel("Find").FillAsync("\"count\": 7");
+        await s.Page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(s.Page.Locator("#job-results tbody tr")).ToHaveCountAsync(1);
+        await Expect(s.Page.Locator("#job-results tbody tr")).ToContainTextAsync("asked to fail");
+        await s.Page.GetByLabel("Find").FillAsync("");
+        await s.Page.GetByLabel("Created until (UTC)").FillAsync("2020-01-01T00:00");
+        await s.Page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(s.Page.Locator("#job-results")).ToContainTextAsync("No job matches these filters");
+        Assert.Contains("createdBefore=2020-01-01T00%3A00%3A00Z", s.Page.Url, StringComparison.Ordinal);
+
         // find by id: straight to the job
         await s.Page.GetByLabel("Find").FillAsync(failed.ToString());
         await s.Page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
@@ -133,6 +145,82 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task Bulk_retry_by_filter_after_a_confirmation_that_shows_the_count()
+    {
+        await using var s = await DashboardSession.StartAsync(browser);
+        var failed = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            failed.Add(await DashboardSeeds.EchoAsync(s, fail: true));
+        }
+
+        await DashboardSeeds.EchoAsync(s);
+        await DashboardSeeds.RunAllDueAsync(s);
+        var otherType = await s.Db.ScalarAsync<Guid>(
+            "INSERT INTO job_queue (task_type, status, completed_at) VALUES ('job_queue_cleanup', 'failed', now()) RETURNING id");
+        await s.SignInAsync();
+        await s.GoAsync($"#/jobs?status=failed&taskType={EchoHandler.Name}", "Jobs");
+        await Expect(s.Page.Locator("#job-results tbody tr")).ToHaveCountAsync(3);
+
+        // cancelling the dialog changes nothing
+        await s.Page.GetByRole(AriaRole.Button, new() { Name = "Retry all matching…" }).ClickAsync();
+        var dialog = s.Page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog.Locator("#bulk-count")).ToContainTextAsync("retry 3 failed or cancelled jobs");
+        await Expect(dialog).ToContainTextAsync($"taskType = {EchoHandler.Name}");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        Assert.Equal("failed", await DashboardSeeds.StatusAsync(s, failed[0]));
+
+        await s.Page.GetByRole(AriaRole.Button, new() { Name = "Retry all matching…" }).ClickAsync();
+        await Expect(s.Page.GetByRole(AriaRole.Dialog).Locator("#bulk-count")).ToContainTextAsync("3");
+        await s.ScreenshotAsync("05-bulk-retry-confirmation");
+        await s.Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Retry 3" }).ClickAsync();
+        await Expect(s.Page.Locator(".toast").Last).ToContainTextAsync("3 jobs changed");
+        await Expect(s.Page.Locator("#job-results")).ToContainTextAsync("No job matches these filters");
+        foreach (var id in failed)
+        {
+            Assert.Equal("pending", await DashboardSeeds.StatusAsync(s, id));
+        }
+
+        Assert.Equal("failed", await DashboardSeeds.StatusAsync(s, otherType));
+        s.AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task The_overview_charts_and_the_audit_log_show_what_happened()
+    {
+        await using var s = await DashboardSession.StartAsync(browser);
+        for (var i = 0; i < 4; i++)
+        {
+            await DashboardSeeds.EchoAsync(s);
+        }
+
+        var failed = await DashboardSeeds.EchoAsync(s, fail: true);
+        await DashboardSeeds.RunAllDueAsync(s);
+        await s.SignInAsync();
+
+        await Expect(s.Page.Locator("#chart-hour svg")).ToHaveCountAsync(2);
+        await Expect(s.Page.Locator("#chart-hour figcaption").First).ToContainTextAsync("4 total");
+        await Expect(s.Page.Locator("#chart-hour figcaption").Nth(1)).ToContainTextAsync("1 total");
+        await Expect(s.Page.Locator("#chart-day svg")).ToHaveCountAsync(2);
+        await Expect(s.Page.Locator("#chart-hour svg").First).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("4 in total"));
+        await s.ScreenshotAsync("12-overview-charts");
+
+        // actions taken in the dashboard land in the audit log, with who, what, target and outcome
+        await s.GoAsync($"#/jobs/{failed}", EchoHandler.Name);
+        await s.Page.GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
+        await Expect(s.Page.Locator("main h1 .badge")).ToHaveTextAsync("pending");
+        await s.GoAsync("#/audit", "Audit log");
+        var rows = s.Page.Locator(".audit-table tbody tr");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows.First).ToContainTextAsync("job.retry");
+        await Expect(rows.First).ToContainTextAsync("admin-token");
+        await Expect(rows.First.Locator(".badge")).ToHaveTextAsync("ok");
+        await Expect(rows.First.GetByRole(AriaRole.Link)).ToHaveTextAsync(failed.ToString());
+        await s.ScreenshotAsync("13-audit-log");
+        s.AssertNoProblems();
+    }
+
+    [Fact]
     public async Task Cancel_with_a_reason_and_run_now_from_the_job_page()
     {
         await using var s = await DashboardSession.StartAsync(browser);
@@ -149,7 +237,7 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
         await s.Page.GetByRole(AriaRole.Button, new() { Name = "Cancel…" }).ClickAsync();
         var dialog = s.Page.GetByRole(AriaRole.Dialog);
         await dialog.GetByLabel("Reason (optional)").FillAsync("not needed any more");
-        await s.ScreenshotAsync("05-job-cancel-dialog");
+        await s.ScreenshotAsync("04b-job-cancel-dialog");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel the job" }).ClickAsync();
         await Expect(s.Page.Locator("main h1 .badge")).ToHaveTextAsync("cancelled");
         Assert.Contains("not needed any more", await s.Db.ScalarAsync<string>("SELECT last_error FROM job_queue WHERE id = $1", other), StringComparison.Ordinal);
