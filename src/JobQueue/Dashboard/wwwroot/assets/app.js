@@ -149,7 +149,7 @@ async function start() {
       await enter('Signed in with the admin token');
       return;
     } catch {
-      session.clear();
+      session.save(null, session.functionKey);
     }
   }
   // App Service Authentication: the platform signs the browser in and adds the principal itself

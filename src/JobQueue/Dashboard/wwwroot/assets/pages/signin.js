@@ -5,19 +5,20 @@ import { h, clear, field } from '../dom.js';
 
 export function renderSignIn(main, { message, onSignedIn }) {
   clear(main);
-  const token = h('input', { type: 'password', id: 'admin-token', name: 'admin-token', autocomplete: 'off', required: true, spellcheck: 'false' });
+  const token = h('input', { type: 'password', id: 'admin-token', name: 'admin-token', autocomplete: 'off', spellcheck: 'false' });
   const functionKey = h('input', { type: 'password', id: 'function-key', name: 'function-key', autocomplete: 'off', spellcheck: 'false' });
   const status = h('div', { id: 'signin-status', class: 'form-status', role: 'alert' }, message || '');
   const submit = h('button', { type: 'submit', class: 'button-primary' }, 'Sign in');
   const form = h('form', { class: 'signin-form', novalidate: true },
     field('Admin token', token, 'The admin API\'s bearer token (Key Vault secret admin-token). Kept in this browser tab only.'),
-    field('Function key (optional)', functionKey, 'Only on the Azure Functions host: a function key of the app.'),
+    field('Function key (optional)', functionKey, 'Only on the Azure Functions host: a function key of the app. Behind App Service Authentication the function key alone is enough.'),
     status,
     h('div', { class: 'form-actions' }, submit));
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    if (!token.value.trim()) {
+    // the token, or (behind App Service Authentication on the Functions host) the function key alone
+    if (!token.value.trim() && !functionKey.value.trim()) {
       status.textContent = 'Enter the admin token.';
       token.setAttribute('aria-invalid', 'true');
       token.focus();
@@ -25,11 +26,11 @@ export function renderSignIn(main, { message, onSignedIn }) {
     }
     submit.disabled = true;
     status.textContent = 'Checking…';
-    const credentials = { token: token.value.trim(), functionKey: functionKey.value.trim() || null };
+    const credentials = { token: token.value.trim() || null, functionKey: functionKey.value.trim() || null };
     try {
       await request('GET', 'admin/job-queue/settings', { credentials });
       session.save(credentials.token, credentials.functionKey);
-      await onSignedIn('Signed in with the admin token');
+      await onSignedIn(credentials.token ? 'Signed in with the admin token' : 'Signed in with your organization account');
     } catch (err) {
       status.textContent = err.status === 401
         ? 'That admin token (or function key) was refused.'
