@@ -54,6 +54,8 @@ public static class JobQueueServiceCollectionExtensions
         services.TryAddSingleton<CronJobRequestValidator>();
         services.TryAddSingleton<StandingCronInstaller>();
         services.TryAddSingleton<ScheduleRunner>();
+        services.TryAddSingleton<AppServiceAuthenticationMode>();
+        services.AddHostedService(sp => sp.GetRequiredService<AppServiceAuthenticationMode>());
         services.TryAddSingleton<ApiAuthenticator>();
         services.TryAddSingleton<DashboardFiles>();
         foreach (var endpoints in ApiRoutes.EndpointTypes)
