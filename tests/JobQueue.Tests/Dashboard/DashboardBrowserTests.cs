@@ -75,6 +75,34 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task Behind_app_service_authentication_the_platforms_sign_in_is_enough()
+    {
+        await using var s = await DashboardSession.StartAsync(browser);
+        // what App Service Authentication adds to every request of a signed-in browser
+        await s.Context.SetExtraHTTPHeadersAsync(new Dictionary<string, string>
+        {
+            ["x-ms-client-principal"] = ApiTestServer.Principal("alice@example.com", ApiTestServer.AdminRole),
+        });
+        await DashboardSeeds.EchoAsync(s);
+        await DashboardSeeds.RunAllDueAsync(s);
+
+        await s.OpenAsync();
+        await Expect(s.Page.Locator("#count-succeeded .card-value")).ToHaveTextAsync("1");
+        await Expect(s.Page.Locator("#who")).ToHaveTextAsync("Signed in with your organization account");
+        await Expect(s.Page.GetByLabel("Admin token")).ToHaveCountAsync(0);
+        Assert.Null(await s.Page.EvaluateAsync<string?>("sessionStorage.getItem('jobqueue.adminToken')"));
+
+        // its actions are recorded under the principal's name
+        await s.Page.GetByRole(AriaRole.Button, new() { Name = "Pause processing…" }).ClickAsync();
+        await s.Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Pause processing" }).ClickAsync();
+        await Expect(s.Page.Locator("#banner")).ToBeVisibleAsync();
+        await s.GoAsync("#/audit", "Audit log");
+        await Expect(s.Page.Locator(".audit-table tbody tr").First).ToContainTextAsync("principal:alice@example.com");
+        await Expect(s.Page.Locator(".audit-table tbody tr").First).ToContainTextAsync("settings.update");
+        s.AssertNoProblems();
+    }
+
+    [Fact]
     public async Task The_dashboard_also_works_below_the_functions_route()
     {
         await using var s = await DashboardSession.StartAsync(browser);
