@@ -1,4 +1,5 @@
 using JobQueue.Api;
+using JobQueue.Dashboard;
 using JobQueue.Database;
 
 namespace JobQueue.Server;
@@ -27,7 +28,10 @@ public static class JobQueueServer
         builder.Services.AddHostedService<RunnerPollingService>();
     }
 
-    /// <summary>Migrates (unless <c>Database:MigrateOnStartup=false</c>) and maps every route of <see cref="ApiRoutes.All"/>.</summary>
+    /// <summary>
+    /// Migrates (unless <c>Database:MigrateOnStartup=false</c>), maps every route of <see cref="ApiRoutes.All"/>
+    /// on <c>/api/...</c> and the dashboard on <c>/</c>.
+    /// </summary>
     public static async Task ConfigureAppAsync(WebApplication app)
     {
         await StartupMigration.RunIfEnabledAsync(app.Services);
@@ -38,5 +42,10 @@ public static class JobQueueServer
         {
             app.MapMethods("/api/" + route.Template, [route.Method], route.Invoke).WithName(route.Name);
         }
+
+        // the dashboard at the server's root too (its files are also at /api/dashboard/..., as on Functions)
+        app.MapGet("/", (HttpContext context, DashboardEndpoint dashboard) => dashboard.GetAsync(context.Request, "", context.RequestAborted));
+        app.MapGet("/assets/{*path}", (HttpContext context, string? path, DashboardEndpoint dashboard) =>
+            dashboard.GetAsync(context.Request, "assets/" + path, context.RequestAborted));
     }
 }

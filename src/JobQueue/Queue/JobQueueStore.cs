@@ -116,11 +116,14 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
 
     public async Task<IReadOnlyList<Job>> ListAsync(JobListQuery query, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT * FROM jobqueue.job_queue_list($1, $2, $3, $4)");
+        await using var cmd = dataSource.CreateCommand("SELECT * FROM jobqueue.job_queue_list($1, $2, $3, $4, $5, $6, $7)");
         cmd.Parameters.Add(Text(query.Status));
         cmd.Parameters.Add(Text(query.TaskType));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = query.Limit });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)query.BeforeId ?? DBNull.Value });
+        cmd.Parameters.Add(DbParameters.Timestamp(query.CreatedAfter));
+        cmd.Parameters.Add(DbParameters.Timestamp(query.CreatedBefore));
+        cmd.Parameters.Add(Text(query.PayloadText));
         return await ReadJobsAsync(cmd, cancellationToken);
     }
 
@@ -209,7 +212,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
             reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3));
     }
 
-    private static async Task<IReadOnlyList<Job>> ReadJobsAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<Job>> ReadJobsAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
     {
         var jobs = new List<Job>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
