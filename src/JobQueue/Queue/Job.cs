@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace JobQueue.Queue;
 
-/// <summary>One row of <c>job_queue</c>.</summary>
+/// <summary>One row of <c>job_queue</c>. <see cref="TraceParent"/>: the W3C traceparent of the trace that enqueued it, if any.</summary>
 public sealed record Job(
     Guid Id,
     string TaskType,
@@ -21,4 +21,5 @@ public sealed record Job(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? StartedAt,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt,
+    string? TraceParent = null);

@@ -108,14 +108,13 @@ public sealed class FunctionsDriftTests
     }
 
     [Fact]
-    public void Program_wires_the_worker_application_insights_and_the_library()
+    public void Program_wires_the_worker_opentelemetry_and_the_library()
     {
         var program = RepositoryFiles.Read(FunctionsSource.ProjectDirectory + "/Program.cs");
         foreach (var call in new[]
                  {
                      "FunctionsApplication.CreateBuilder(args)", "ConfigureFunctionsWebApplication()",
-                     "AddApplicationInsightsTelemetryWorkerService(", ".ConfigureFunctionsApplicationInsights()",
-                     "Microsoft.Extensions.Logging.ApplicationInsights.ApplicationInsightsLoggerProvider",
+                     "AddJobQueueOpenTelemetry(builder.Configuration, otel => otel.UseFunctionsWorkerDefaults())",
                      "AddJobQueue(builder.Configuration)", "StartupMigration.RunIfEnabledAsync(host.Services)",
                  })
         {
@@ -126,5 +125,16 @@ public sealed class FunctionsDriftTests
         Assert.Contains("<AzureFunctionsVersion>v4</AzureFunctionsVersion>", project, StringComparison.Ordinal);
         Assert.Contains("<OutputType>Exe</OutputType>", project, StringComparison.Ordinal);
         Assert.Contains("<None Include=\"../../host.json\" CopyToOutputDirectory=\"PreserveNewest\" Link=\"host.json\" />", project, StringComparison.Ordinal);
+        Assert.Contains("<PackageReference Include=\"Microsoft.Azure.Functions.Worker.OpenTelemetry\" />", project, StringComparison.Ordinal);
+        Assert.DoesNotContain("ApplicationInsights", project, StringComparison.Ordinal);
+        Assert.DoesNotContain("ApplicationInsights", program, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Host_json_sends_the_host_telemetry_through_opentelemetry()
+    {
+        using var host = System.Text.Json.JsonDocument.Parse(RepositoryFiles.Read("host.json"));
+        Assert.Equal("OpenTelemetry", host.RootElement.GetProperty("telemetryMode").GetString());
+        Assert.False(host.RootElement.GetProperty("logging").TryGetProperty("applicationInsights", out _), "applicationInsights settings do nothing in OpenTelemetry mode");
     }
 }

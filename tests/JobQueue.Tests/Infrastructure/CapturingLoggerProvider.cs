@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace JobQueue.Tests.Infrastructure;
 
-/// <summary>Keeps every log line (message, structured values, scopes, exception) for assertions.</summary>
+/// <summary>Keeps every log line (message, structured values, scopes, current trace id, exception) for assertions.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
 {
     private IExternalScopeProvider scopes = new LoggerExternalScopeProvider();
@@ -36,6 +36,11 @@ public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalS
             }
 
             owner.scopes.ForEachScope((scope, sb) => sb.Append(" scope:").Append(scope), line);
+            if (System.Diagnostics.Activity.Current is { } activity)
+            {
+                line.Append(" trace:").Append(activity.TraceId.ToHexString());
+            }
+
             if (exception is not null)
             {
                 line.Append(' ').Append(exception);
