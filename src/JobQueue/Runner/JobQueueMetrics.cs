@@ -70,6 +70,9 @@ public sealed class JobQueueMetrics
     public void SampledQueue(long duePending, double oldestPendingAge) =>
         Volatile.Write(ref lastSample, new QueueSample(duePending, oldestPendingAge, time.GetUtcNow()));
 
+    /// <summary>How old the last queue sample is; null before the first.</summary>
+    public TimeSpan? SampleAge => Volatile.Read(ref lastSample) is { } s ? time.GetUtcNow() - s.SampledAt : null;
+
     private QueueSample? FreshSample() =>
         Volatile.Read(ref lastSample) is { } s && time.GetUtcNow() - s.SampledAt <= SampleLifetime ? s : null;
 

@@ -17,6 +17,9 @@ public static class JobQueueOpenTelemetryExtensions
 {
     public const string ConnectionStringKey = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
+    /// <summary>The standard sampler setting; when it is set the exporter's own reading of it decides.</summary>
+    public const string SamplerKey = "OTEL_TRACES_SAMPLER";
+
     /// <param name="hostDefaults">The host's own part (the Functions worker's defaults, ASP.NET Core's request spans).</param>
     public static IServiceCollection AddJobQueueOpenTelemetry(
         this IServiceCollection services, IConfiguration configuration, Action<IOpenTelemetryBuilder>? hostDefaults = null)
@@ -36,8 +39,16 @@ public static class JobQueueOpenTelemetryExtensions
             {
                 options.ConnectionString = connectionString;
                 options.Credential = AzureMonitorCredential.FromAuthenticationString(configuration[AzureMonitorCredential.SettingKey]);
-                // Traces may be sampled (OTEL_TRACES_SAMPLER / _ARG); the runner's log events never are:
-                // the "failed for good" alert and the workbook's error list read them.
+                if (string.IsNullOrWhiteSpace(configuration[SamplerKey]))
+                {
+                    // every trace (the exporter's default rate limit drops attempts even at a few a minute);
+                    // a busy deployment sets OTEL_TRACES_SAMPLER=microsoft.rate_limited (README, Monitoring)
+                    options.TracesPerSecond = null;
+                    options.SamplingRatio = 1.0F;
+                }
+
+                // the runner's log events are never dropped with a sampled-out trace: the "failed for
+                // good" alert and the workbook's error list read them
                 options.EnableTraceBasedLogsSampler = false;
             });
         return services;

@@ -20,6 +20,7 @@ public sealed class MeterRecorder : IDisposable
         {
             if (instrument.Meter.Name == JobQueueMetrics.MeterName && instrument.Meter.Scope == scope)
             {
+                Published.Add(instrument.Name);
                 l.EnableMeasurementEvents(instrument);
             }
         };
@@ -28,7 +29,14 @@ public sealed class MeterRecorder : IDisposable
         listener.Start();
     }
 
+    /// <summary>The names of the meter's instruments, measured or not.</summary>
+    public ConcurrentBag<string> Published { get; } = [];
+
     public void Observe() => listener.RecordObservableInstruments();
+
+    /// <summary>Every instrument that measured something, with the tag keys it used.</summary>
+    public IReadOnlyDictionary<string, HashSet<string>> TagKeysByInstrument() =>
+        all.GroupBy(m => m.Name).ToDictionary(g => g.Key, g => g.SelectMany(m => m.Tags.Keys).ToHashSet());
 
     public IEnumerable<double> Values(string name) => all.Where(m => m.Name == name).Select(m => m.Value);
 
