@@ -6,7 +6,9 @@
 #   infra/local/pg.sh stop      stop it
 #   infra/local/pg.sh restart   stop and start (used by the restart-mid-run tests)
 #   infra/local/pg.sh status    exit 0 when it runs
-#   infra/local/pg.sh url       print the app connection string
+#   infra/local/pg.sh url       print the owner's connection string (migrations, tests' setup)
+#   infra/local/pg.sh runtime-url  print the app's runtime connection string (a login that is only a
+#                               member of jobqueue_app and owns nothing: what the server runs as)
 #   infra/local/pg.sh admin-url print the superuser connection string (tests, never the app)
 #   infra/local/pg.sh destroy   stop it and delete its data directory
 #
@@ -16,8 +18,9 @@
 #   JOBQUEUE_PG_DIR    data directory           (default /tmp/jobqueue-pg-<uid>-<port>)
 #
 # The cluster mirrors a managed server: the app database `jobqueue` is owned by the
-# non-superuser `jobqueue` (what the migrations run as), pg_cron is created in it by the
-# superuser (as a platform admin would), and jobs run in background workers.
+# non-superuser `jobqueue` (what the migrations run as), the app runs as the login
+# `jobqueue_runtime` (only a member of the role jobqueue_app, owner of nothing), pg_cron is created
+# in it by the superuser (as a platform admin would), and jobs run in background workers.
 # PostgreSQL refuses to run as root: when called as root, the server runs as `postgres`.
 set -euo pipefail
 
@@ -30,6 +33,8 @@ BIN="/usr/lib/postgresql/$PG_VERSION/bin"
 APP_DB=jobqueue
 APP_USER=jobqueue
 APP_PASSWORD=jobqueue
+RUNTIME_USER=jobqueue_runtime
+RUNTIME_PASSWORD=jobqueue_runtime
 ADMIN_PASSWORD=postgres
 
 say() { echo "pg.sh: $*" >&2; }
@@ -59,6 +64,10 @@ install_missing() {
 
 app_url() {
   echo "Host=127.0.0.1;Port=$PORT;Database=$APP_DB;Username=$APP_USER;Password=$APP_PASSWORD"
+}
+
+runtime_url() {
+  echo "Host=127.0.0.1;Port=$PORT;Database=$APP_DB;Username=$RUNTIME_USER;Password=$RUNTIME_PASSWORD"
 }
 
 admin_url() {
@@ -108,7 +117,16 @@ DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$APP_USER') THEN
     CREATE ROLE $APP_USER LOGIN PASSWORD '$APP_PASSWORD' NOSUPERUSER CREATEDB CREATEROLE;
   END IF;
+  -- the app's runtime login: a member of jobqueue_app (the migrations create that role too, and grant
+  -- it EXECUTE on the functions), nothing else
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'jobqueue_app') THEN
+    CREATE ROLE jobqueue_app NOLOGIN;
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$RUNTIME_USER') THEN
+    CREATE ROLE $RUNTIME_USER LOGIN PASSWORD '$RUNTIME_PASSWORD' NOSUPERUSER NOCREATEDB NOCREATEROLE;
+  END IF;
 END \$\$;
+GRANT jobqueue_app TO $RUNTIME_USER;
 SELECT 'CREATE DATABASE $APP_DB OWNER $APP_USER' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$APP_DB')
 \gexec
 EOF
@@ -160,7 +178,8 @@ case "${1:-}" in
   restart) stop; start >/dev/null; say "restarted" ;;
   status) running ;;
   url) app_url ;;
+  runtime-url) runtime_url ;;
   admin-url) admin_url ;;
   destroy) stop; rm -rf "$DIR"; say "removed $DIR" ;;
-  *) echo "usage: $0 start|stop|restart|status|url|admin-url|destroy" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|restart|status|url|runtime-url|admin-url|destroy" >&2; exit 2 ;;
 esac

@@ -21,7 +21,9 @@ say() { echo "run.sh: $*" >&2; }
 command -v dotnet >/dev/null || { say "the .NET 10 SDK is required (https://dot.net/download); install it and run again"; exit 1; }
 
 say "starting PostgreSQL with pg_cron"
-DB="$(bash infra/local/pg.sh start | tail -1)"
+OWNER_DB="$(bash infra/local/pg.sh start | tail -1)"
+# the server runs as a login that owns nothing (a member of jobqueue_app); it migrates as the owner
+DB="$(bash infra/local/pg.sh runtime-url)"
 
 if [ ! -s "$SECRETS" ]; then
   mkdir -p "$(dirname "$SECRETS")"
@@ -51,7 +53,7 @@ if [ -n "$sim_proj" ]; then
   sim_pid=$!
   extra_env+=("GamePlatform__BaseUrl=$SIM_URL" "Secrets__game-platform-api-key=local-dev-key")
   # once the server has migrated, register the simulator's seeded competitors (idempotent)
-  pg_port="$(sed -nE 's/.*Port=([0-9]+).*/\1/p' <<<"$DB")"
+  pg_port="$(sed -nE 's/.*Port=([0-9]+).*/\1/p' <<<"$OWNER_DB")"
   (
     for _ in $(seq 1 120); do
       if PGPASSWORD=jobqueue psql -h 127.0.0.1 -p "$pg_port" -U jobqueue -d jobqueue -qtAc \
@@ -71,7 +73,7 @@ trap cleanup EXIT
 cat >&2 <<MSG
 
   JobQueue server: $URL   (routes under $URL/api/...)
-  Database:        ${DB%%;Password=*}   (infra/local/pg.sh)
+  Database:        ${DB%%;Password=*}   (infra/local/pg.sh; the app login owns nothing, migrations run as the owner)
   Secrets:         $SECRETS
                    JOBQUEUE_RUNNER_SECRET (runner: x-job-runner-secret header)
                    JOBQUEUE_ADMIN_TOKEN   (admin: Authorization: Bearer)
@@ -81,6 +83,7 @@ cat >&2 <<MSG
 MSG
 
 env "Database__ConnectionString=$DB" \
+    "Database__MigrationConnectionString=$OWNER_DB" \
     "Secrets__job-runner-secret=$JOBQUEUE_RUNNER_SECRET" \
     "Secrets__admin-token=$JOBQUEUE_ADMIN_TOKEN" \
     "DOTNET_ENVIRONMENT=Production" \

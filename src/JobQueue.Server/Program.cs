@@ -1,7 +1,13 @@
 using JobQueue.Server;
 
+if (args.Length > 0 && args[0] == MigrateCommand.Verb)
+{
+    return await MigrateCommand.RunAsync(args);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 JobQueueServer.ConfigureBuilder(builder);
 var app = builder.Build();
 await JobQueueServer.ConfigureAppAsync(app);
 await app.RunAsync();
+return 0;

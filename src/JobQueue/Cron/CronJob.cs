@@ -1,17 +1,22 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace JobQueue.Cron;
 
-/// <summary>A pg_cron job of the app's role, as <c>get_cron_jobs()</c> returns it.</summary>
+/// <summary>
+/// One of the app's own pg_cron jobs (those <c>create_cron_job</c> made), as the wrappers return it:
+/// what the app wrote (task type, payload, attempts, dedupe key), never the command's SQL text.
+/// </summary>
 public sealed record CronJob(
     long JobId,
     [property: JsonPropertyName("jobName")] string Name,
     string Schedule,
-    string Command,
-    string Database,
-    string Username,
     bool Active,
-    string? TaskType = null,
+    string TaskType,
+    JsonElement Payload,
+    int MaxAttempts,
+    string? DedupeKey,
+    string Database,
     CronJobLastRun? LastRun = null)
 {
     /// <summary>The schedule in words ("Every 30 minutes", "Daily at 03:15 UTC").</summary>
@@ -30,8 +35,7 @@ public sealed record CronJobRun(
     string? Message,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    string? Database,
-    string? Command);
+    string? Database);
 
 /// <summary>Arguments of <c>create_cron_job</c>; validate with <see cref="CronJobRequestValidator"/> first.</summary>
 public sealed record CronJobDefinition(

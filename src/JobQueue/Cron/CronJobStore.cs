@@ -1,10 +1,11 @@
+using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace JobQueue.Cron;
 
 /// <summary>
-/// Every call the library makes to the pg_cron wrappers (migration 0010), in one place, on the
+/// Every call the library makes to the pg_cron wrappers (migration 0101: the app's own jobs only), in one place, on the
 /// connection to pg_cron's database. Refusals come back as <see cref="CronJobException"/>.
 /// </summary>
 public sealed class CronJobStore(CronDatabase cron)
@@ -13,24 +14,24 @@ public sealed class CronJobStore(CronDatabase cron)
     public const string ConflictState = "JQC09";
     public const string UnavailableState = "JQC01";
 
-    private const string JobColumns = "jobid, jobname, schedule, command, database, username, active";
+    private const string JobColumns = "jobid, jobname, schedule, active, task_type, payload::text, max_attempts, dedupe_key, database";
 
     public async Task<IReadOnlyList<CronJob>> GetJobsAsync(CancellationToken cancellationToken = default)
     {
         await using var cmd = cron.DataSource.CreateCommand(
-            $"SELECT {JobColumns}, task_type, last_run_status, last_run_started_at, last_run_finished_at, last_run_message FROM get_cron_jobs()");
+            $"SELECT {JobColumns}, last_run_status, last_run_started_at, last_run_finished_at, last_run_message FROM jobqueue.get_cron_jobs()");
         return await ReadJobsAsync(cmd, withDetails: true, cancellationToken);
     }
 
     public async Task<IReadOnlyList<CronJobRun>> GetRunsAsync(int limit = 50, CancellationToken cancellationToken = default)
     {
         await using var cmd = cron.DataSource.CreateCommand(
-            "SELECT runid, jobid, jobname, status, return_message, start_time, end_time, database, command FROM get_cron_job_runs($1)");
+            "SELECT runid, jobid, jobname, status, return_message, start_time, end_time, database FROM jobqueue.get_cron_job_runs($1)");
         cmd.Parameters.Add(Integer(limit));
         return await QueryAsync(cmd, reader => new CronJobRun(
             reader.GetInt64(0),
             reader.IsDBNull(1) ? null : reader.GetInt64(1),
-            Str(reader, 2), Str(reader, 3), Str(reader, 4), Time(reader, 5), Time(reader, 6), Str(reader, 7), Str(reader, 8)),
+            Str(reader, 2), Str(reader, 3), Str(reader, 4), Time(reader, 5), Time(reader, 6), Str(reader, 7)),
             cancellationToken);
     }
 
@@ -38,7 +39,7 @@ public sealed class CronJobStore(CronDatabase cron)
     public async Task<CronJob> CreateAsync(CronJobDefinition job, CancellationToken cancellationToken = default)
     {
         var target = await cron.GetTargetDatabaseAsync(cancellationToken);
-        await using var cmd = cron.DataSource.CreateCommand($"SELECT {JobColumns} FROM create_cron_job($1, $2, $3, $4, $5, $6, $7)");
+        await using var cmd = cron.DataSource.CreateCommand($"SELECT {JobColumns} FROM jobqueue.create_cron_job($1, $2, $3, $4, $5, $6, $7)");
         cmd.Parameters.Add(Text(job.JobName));
         cmd.Parameters.Add(Text(job.Schedule));
         cmd.Parameters.Add(Text(job.TaskType));
@@ -51,7 +52,7 @@ public sealed class CronJobStore(CronDatabase cron)
 
     public async Task<CronJob> ToggleAsync(string jobName, bool active, CancellationToken cancellationToken = default)
     {
-        await using var cmd = cron.DataSource.CreateCommand($"SELECT {JobColumns} FROM toggle_cron_job($1, $2)");
+        await using var cmd = cron.DataSource.CreateCommand($"SELECT {JobColumns} FROM jobqueue.toggle_cron_job($1, $2)");
         cmd.Parameters.Add(Text(jobName));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = active });
         return await SingleJobAsync(cmd, cancellationToken);
@@ -59,7 +60,7 @@ public sealed class CronJobStore(CronDatabase cron)
 
     public async Task<CronJob> RescheduleAsync(string jobName, string schedule, CancellationToken cancellationToken = default)
     {
-        await using var cmd = cron.DataSource.CreateCommand($"SELECT {JobColumns} FROM update_cron_schedule($1, $2)");
+        await using var cmd = cron.DataSource.CreateCommand($"SELECT {JobColumns} FROM jobqueue.update_cron_schedule($1, $2)");
         cmd.Parameters.Add(Text(jobName));
         cmd.Parameters.Add(Text(schedule));
         return await SingleJobAsync(cmd, cancellationToken);
@@ -67,7 +68,7 @@ public sealed class CronJobStore(CronDatabase cron)
 
     public async Task DeleteAsync(string jobName, CancellationToken cancellationToken = default)
     {
-        await using var cmd = cron.DataSource.CreateCommand("SELECT delete_cron_job($1)");
+        await using var cmd = cron.DataSource.CreateCommand("SELECT jobqueue.delete_cron_job($1)");
         cmd.Parameters.Add(Text(jobName));
         await QueryAsync(cmd, reader => reader.GetBoolean(0), cancellationToken);
     }
@@ -75,7 +76,7 @@ public sealed class CronJobStore(CronDatabase cron)
     /// <summary>Deletes one batch of the role's pg_cron run history that ended before <paramref name="olderThan"/>.</summary>
     public async Task<int> TrimRunHistoryAsync(DateTimeOffset olderThan, int batchSize, CancellationToken cancellationToken = default)
     {
-        await using var cmd = cron.DataSource.CreateCommand("SELECT trim_cron_job_runs($1, $2)");
+        await using var cmd = cron.DataSource.CreateCommand("SELECT jobqueue.trim_cron_job_runs($1, $2)");
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = olderThan.UtcDateTime });
         cmd.Parameters.Add(Integer(batchSize));
         return (await QueryAsync(cmd, reader => reader.GetInt32(0), cancellationToken))[0];
@@ -91,14 +92,13 @@ public sealed class CronJobStore(CronDatabase cron)
         QueryAsync(cmd, reader =>
         {
             var job = new CronJob(
-                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                reader.GetString(4), reader.GetString(5), reader.GetBoolean(6));
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), reader.GetString(4),
+                ParsePayload(reader.GetString(5)), reader.GetInt32(6), Str(reader, 7), reader.GetString(8));
             return !withDetails ? job : job with
             {
-                TaskType = Str(reader, 7),
-                LastRun = reader.IsDBNull(8) && reader.IsDBNull(9)
+                LastRun = reader.IsDBNull(9) && reader.IsDBNull(10)
                     ? null
-                    : new CronJobLastRun(Str(reader, 8), Time(reader, 9), Time(reader, 10), Str(reader, 11)),
+                    : new CronJobLastRun(Str(reader, 9), Time(reader, 10), Time(reader, 11), Str(reader, 12)),
             };
         }, cancellationToken);
 
@@ -135,6 +135,12 @@ public sealed class CronJobStore(CronDatabase cron)
             "the pg_cron wrappers are missing or not executable in pg_cron's database: run the migrations against Cron:ConnectionString", e),
         _ => null,
     };
+
+    private static JsonElement ParsePayload(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.Clone();
+    }
 
     private static string? Str(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

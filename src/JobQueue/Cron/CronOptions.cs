@@ -26,6 +26,36 @@ public sealed class CronOptions
     /// </summary>
     public string? Database { get; set; }
 
+    /// <summary>
+    /// The schema owner's connection to pg_cron's database, for the migrations only; empty = derived:
+    /// <see cref="Database"/> on the migration connection, else <see cref="ConnectionString"/>'s
+    /// database with the migration connection's credentials (same server), else <see cref="ConnectionString"/>.
+    /// </summary>
+    public string? MigrationConnectionString { get; set; }
+
+    /// <summary>
+    /// The connection string the pg_cron admin set is migrated with, given the app database's migration
+    /// connection string; null = pg_cron lives in the app database itself.
+    /// </summary>
+    public string? CronMigrationConnectionString(string migrationConnectionString)
+    {
+        var cron = !string.IsNullOrWhiteSpace(MigrationConnectionString) ? MigrationConnectionString
+            : !string.IsNullOrWhiteSpace(Database) ? JobQueue.Database.DatabaseConnection.OnDatabase(migrationConnectionString, Database)
+            : !string.IsNullOrWhiteSpace(ConnectionString) ? OwnersConnectionTo(ConnectionString, migrationConnectionString)
+            : null;
+        return cron is null || SameDatabase(cron, migrationConnectionString) ? null : cron;
+    }
+
+    /// <summary>The runtime connection's database with the owner's credentials where both are on one server.</summary>
+    private static string OwnersConnectionTo(string runtime, string owner)
+    {
+        var r = new NpgsqlConnectionStringBuilder(runtime);
+        var o = new NpgsqlConnectionStringBuilder(owner);
+        return string.Equals(r.Host, o.Host, StringComparison.OrdinalIgnoreCase) && r.Port == o.Port
+            ? JobQueue.Database.DatabaseConnection.OnDatabase(owner, r.Database)
+            : runtime;
+    }
+
     /// <summary>The connection string of pg_cron's database given the app's resolved one; null = the app database itself.</summary>
     public string? CronConnectionString(string appConnectionString)
     {

@@ -44,8 +44,7 @@ public sealed class StandingCronInstaller(CronJobStore store, CronDatabase cron)
             }
         }
 
-        if (current.TaskType != standing.TaskType
-            || !current.Command.Contains($"'{standing.DedupeKey}'", StringComparison.Ordinal))
+        if (current.TaskType != standing.TaskType || current.DedupeKey != standing.DedupeKey)
         {
             await store.DeleteAsync(name, cancellationToken);
             var replaced = await store.CreateAsync(definition, cancellationToken);

@@ -36,6 +36,30 @@ public sealed class DatabaseConnection(
             : await secrets.GetAsync(SecretNames.DatabaseConnectionString, cancellationToken);
     }
 
+    /// <summary>
+    /// The connection string the migrations run with: <c>Database:MigrationConnectionString</c> (the
+    /// schema owner) when set, else the app's own (a single-login setup). Never log it.
+    /// </summary>
+    public async Task<string> ResolveMigrationAsync(CancellationToken cancellationToken = default)
+    {
+        var o = options.Value;
+        if (string.IsNullOrWhiteSpace(o.MigrationConnectionString))
+        {
+            return await ResolveAsync(cancellationToken);
+        }
+
+        if (!o.UseEntraId)
+        {
+            return o.MigrationConnectionString;
+        }
+
+        return new NpgsqlConnectionStringBuilder(o.MigrationConnectionString)
+        {
+            Password = (await Credential.GetTokenAsync(EntraScope, cancellationToken)).Token,
+            SslMode = SslMode.Require,
+        }.ConnectionString;
+    }
+
     /// <summary>The app's pooled data source.</summary>
     public NpgsqlDataSource BuildDataSource() => BuildDataSource(null);
 

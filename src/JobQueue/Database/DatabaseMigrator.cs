@@ -9,34 +9,44 @@ namespace JobQueue.Database;
 
 /// <summary>
 /// Applies the versioned SQL files under Database/Migrations (embedded), each in its own
-/// transaction, journaled in <c>job_queue_schema_versions</c>, under a PostgreSQL advisory lock so
-/// that two instances starting at once never migrate at the same time.
+/// transaction, journaled in <c>jobqueue.job_queue_schema_versions</c>, under a PostgreSQL advisory
+/// lock so that two instances starting at once never migrate at the same time. Runs as the schema's
+/// owner (<c>Database:MigrationConnectionString</c>), never as the app's runtime login.
 /// </summary>
 public sealed class DatabaseMigrator(ILogger<DatabaseMigrator> logger, IOptions<CronOptions>? cronOptions = null)
 {
     /// <summary>The advisory lock key (an arbitrary constant: "jobqueue" in ASCII).</summary>
     public const long AdvisoryLockKey = 0x6A6F627175657565;
 
+    /// <summary>JobQueue's own schema (migration 0100): every table, function and journal lives in it.</summary>
+    public const string Schema = "jobqueue";
+
     /// <summary>
-    /// Applies every migration to the app database; when <c>Cron:ConnectionString</c> or <c>Cron:Database</c>
-    /// names another database (pg_cron's, <c>cron.database_name</c>), also applies the pg_cron admin set there.
+    /// Applies every migration to the app database (<paramref name="connectionString"/>: the schema
+    /// owner's); when <c>Cron:MigrationConnectionString</c>, <c>Cron:Database</c> or
+    /// <c>Cron:ConnectionString</c> names another database (pg_cron's, <c>cron.database_name</c>), also
+    /// applies the pg_cron admin set there.
     /// </summary>
     public async Task MigrateAsync(string connectionString, CancellationToken cancellationToken = default)
     {
         await MigrateSetAsync(connectionString, IsMigration, "job_queue_schema_versions", cancellationToken);
-        if (cronOptions?.Value.CronConnectionString(connectionString) is { } cron)
+        if (cronOptions?.Value.CronMigrationConnectionString(connectionString) is { } cron)
         {
             await MigrateCronAsync(cron, cancellationToken);
         }
     }
 
     /// <summary>
-    /// Applies only the pg_cron admin migrations (files named <c>*_cron_*.sql</c>) to pg_cron's
-    /// database, journaled apart from the core set (<c>job_queue_cron_schema_versions</c>).
+    /// Applies only the pg_cron admin migrations (files named <c>*_cron_*.sql</c>, and the
+    /// <c>*_shared_*.sql</c> ones both sets need) to pg_cron's database, journaled apart from the core
+    /// set (<c>job_queue_cron_schema_versions</c>).
     /// </summary>
     public Task MigrateCronAsync(string cronConnectionString, CancellationToken cancellationToken = default) =>
-        MigrateSetAsync(cronConnectionString, name => IsMigration(name) && name.Contains("_cron_", StringComparison.Ordinal),
-            "job_queue_cron_schema_versions", cancellationToken);
+        MigrateSetAsync(cronConnectionString, IsCronMigration, "job_queue_cron_schema_versions", cancellationToken);
+
+    private static bool IsCronMigration(string resourceName) =>
+        IsMigration(resourceName)
+        && (resourceName.Contains("_cron_", StringComparison.Ordinal) || resourceName.Contains("_shared_", StringComparison.Ordinal));
 
     private static bool IsMigration(string resourceName) =>
         resourceName.Contains(".Database.Migrations.", StringComparison.Ordinal);
@@ -54,12 +64,15 @@ public sealed class DatabaseMigrator(ILogger<DatabaseMigrator> logger, IOptions<
 
         try
         {
+            await PrepareJournalAsync(lockConnection, journalTable, cancellationToken);
+            // the scripts before 0100 name their objects without a schema: they were written for public
+            var scripts = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = "public" }.ConnectionString;
             var upgrader = DeployChanges.To
-                .PostgresqlDatabase(connectionString)
+                .PostgresqlDatabase(scripts)
                 .WithScriptsEmbeddedInAssembly(typeof(DatabaseMigrator).Assembly, filter)
                 .WithTransactionPerScript()
                 .WithVariablesDisabled()
-                .JournalToPostgresqlTable("public", journalTable)
+                .JournalToPostgresqlTable(Schema, journalTable)
                 .LogTo(new UpgradeLog(logger))
                 .Build();
 
@@ -76,6 +89,28 @@ public sealed class DatabaseMigrator(ILogger<DatabaseMigrator> logger, IOptions<
             release.Parameters.AddWithValue(AdvisoryLockKey);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// The journal lives in <see cref="Schema"/>, which must exist before DbUp reads it: created here
+    /// (migration 0100 then locks it down), and a journal that an earlier version kept in public is
+    /// moved there, so that its history carries on.
+    /// </summary>
+    private static async Task PrepareJournalAsync(NpgsqlConnection connection, string journalTable, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"""
+            CREATE SCHEMA IF NOT EXISTS {Schema};
+            REVOKE ALL ON SCHEMA {Schema} FROM PUBLIC;
+            DO $$
+            BEGIN
+              IF to_regclass('public.{journalTable}') IS NOT NULL AND to_regclass('{Schema}.{journalTable}') IS NULL THEN
+                ALTER TABLE public.{journalTable} SET SCHEMA {Schema};
+              END IF;
+            END
+            $$;
+            """, connection);
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private sealed class UpgradeLog(ILogger logger) : IUpgradeLog

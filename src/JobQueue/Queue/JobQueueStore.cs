@@ -16,7 +16,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
     public async Task<Guid> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand(
-            "SELECT job_queue_enqueue($1, $2, $3, $4, $5, $6, $7)");
+            "SELECT jobqueue.job_queue_enqueue($1, $2, $3, $4, $5, $6, $7)");
         cmd.Parameters.Add(Text(request.TaskType));
         cmd.Parameters.Add(Jsonb(request.Payload?.GetRawText() ?? "{}"));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)request.RunAt?.UtcDateTime ?? DBNull.Value });
@@ -32,7 +32,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         string taskType, IReadOnlyList<string> payloadsJson, DateTimeOffset? runAt = null, int? maxAttempts = null,
         string? triggeredBy = null, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT job_queue_enqueue_many($1, $2, $3, $4, $5)");
+        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_enqueue_many($1, $2, $3, $4, $5)");
         cmd.Parameters.Add(Text(taskType));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = payloadsJson.ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)runAt?.UtcDateTime ?? DBNull.Value });
@@ -43,7 +43,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
 
     public async Task<IReadOnlyList<Job>> ClaimAsync(int limit, TimeSpan lease, string runnerId, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT * FROM job_queue_claim($1, $2, $3)");
+        await using var cmd = dataSource.CreateCommand("SELECT * FROM jobqueue.job_queue_claim($1, $2, $3)");
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = limit });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = lease });
         cmd.Parameters.Add(Text(runnerId));
@@ -59,7 +59,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
             return [];
         }
 
-        await using var cmd = dataSource.CreateCommand("SELECT id, status, attempts, last_error FROM job_queue_complete($1, $2)");
+        await using var cmd = dataSource.CreateCommand("SELECT id, status, attempts, last_error FROM jobqueue.job_queue_complete($1, $2)");
         cmd.Parameters.Add(Text(runnerId));
         cmd.Parameters.Add(Jsonb(SerializeCompletions(completions)));
         var finished = new List<CompletedJob>(completions.Count);
@@ -74,18 +74,18 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
     }
 
     public Task<JobActionResult> RetryAsync(Guid id, string? actor, CancellationToken cancellationToken = default) =>
-        ActionAsync("SELECT outcome, status FROM job_queue_retry($1, $2)", cancellationToken, Uuid(id), Text(actor));
+        ActionAsync("SELECT outcome, status FROM jobqueue.job_queue_retry($1, $2)", cancellationToken, Uuid(id), Text(actor));
 
     public Task<JobActionResult> CancelAsync(Guid id, string? actor, string? reason, CancellationToken cancellationToken = default) =>
-        ActionAsync("SELECT outcome, status FROM job_queue_cancel($1, $2, $3)", cancellationToken, Uuid(id), Text(actor), Text(reason));
+        ActionAsync("SELECT outcome, status FROM jobqueue.job_queue_cancel($1, $2, $3)", cancellationToken, Uuid(id), Text(actor), Text(reason));
 
     public Task<JobActionResult> RunNowAsync(Guid id, CancellationToken cancellationToken = default) =>
-        ActionAsync("SELECT outcome, status FROM job_queue_run_now($1)", cancellationToken, Uuid(id));
+        ActionAsync("SELECT outcome, status FROM jobqueue.job_queue_run_now($1)", cancellationToken, Uuid(id));
 
     public async Task<QueueSettings> GetSettingsAsync(CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand(
-            "SELECT processing_enabled, paused_reason, updated_by, updated_at FROM job_queue_get_settings()");
+            "SELECT processing_enabled, paused_reason, updated_by, updated_at FROM jobqueue.job_queue_get_settings()");
         return await ReadSettingsAsync(cmd, cancellationToken);
     }
 
@@ -95,7 +95,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task SetRunnerIdleAsync(TimeSpan? idleFor, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT job_queue_set_runner_idle($1)");
+        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_set_runner_idle($1)");
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = (object?)idleFor ?? DBNull.Value });
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -104,7 +104,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         bool processingEnabled, string? pausedReason, string? updatedBy, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand(
-            "SELECT processing_enabled, paused_reason, updated_by, updated_at FROM job_queue_set_settings($1, $2, $3)");
+            "SELECT processing_enabled, paused_reason, updated_by, updated_at FROM jobqueue.job_queue_set_settings($1, $2, $3)");
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = processingEnabled });
         cmd.Parameters.Add(Text(pausedReason));
         cmd.Parameters.Add(Text(updatedBy));
@@ -113,7 +113,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
 
     public async Task<IReadOnlyList<Job>> ListAsync(JobListQuery query, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT * FROM job_queue_list($1, $2, $3, $4)");
+        await using var cmd = dataSource.CreateCommand("SELECT * FROM jobqueue.job_queue_list($1, $2, $3, $4)");
         cmd.Parameters.Add(Text(query.Status));
         cmd.Parameters.Add(Text(query.TaskType));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = query.Limit });
@@ -123,7 +123,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
 
     public async Task<Job?> GetAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT * FROM job_queue_get($1)");
+        await using var cmd = dataSource.CreateCommand("SELECT * FROM jobqueue.job_queue_get($1)");
         cmd.Parameters.Add(Uuid(id));
         var jobs = await ReadJobsAsync(cmd, cancellationToken);
         return jobs.Count == 0 ? null : jobs[0];
@@ -132,7 +132,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<JobAttempt>> GetAttemptsAsync(Guid jobId, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand(
-            "SELECT id, job_id, attempt, runner_id, started_at, finished_at, outcome, error, duration_ms FROM job_queue_get_attempts($1)");
+            "SELECT id, job_id, attempt, runner_id, started_at, finished_at, outcome, error, duration_ms FROM jobqueue.job_queue_get_attempts($1)");
         cmd.Parameters.Add(Uuid(jobId));
         var attempts = new List<JobAttempt>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
@@ -151,7 +151,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
     /// <summary>Counts, pause state, oldest pending age, stuck jobs, recent failures and runs.</summary>
     public async Task<JsonElement> GetHealthAsync(int recentLimit = 10, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT job_queue_health($1)::text");
+        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_health($1)::text");
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = recentLimit });
         var json = (string)(await cmd.ExecuteScalarAsync(cancellationToken))!;
         return ParseJson(json);
@@ -159,12 +159,12 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
 
     /// <summary>Deletes one batch of finished jobs (and their attempts) completed before <paramref name="olderThan"/>.</summary>
     public Task<int> CleanupBatchAsync(DateTimeOffset olderThan, int batchSize, CancellationToken cancellationToken = default) =>
-        ScalarIntAsync("SELECT job_queue_cleanup_batch($1, $2)", olderThan, batchSize, cancellationToken);
+        ScalarIntAsync("SELECT jobqueue.job_queue_cleanup_batch($1, $2)", olderThan, batchSize, cancellationToken);
 
     /// <summary>Due pending jobs and the oldest one's age in seconds, read from the partial index of pending jobs.</summary>
     public async Task<(long DuePending, double OldestPendingAgeSeconds)> GetPendingGaugesAsync(CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT due_pending, oldest_pending_age_seconds FROM job_queue_pending_gauges()");
+        await using var cmd = dataSource.CreateCommand("SELECT due_pending, oldest_pending_age_seconds FROM jobqueue.job_queue_pending_gauges()");
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return (reader.GetInt64(0), reader.GetDouble(1));
@@ -173,7 +173,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
     /// <summary>True for the one caller (across instances) that fires schedule <paramref name="name"/>'s <paramref name="tick"/>.</summary>
     public async Task<bool> ClaimScheduleTickAsync(string name, DateTimeOffset tick, string instance, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT job_queue_claim_schedule_tick($1, $2, $3)");
+        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_claim_schedule_tick($1, $2, $3)");
         cmd.Parameters.Add(Text(name));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = tick.UtcDateTime });
         cmd.Parameters.Add(Text(instance));

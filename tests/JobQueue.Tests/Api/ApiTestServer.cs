@@ -47,9 +47,9 @@ public sealed class ApiTestServer : IAsyncDisposable
         builder.WebHost.UseTestServer();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Database:ConnectionString"] = db.ConnectionString,
+            ["Database:ConnectionString"] = db.AppConnectionString,
             ["Database:MigrateOnStartup"] = "false",
-            ["Cron:ConnectionString"] = CronTestDatabase.ConnectionString,
+            ["Cron:ConnectionString"] = LocalPostgres.AsRuntimeLogin(CronTestDatabase.ConnectionString),
             ["Secrets:job-runner-secret"] = RunnerSecret,
             ["Secrets:job-runner-secret-previous"] = PreviousRunnerSecret,
             ["Secrets:admin-token"] = AdminToken,

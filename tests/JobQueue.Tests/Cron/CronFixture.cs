@@ -31,7 +31,7 @@ public sealed class CronFixture : IAsyncLifetime
         // the host's path: the core set on the app database, the cron set on Cron:ConnectionString's
         var options = Options.Create(new CronOptions { ConnectionString = CronTestDatabase.ConnectionString });
         await new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance, options).MigrateAsync(App.ConnectionString);
-        Services = App.BuildServices(settings: new Dictionary<string, string?> { [CronOptions.ConnectionStringKey] = CronTestDatabase.ConnectionString });
+        Services = App.BuildServices(settings: new Dictionary<string, string?> { [CronOptions.ConnectionStringKey] = LocalPostgres.AsRuntimeLogin(CronTestDatabase.ConnectionString) });
     }
 
     public Task<string> StoredCommandAsync(string jobName) => CronTestDatabase.StoredCommandAsync(jobName);

@@ -19,7 +19,7 @@ public sealed class CronSameDatabaseTests
         var cs = LocalPostgres.ConnectionString;
         await new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance).MigrateAsync(cs);
         var config = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [JobQueueServiceCollectionExtensions.ConnectionStringKey] = cs })
+            .AddInMemoryCollection(new Dictionary<string, string?> { [JobQueueServiceCollectionExtensions.ConnectionStringKey] = LocalPostgres.AsRuntimeLogin(cs) })
             .Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(config);
@@ -33,8 +33,8 @@ public sealed class CronSameDatabaseTests
         try
         {
             Assert.Equal("jobqueue", job.Database);
-            await using var db = JobQueueServiceCollectionExtensions.BuildDataSource(cs);
-            await using (var run = db.CreateCommand(job.Command))
+            await using var db = JobQueueServiceCollectionExtensions.BuildDataSource(LocalPostgres.WithJobQueueSearchPath(cs));
+            await using (var run = db.CreateCommand(await CronTestDatabase.StoredCommandAsync(name)))
             {
                 await run.ExecuteScalarAsync();
             }

@@ -68,11 +68,12 @@ public sealed class CronWrapperTests(CronFixture fx) : IClassFixture<CronFixture
     public async Task Reschedule_changes_only_the_schedule_and_pg_cron_rejects_what_it_cannot_parse()
     {
         var name = fx.Name("resched");
-        var created = await fx.Store.CreateAsync(new CronJobDefinition(name, "0 * * * *", "t"));
+        await fx.Store.CreateAsync(new CronJobDefinition(name, "0 * * * *", "t"));
+        var command = await fx.StoredCommandAsync(name);
 
         var moved = await fx.Store.RescheduleAsync(name, "15 3 * * *");
         Assert.Equal("15 3 * * *", moved.Schedule);
-        Assert.Equal(created.Command, moved.Command);
+        Assert.Equal(command, await fx.StoredCommandAsync(name));
         Assert.Equal("Daily at 03:15 UTC", moved.Description);
 
         var before = await fx.CronJobTableSnapshotAsync();
@@ -184,20 +185,31 @@ public sealed class CronWrapperTests(CronFixture fx) : IClassFixture<CronFixture
     [Fact]
     public async Task Wrappers_are_executable_by_the_app_role_only()
     {
-        var grants = await fx.App.ScalarAsync<string>("""
+        const string Names = "('get_cron_jobs', 'get_cron_job_runs', 'create_cron_job', 'toggle_cron_job', 'update_cron_schedule', 'delete_cron_job')";
+        var grants = await fx.App.ScalarAsync<string>($"""
             SELECT string_agg(p.proname || ':' || has_function_privilege('public', p.oid, 'EXECUTE') || ':'
                               || has_function_privilege('jobqueue_app', p.oid, 'EXECUTE') || ':' || p.prosecdef
                               || ':' || array_to_string(p.proconfig, ','), ' ' ORDER BY p.proname)
               FROM pg_proc p
-             WHERE p.proname IN ('get_cron_jobs', 'get_cron_job_runs', 'create_cron_job', 'toggle_cron_job',
-                                 'update_cron_schedule', 'delete_cron_job')
+             WHERE p.pronamespace = 'jobqueue'::regnamespace AND p.proname IN {Names}
+            """);
+        // the RPC names in public are invoker's-rights wrappers: a caller needs the app role for both
+        var wrappers = await fx.App.ScalarAsync<string>($"""
+            SELECT string_agg(p.proname || ':' || has_function_privilege('public', p.oid, 'EXECUTE') || ':'
+                              || has_function_privilege('jobqueue_app', p.oid, 'EXECUTE') || ':' || p.prosecdef, ' ' ORDER BY p.proname)
+              FROM pg_proc p
+             WHERE p.pronamespace = 'public'::regnamespace AND p.proname IN {Names}
             """);
 
         Assert.Equal(
-            "create_cron_job:false:true:true:search_path=public, pg_temp delete_cron_job:false:true:true:search_path=public, pg_temp "
-            + "get_cron_job_runs:false:true:true:search_path=public, pg_temp get_cron_jobs:false:true:true:search_path=public, pg_temp "
-            + "toggle_cron_job:false:true:true:search_path=public, pg_temp update_cron_schedule:false:true:true:search_path=public, pg_temp",
+            "create_cron_job:false:true:true:search_path=jobqueue, pg_temp delete_cron_job:false:true:true:search_path=jobqueue, pg_temp "
+            + "get_cron_job_runs:false:true:true:search_path=jobqueue, pg_temp get_cron_jobs:false:true:true:search_path=jobqueue, pg_temp "
+            + "toggle_cron_job:false:true:true:search_path=jobqueue, pg_temp update_cron_schedule:false:true:true:search_path=jobqueue, pg_temp",
             grants);
+        Assert.Equal(
+            "create_cron_job:false:true:false delete_cron_job:false:true:false get_cron_job_runs:false:true:false "
+            + "get_cron_jobs:false:true:false toggle_cron_job:false:true:false update_cron_schedule:false:true:false",
+            wrappers);
     }
 
     [Fact]

@@ -10,8 +10,22 @@ public static class LocalPostgres
 {
     private static readonly Lazy<string> Url = new(StartOrFind, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>Connection string of the app user (non-superuser owner of database jobqueue, CREATEDB).</summary>
+    /// <summary>Connection string of the schema owner (non-superuser owner of database jobqueue, CREATEDB): migrations and test setup.</summary>
     public static string ConnectionString => Url.Value;
+
+    /// <summary>The app's runtime login (infra/local/pg.sh): only a member of jobqueue_app, owner of nothing.</summary>
+    public const string RuntimeUser = "jobqueue_runtime";
+
+    /// <summary><paramref name="connectionString"/> as the runtime login (what the app runs as).</summary>
+    public static string AsRuntimeLogin(string connectionString) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Username = RuntimeUser, Password = RuntimeUser }.ConnectionString;
+
+    /// <summary>
+    /// <paramref name="connectionString"/> with JobQueue's schema first on the search path: for the
+    /// tests' own SQL against the tables (the library always names the schema).
+    /// </summary>
+    public static string WithJobQueueSearchPath(string connectionString) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { SearchPath = "jobqueue, public" }.ConnectionString;
 
     public static string RepoRoot { get; } = FindRepoRoot();
 

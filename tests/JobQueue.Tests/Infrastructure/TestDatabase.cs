@@ -7,20 +7,39 @@ using Npgsql;
 namespace JobQueue.Tests.Infrastructure;
 
 /// <summary>
-/// A fresh database on the local cluster with every migration applied, dropped at the end.
+/// A fresh database on the local cluster with every migration applied (as the schema owner), dropped
+/// at the end. The library runs as the runtime login (<see cref="AppConnectionString"/>,
+/// <see cref="DataSource"/>): a member of jobqueue_app that owns nothing, as in production. The
+/// tests' own SQL (<see cref="ScalarAsync{T}"/>, <see cref="ExecuteAsync"/>, <see cref="OwnerDataSource"/>)
+/// runs as the owner with the schema jobqueue on its search path.
 /// Use as an xunit class fixture, or create one per test with <see cref="CreateAsync"/>.
 /// </summary>
 public sealed class TestDatabase : IAsyncLifetime
 {
     public string Name { get; } = "jq_t_" + Guid.NewGuid().ToString("N")[..12];
 
+    /// <summary>The schema owner's connection string: what the migrations run as.</summary>
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The runtime login's connection string: what the app runs as.</summary>
+    public string AppConnectionString { get; private set; } = "";
+
+    /// <summary>The library's data source (runtime login).</summary>
     public NpgsqlDataSource DataSource { get; private set; } = null!;
+
+    /// <summary>The owner's data source with jobqueue on the search path, for the tests' own SQL.</summary>
+    public NpgsqlDataSource OwnerDataSource { get; private set; } = null!;
 
     /// <summary>An existing database (not created or dropped by this object).</summary>
     public static TestDatabase Wrap(string connectionString, NpgsqlDataSource dataSource) =>
-        new() { ConnectionString = connectionString, DataSource = dataSource, owned = false };
+        new()
+        {
+            ConnectionString = connectionString,
+            AppConnectionString = LocalPostgres.AsRuntimeLogin(connectionString),
+            DataSource = dataSource,
+            OwnerDataSource = NpgsqlDataSource.Create(LocalPostgres.WithJobQueueSearchPath(connectionString)),
+            owned = false,
+        };
 
     private bool owned = true;
 
@@ -43,14 +62,16 @@ public sealed class TestDatabase : IAsyncLifetime
 
         ConnectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = Name }.ConnectionString;
         await new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance).MigrateAsync(ConnectionString);
-        DataSource = JobQueueServiceCollectionExtensions.BuildDataSource(ConnectionString);
+        AppConnectionString = LocalPostgres.AsRuntimeLogin(ConnectionString);
+        DataSource = JobQueueServiceCollectionExtensions.BuildDataSource(AppConnectionString);
+        OwnerDataSource = NpgsqlDataSource.Create(LocalPostgres.WithJobQueueSearchPath(ConnectionString));
     }
 
     /// <summary>The library's services over this database; <paramref name="configure"/> adds handlers or replaces parts.</summary>
     public ServiceProvider BuildServices(Action<IServiceCollection>? configure = null, IDictionary<string, string?>? settings = null)
     {
         var config = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [JobQueueServiceCollectionExtensions.ConnectionStringKey] = ConnectionString })
+            .AddInMemoryCollection(new Dictionary<string, string?> { [JobQueueServiceCollectionExtensions.ConnectionStringKey] = AppConnectionString })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var services = new ServiceCollection();
@@ -63,7 +84,7 @@ public sealed class TestDatabase : IAsyncLifetime
 
     public async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
     {
-        await using var cmd = DataSource.CreateCommand(sql);
+        await using var cmd = OwnerDataSource.CreateCommand(sql);
         foreach (var p in parameters)
         {
             cmd.Parameters.Add(new NpgsqlParameter { Value = p });
@@ -73,9 +94,17 @@ public sealed class TestDatabase : IAsyncLifetime
         return value is DBNull or null ? default! : (T)value;
     }
 
-    public async Task ExecuteAsync(string sql, params object[] parameters)
+    /// <summary>A scalar read as the app's runtime login (what it may see, e.g. its own sessions).</summary>
+    public async Task<T> AppScalarAsync<T>(string sql)
     {
         await using var cmd = DataSource.CreateCommand(sql);
+        var value = await cmd.ExecuteScalarAsync();
+        return value is DBNull or null ? default! : (T)value;
+    }
+
+    public async Task ExecuteAsync(string sql, params object[] parameters)
+    {
+        await using var cmd = OwnerDataSource.CreateCommand(sql);
         foreach (var p in parameters)
         {
             cmd.Parameters.Add(new NpgsqlParameter { Value = p });
@@ -86,6 +115,11 @@ public sealed class TestDatabase : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (OwnerDataSource is not null)
+        {
+            await OwnerDataSource.DisposeAsync();
+        }
+
         if (!owned)
         {
             return;

@@ -24,7 +24,7 @@ public sealed class CrashTests : IAsyncLifetime
         })]);
         var id = await h.Store.EnqueueAsync(new EnqueueRequest("test_block", MaxAttempts: 3));
 
-        using var worker = StartWorker(db.ConnectionString, leaseSeconds: 2);
+        using var worker = StartWorker(db.AppConnectionString, leaseSeconds: 2);
         var line = await worker.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal($"STARTED {id}", line);
         var held = (await h.Store.GetAsync(id))!;

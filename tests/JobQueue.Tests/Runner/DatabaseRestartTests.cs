@@ -48,7 +48,8 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
         const int jobs = 400;
         var started = 0;
         var runs = new ConcurrentDictionary<Guid, int>();
-        await using var dataSource = JobQueueServiceCollectionExtensions.BuildDataSource(connectionString);
+        await using var dataSource = JobQueueServiceCollectionExtensions.BuildDataSource(LocalPostgres.AsRuntimeLogin(connectionString));
+        await using var owner = JobQueueServiceCollectionExtensions.BuildDataSource(LocalPostgres.WithJobQueueSearchPath(connectionString));
         await using var h = new RunnerHarness(TestDatabase.Wrap(connectionString, dataSource), [new DelegateHandler("work", async (_, ctx, ct) =>
         {
             Interlocked.Increment(ref started);
@@ -66,7 +67,7 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
             {
                 try
                 {
-                    if ((await h.PassAsync(limit: 5, force: true)).Processed == 0 && await RemainingAsync(dataSource) == 0)
+                    if ((await h.PassAsync(limit: 5, force: true)).Processed == 0 && await RemainingAsync(owner) == 0)
                     {
                         return;
                     }
@@ -89,8 +90,8 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
 
         Assert.False(stop.IsCancellationRequested, "runners did not drain the queue within 2 minutes after the restart");
         Assert.True(errors > 0, "the restart was not noticed by any runner");
-        Assert.Equal(0, await RemainingAsync(dataSource));
-        await using var cmd = dataSource.CreateCommand("SELECT count(*) FROM job_queue WHERE status = 'succeeded'");
+        Assert.Equal(0, await RemainingAsync(owner));
+        await using var cmd = owner.CreateCommand("SELECT count(*) FROM job_queue WHERE status = 'succeeded'");
         Assert.Equal((long)jobs, (long)(await cmd.ExecuteScalarAsync())!);
         Assert.Equal(jobs, runs.Count);
     }

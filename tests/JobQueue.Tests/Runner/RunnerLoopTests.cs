@@ -113,13 +113,14 @@ public sealed class RunnerLoopTests : IAsyncLifetime
         await using (new Loop(h, TimeSpan.FromSeconds(1)))
         {
             await EventuallyAsync(ArmedAsync, "the drained loop asks for wake-ups");
-            var killed = await db.ScalarAsync<long>(
+            // as the app's login: its sessions' queries are visible to it, not to the owner
+            var killed = await db.AppScalarAsync<long>(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN job_queue'");
             Assert.Equal(1L, killed);
 
             var first = await h.Store.EnqueueAsync(new EnqueueRequest("probe"));
             await EventuallyAsync(() => Task.FromResult(started.ContainsKey(first)), "the job starts by polling", 10);
-            await EventuallyAsync(async () => await db.ScalarAsync<long>(
+            await EventuallyAsync(async () => await db.AppScalarAsync<long>(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN job_queue'") == 1,
                 "the loop listens again", 10);
         }

@@ -28,7 +28,7 @@ public sealed class VaultBackedApiTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         db = await TestDatabase.CreateAsync();
-        vault.Add("database-connection-string", db.ConnectionString)
+        vault.Add("database-connection-string", db.AppConnectionString)
             .Add("job-runner-secret", VaultRunnerOlder).Add("job-runner-secret", "x", enabled: false)
             .Add("job-runner-secret", VaultRunnerPrevious).Add("job-runner-secret", VaultRunnerCurrent)
             .Add("admin-token", VaultAdmin);
@@ -41,6 +41,8 @@ public sealed class VaultBackedApiTests : IAsyncLifetime, IDisposable
                 ["KeyVault:CacheSeconds"] = "0",
                 ["Database:ConnectionString"] = null,
                 ["Database:MigrateOnStartup"] = "true",
+                ["Database:MigrationConnectionString"] = db.ConnectionString,
+                ["Cron:MigrationConnectionString"] = CronTestDatabase.ConnectionString,
             },
             logs);
     }
@@ -91,7 +93,7 @@ public sealed class VaultBackedApiTests : IAsyncLifetime, IDisposable
 
         Assert.NotEmpty(logs.Lines);
         var all = string.Join("\n", logs.Lines) + "\n" + string.Join("\n", bodies);
-        foreach (var secret in new[] { VaultRunnerCurrent, VaultRunnerPrevious, VaultRunnerOlder, VaultAdmin, db.ConnectionString, "Password=jobqueue" })
+        foreach (var secret in new[] { VaultRunnerCurrent, VaultRunnerPrevious, VaultRunnerOlder, VaultAdmin, db.AppConnectionString, db.ConnectionString, "Password=jobqueue" })
         {
             Assert.DoesNotContain(secret, all, StringComparison.Ordinal);
         }
