@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace JobQueue.Queue;
 
-/// <summary>Arguments of <c>job_queue_enqueue</c>.</summary>
+/// <summary>
+/// Arguments of <c>job_queue_enqueue</c>. <see cref="TraceParent"/>: the enqueuing trace's W3C
+/// traceparent; null = the current activity's (<see cref="Telemetry.W3CTraceParent.Current"/>).
+/// </summary>
 public sealed record EnqueueRequest(
     string TaskType,
     JsonElement? Payload = null,
@@ -10,4 +13,5 @@ public sealed record EnqueueRequest(
     int? MaxAttempts = null,
     string? DedupeKey = null,
     string? TriggeredBy = null,
-    string? RequestId = null);
+    string? RequestId = null,
+    string? TraceParent = null);

@@ -36,7 +36,7 @@ public static class JobAttemptActivity
 
         // a root: the caller's activity (the runner pass's HTTP request or timer invocation) is not its parent
         Activity.Current = null;
-        ActivityLink[]? links = TraceParent.TryParse(job.TraceParent, out var enqueuedBy) ? [new ActivityLink(enqueuedBy)] : null;
+        ActivityLink[]? links = W3CTraceParent.TryParse(job.TraceParent, out var enqueuedBy) ? [new ActivityLink(enqueuedBy)] : null;
         return JobQueueTelemetry.Source.StartActivity(
             NameOf(job.TaskType),
             ActivityKind.Consumer,

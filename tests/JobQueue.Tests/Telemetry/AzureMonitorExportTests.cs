@@ -62,12 +62,20 @@ public sealed class AzureMonitorExportTests : IAsyncLifetime
         Assert.Equal("test_echo", dims["jobqueue.task_type"]);
         Assert.Equal("1", dims["jobqueue.attempt"]);
         Assert.Equal("succeeded", dims["jobqueue.outcome"]);
-        Assert.Contains(callerTrace.ToHexString(), dims["_MS.links"], StringComparison.Ordinal);
+        // linked to the enqueuing request: the server's span of POST admin/jobs, in the caller's trace
+        var enqueueRequests = ingestion.Of("RequestData").Where(r => r.GetProperty("name").GetString() == "POST /api/admin/jobs")
+            .Select(r => (Operation: OperationId(ingestion.Envelopes, r), Span: r.GetProperty("id").GetString())).ToList();
+        var link = Assert.Single(LinksOf(dims));
+        Assert.Equal(callerTrace.ToHexString(), link.Operation);
+        Assert.Contains((link.Operation, link.Span), enqueueRequests);
 
         var failedAttempt = Attempt(ingestion, failing)!.Value;
         Assert.False(failedAttempt.GetProperty("success").GetBoolean());
         Assert.Equal("failed", FakeIngestion.PropertiesOf(failedAttempt)["jobqueue.outcome"]);
-        Assert.False(FakeIngestion.PropertiesOf(failedAttempt).ContainsKey("_MS.links")); // enqueued outside any trace
+        // enqueued by a request without trace context: linked to that request's own new trace
+        var failedLink = Assert.Single(LinksOf(FakeIngestion.PropertiesOf(failedAttempt)));
+        Assert.NotEqual(callerTrace.ToHexString(), failedLink.Operation);
+        Assert.Contains((failedLink.Operation, failedLink.Span), enqueueRequests);
 
         // the alert's row: a message (traces) with CategoryName, EventId, Outcome, JobId, TaskType, Error, at Error
         var failedEvent = RunnerEvent(ingestion, failing, "1003")!.Value;
@@ -100,6 +108,14 @@ public sealed class AzureMonitorExportTests : IAsyncLifetime
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, text);
         return JsonDocument.Parse(text).RootElement.GetProperty("jobId").GetGuid();
+    }
+
+    /// <summary>The links Azure Monitor stores in customDimensions["_MS.links"]: [{operation_Id, id}].</summary>
+    private static List<(string? Operation, string? Span)> LinksOf(Dictionary<string, string> dimensions)
+    {
+        using var links = JsonDocument.Parse(dimensions["_MS.links"]);
+        return links.RootElement.EnumerateArray()
+            .Select(l => (l.GetProperty("operation_Id").GetString(), l.GetProperty("id").GetString())).ToList();
     }
 
     private static JsonElement? Attempt(FakeIngestion ingestion, Guid jobId) =>

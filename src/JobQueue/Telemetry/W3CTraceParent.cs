@@ -6,7 +6,7 @@ namespace JobQueue.Telemetry;
 /// The W3C <c>traceparent</c> of the trace that enqueues a job (stored on the job, so that its
 /// attempts' traces link back to the request that asked for it).
 /// </summary>
-public static class TraceParent
+public static class W3CTraceParent
 {
     /// <summary>The current activity's traceparent (<c>00-&lt;trace id&gt;-&lt;span id&gt;-&lt;flags&gt;</c>), or null outside a W3C trace.</summary>
     public static string? Current() =>
