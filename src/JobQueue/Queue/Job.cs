@@ -2,7 +2,11 @@ using System.Text.Json;
 
 namespace JobQueue.Queue;
 
-/// <summary>One row of <c>job_queue</c>. <see cref="TraceParent"/>: the W3C traceparent of the trace that enqueued it, if any.</summary>
+/// <summary>
+/// One row of <c>job_queue</c>. <see cref="ReadError"/> says why its payload or output could not be
+/// read (written by a producer that bypassed the limits); the runner then fails that job alone.
+/// <see cref="TraceParent"/>: the W3C traceparent of the trace that enqueued it, if any.
+/// </summary>
 public sealed record Job(
     Guid Id,
     string TaskType,
@@ -22,4 +26,5 @@ public sealed record Job(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? CompletedAt,
+    string? ReadError = null,
     string? TraceParent = null);

@@ -232,16 +232,20 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         var o = new JobOrdinals(reader);
         while (await reader.ReadAsync(cancellationToken))
         {
+            // one unreadable row (a producer that bypassed the limits) must not fail the whole batch
+            string? readError = null;
+            var payload = TryParseJson(reader.GetString(o.Payload), "payload", ref readError) ?? EmptyObject;
+            var output = reader.IsDBNull(o.Output) ? null : TryParseJson(reader.GetString(o.Output), "output", ref readError);
             jobs.Add(new Job(
                 reader.GetGuid(o.Id),
                 reader.GetString(o.TaskType),
-                ParseJson(reader.GetString(o.Payload)),
+                payload,
                 reader.GetString(o.Status),
                 reader.GetFieldValue<DateTimeOffset>(o.RunAt),
                 reader.GetInt32(o.Attempts),
                 reader.GetInt32(o.MaxAttempts),
                 NullableString(reader, o.LastError),
-                reader.IsDBNull(o.Output) ? null : ParseJson(reader.GetString(o.Output)),
+                output,
                 NullableString(reader, o.DedupeKey),
                 NullableString(reader, o.LockedBy),
                 NullableTime(reader, o.LockedUntil),
@@ -251,6 +255,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
                 reader.GetFieldValue<DateTimeOffset>(o.UpdatedAt),
                 NullableTime(reader, o.StartedAt),
                 NullableTime(reader, o.CompletedAt),
+                readError,
                 NullableString(reader, o.TraceParent)));
         }
 
@@ -284,6 +289,11 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
                     json.WriteNumber("retryInMs", (long)retryIn.TotalMilliseconds);
                 }
 
+                if (c.Snooze)
+                {
+                    json.WriteBoolean("snooze", true);
+                }
+
                 json.WriteNumber("durationMs", c.DurationMs);
                 json.WriteEndObject();
             }
@@ -292,6 +302,19 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         }
 
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static JsonElement? TryParseJson(string json, string what, ref string? readError)
+    {
+        try
+        {
+            return ParseJson(json);
+        }
+        catch (JsonException e)
+        {
+            readError ??= $"the {what} cannot be read ({json.Length} characters): {e.Message}";
+            return null;
+        }
     }
 
     private static JsonElement ParseJson(string json)

@@ -5,7 +5,7 @@ namespace JobQueue.Runner;
 
 /// <summary>
 /// The queue's <see cref="System.Diagnostics.Metrics"/> instruments (meter <c>JobQueue</c>):
-/// claimed, succeeded, retried, failed and lease-lost counters and the attempt duration (tags
+/// claimed, succeeded, retried, failed, snoozed and lease-lost counters and the attempt duration (tags
 /// <c>task_type</c>, <c>outcome</c>), runner passes (tag <c>status</c>), and gauges for queue depth
 /// and the oldest due pending job's age. The gauges report the last sample (after every scheduled
 /// runner pass, and every health read) only while it is fresh: an instance that stopped sampling
@@ -25,6 +25,7 @@ public sealed class JobQueueMetrics
     private readonly Counter<long> failed;
     private readonly Counter<long> leaseLost;
     private readonly Counter<long> passes;
+    private readonly Counter<long> snoozed;
     private readonly Histogram<double> duration;
     private QueueSample? lastSample;
 
@@ -38,6 +39,7 @@ public sealed class JobQueueMetrics
         failed = meter.CreateCounter<long>("jobqueue.jobs.failed", "{job}", "Jobs that failed for good");
         leaseLost = meter.CreateCounter<long>("jobqueue.jobs.lease_lost", "{job}", "Attempts whose result was discarded because the lease was taken over");
         passes = meter.CreateCounter<long>("jobqueue.runner.passes", "{pass}", "Runner passes, by how they ended (ok, paused, out_of_time)");
+        snoozed = meter.CreateCounter<long>("jobqueue.jobs.snoozed", "{job}", "Attempts given back: the job runs again later without using up an attempt");
         duration = meter.CreateHistogram<double>("jobqueue.job.duration", "ms", "Attempt duration");
         meter.CreateObservableGauge(
             "jobqueue.queue.depth",
@@ -60,6 +62,7 @@ public sealed class JobQueueMetrics
             case AttemptOutcome.Succeeded: succeeded.Add(1, tag); break;
             case AttemptOutcome.Retry: retried.Add(1, tag); break;
             case AttemptOutcome.Failed: failed.Add(1, tag); break;
+            case AttemptOutcome.Snoozed: snoozed.Add(1, tag); break;
             default: leaseLost.Add(1, tag); break;
         }
     }
@@ -86,6 +89,7 @@ public static class AttemptOutcome
     public const string Retry = "retry";
     public const string Failed = "failed";
     public const string LeaseLost = "lease_lost";
+    public const string Snoozed = "snoozed";
 
     /// <summary>Traces only: the attempt ran but its result could not be written (database unreachable); the lease brings the job back.</summary>
     public const string Unrecorded = "unrecorded";

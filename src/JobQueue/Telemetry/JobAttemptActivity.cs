@@ -9,7 +9,7 @@ namespace JobQueue.Telemetry;
 /// <see cref="JobQueueTelemetry.Name"/> (Azure Monitor stores it as a request) around the handler
 /// run, with the job's id, task type and attempt as tags and a link to the trace that enqueued the
 /// job (<see cref="Job.TraceParent"/>). The runner ends it once the attempt is recorded, with the
-/// outcome tag and, unless it succeeded, error status.
+/// outcome tag and, when the attempt failed, error status.
 /// </summary>
 public static class JobAttemptActivity
 {
@@ -62,7 +62,7 @@ public static class JobAttemptActivity
     /// <summary>The handler is done: the attempt's duration ends here, not when the batch is recorded.</summary>
     internal static void HandlerDone(Activity? activity) => activity?.SetEndTime(DateTime.UtcNow);
 
-    /// <summary>The attempt is recorded: its outcome, error status unless it succeeded, and the end of the activity.</summary>
+    /// <summary>The attempt is recorded: its outcome, error status unless it succeeded or was snoozed (given back), and the end of the activity.</summary>
     internal static void Finish(Activity? activity, string outcome, string? error)
     {
         if (activity is null)
@@ -71,7 +71,7 @@ public static class JobAttemptActivity
         }
 
         activity.SetTag(OutcomeTag, outcome);
-        if (outcome != AttemptOutcome.Succeeded)
+        if (outcome is not (AttemptOutcome.Succeeded or AttemptOutcome.Snoozed))
         {
             activity.SetStatus(ActivityStatusCode.Error, error ?? outcome);
         }

@@ -104,18 +104,27 @@ public sealed class JobAttemptTraceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_unknown_task_type_fails_for_good_in_a_trace_with_the_reason()
+    public async Task An_unknown_task_type_is_snoozed_without_error_then_fails_for_good_with_the_reason()
     {
         using var recorder = new ActivityRecorder(JobQueueTelemetry.Name);
-        await using var h = new RunnerHarness(db, []);
-        var id = await h.Store.EnqueueAsync(new EnqueueRequest("trace_nobody_handles_this"));
+        await using (var waiting = new RunnerHarness(db, []))
+        {
+            var snoozed = await waiting.Store.EnqueueAsync(new EnqueueRequest("trace_nobody_handles_this"));
+            await waiting.PassAsync();
+            var attempt = AttemptOf(recorder, snoozed);
+            Assert.Equal(AttemptOutcome.Snoozed, attempt.GetTagItem(JobAttemptActivity.OutcomeTag));
+            Assert.Equal(ActivityStatusCode.Unset, attempt.Status);
+        }
+
+        await using var h = new RunnerHarness(db, [], new Dictionary<string, string?> { ["Runner:UnknownTaskTypeGraceSeconds"] = "0" });
+        var id = await h.Store.EnqueueAsync(new EnqueueRequest("trace_nobody_handles_this_either"));
 
         await h.PassAsync();
 
-        var attempt = AttemptOf(recorder, id);
-        Assert.Equal(AttemptOutcome.Failed, attempt.GetTagItem(JobAttemptActivity.OutcomeTag));
-        Assert.Equal(ActivityStatusCode.Error, attempt.Status);
-        Assert.Contains("unknown task type", attempt.StatusDescription, StringComparison.Ordinal);
+        var failed = AttemptOf(recorder, id);
+        Assert.Equal(AttemptOutcome.Failed, failed.GetTagItem(JobAttemptActivity.OutcomeTag));
+        Assert.Equal(ActivityStatusCode.Error, failed.Status);
+        Assert.Contains("unknown task type", failed.StatusDescription, StringComparison.Ordinal);
     }
 
     private static bool IsAttemptOf(Activity activity, Guid jobId) =>

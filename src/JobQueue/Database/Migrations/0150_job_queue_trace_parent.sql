@@ -4,7 +4,8 @@
 -- when the enqueuer was in no trace (pg_cron, psql, a caller without OpenTelemetry).
 --
 -- A nullable column without a default: adding it rewrites no row, and a job enqueued without trace
--- context stores nothing more than before. The enqueue functions keep their one INSERT and gain a
+-- context stores nothing more than before. The enqueue functions (0104's bodies, with the payload
+-- limits) keep their one INSERT and gain a
 -- last parameter with a default, so every existing positional call (pg_cron commands, legacy
 -- callers of the public wrappers) still works. Claim, get and list return the table's row type and
 -- so return the column too.
@@ -32,15 +33,20 @@ AS $$
 #variable_conflict use_column
 DECLARE
   new_id uuid;
+  problem text;
 BEGIN
   IF job_queue_enqueue.task_type IS NULL OR length(job_queue_enqueue.task_type) NOT BETWEEN 1 AND 100 THEN
-    RAISE EXCEPTION 'task_type must be 1 to 100 characters' USING ERRCODE = '22023';
+    RAISE EXCEPTION 'task_type must be 1 to 100 characters' USING ERRCODE = '22023', COLUMN = 'taskType';
   END IF;
   IF job_queue_enqueue.payload IS NOT NULL AND jsonb_typeof(job_queue_enqueue.payload) <> 'object' THEN
-    RAISE EXCEPTION 'payload must be a JSON object' USING ERRCODE = '22023';
+    RAISE EXCEPTION 'payload must be a JSON object' USING ERRCODE = '22023', COLUMN = 'payload';
+  END IF;
+  problem := jobqueue.payload_limit_problem(job_queue_enqueue.payload);
+  IF problem IS NOT NULL THEN
+    RAISE EXCEPTION 'payload is %', problem USING ERRCODE = '22023', COLUMN = 'payload';
   END IF;
   IF COALESCE(job_queue_enqueue.max_attempts, 3) NOT BETWEEN 1 AND 100 THEN
-    RAISE EXCEPTION 'max_attempts must be between 1 and 100' USING ERRCODE = '22023';
+    RAISE EXCEPTION 'max_attempts must be between 1 and 100' USING ERRCODE = '22023', COLUMN = 'maxAttempts';
   END IF;
 
   LOOP
@@ -86,9 +92,17 @@ AS $$
 #variable_conflict use_column
 DECLARE
   n integer;
+  bad record;
 BEGIN
   IF job_queue_enqueue_many.task_type IS NULL OR length(job_queue_enqueue_many.task_type) NOT BETWEEN 1 AND 100 THEN
-    RAISE EXCEPTION 'task_type must be 1 to 100 characters' USING ERRCODE = '22023';
+    RAISE EXCEPTION 'task_type must be 1 to 100 characters' USING ERRCODE = '22023', COLUMN = 'taskType';
+  END IF;
+  SELECT i, COALESCE(jobqueue.payload_limit_problem(p), 'not a JSON object') AS problem INTO bad
+    FROM unnest(job_queue_enqueue_many.payloads) WITH ORDINALITY AS x(p, i)
+   WHERE p IS NOT NULL AND (jsonb_typeof(p) <> 'object' OR jobqueue.payload_limit_problem(p) IS NOT NULL)
+   LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'payload % is %', bad.i, bad.problem USING ERRCODE = '22023', COLUMN = 'payloads';
   END IF;
   INSERT INTO job_queue (task_type, payload, run_at, max_attempts, triggered_by, trace_parent)
   SELECT job_queue_enqueue_many.task_type, COALESCE(p, '{}'::jsonb),
