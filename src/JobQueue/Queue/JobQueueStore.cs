@@ -174,16 +174,6 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         return (reader.GetInt64(0), reader.GetDouble(1));
     }
 
-    /// <summary>True for the one caller (across instances) that fires schedule <paramref name="name"/>'s <paramref name="tick"/>.</summary>
-    public async Task<bool> ClaimScheduleTickAsync(string name, DateTimeOffset tick, string instance, CancellationToken cancellationToken = default)
-    {
-        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_claim_schedule_tick($1, $2, $3)");
-        cmd.Parameters.Add(Text(name));
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = tick.UtcDateTime });
-        cmd.Parameters.Add(Text(instance));
-        return (bool)(await cmd.ExecuteScalarAsync(cancellationToken))!;
-    }
-
     private async Task<int> ScalarIntAsync(string sql, DateTimeOffset olderThan, int batchSize, CancellationToken cancellationToken)
     {
         await using var cmd = dataSource.CreateCommand(sql);
