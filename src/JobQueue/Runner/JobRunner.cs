@@ -134,6 +134,11 @@ public sealed class JobRunner(
             retryable = false;
             JobAttemptActivity.HandlerFailed(activity, e);
         }
+        catch (SnoozeJobException e)
+        {
+            error = "snoozed: " + e.Message;
+            snoozeFor = e.Delay;
+        }
         catch (OperationCanceledException e) when (token.IsCancellationRequested)
         {
             error = "deadline exceeded: the runner pass's time budget ran out";
