@@ -92,6 +92,34 @@ public sealed class FlowControlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_attempt_records_of_short_jobs_show_no_more_overlap_than_the_concurrency_limit()
+    {
+        // no-op jobs: a slot is taken again within milliseconds of its finish committing, so a start
+        // stamped at the claim transaction's beginning (not after its counts) would show as overlapping
+        await using var h = new RunnerHarness(db, [new DelegateHandler("short", (_, _, _) => Task.FromResult<object?>(null))]);
+        await h.Get<TaskLimitStore>().SetAsync("short", new TaskLimitSettings(MaxConcurrency: 3), TaskLimitStore.FromApi, "test");
+        await h.Store.EnqueueManyAsync("short", Enumerable.Repeat("{}", 300).ToList());
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        long done = 0;
+        await Task.WhenAll(Enumerable.Range(0, Runners).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Read(ref done) < 300 && !stop.IsCancellationRequested)
+            {
+                var processed = (await h.PassAsync(limit: 500)).Processed;
+                Interlocked.Add(ref done, processed);
+                if (processed == 0)
+                {
+                    await Task.Delay(2);
+                }
+            }
+        })));
+
+        Assert.Equal(300L, await db.ScalarAsync<long>("SELECT count(*) FROM job_queue WHERE status = 'succeeded'"));
+        Assert.InRange(await MaxOverlapAsync("short"), 1, 3);
+    }
+
+    [Fact]
     public async Task A_limit_per_partition_runs_one_job_per_payload_key_at_a_time_and_partitions_in_parallel()
     {
         await using var h = new RunnerHarness(db, [Sleeping("per_coach", 100)]);
