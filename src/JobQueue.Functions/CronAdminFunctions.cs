@@ -4,8 +4,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace JobQueue.Functions;
 
-/// <summary>The pg_cron admin routes of the route table: schedules and runs, create, toggle, reschedule, delete, install the standing ones.</summary>
-public sealed class CronAdminFunctions(CronJobEndpoints cron)
+/// <summary>The pg_cron admin routes of the route table: schedules and runs, create, toggle, reschedule, delete, install the standing ones, and the pg_net migration.</summary>
+public sealed class CronAdminFunctions(CronJobEndpoints cron, PgNetEndpoints pgNet)
 {
     [Function("AdminCronJobsList")]
     public Task<IResult> AdminCronJobsList([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/cron-jobs")] HttpRequest request, CancellationToken cancellationToken) =>
@@ -30,4 +30,12 @@ public sealed class CronAdminFunctions(CronJobEndpoints cron)
     [Function("AdminCronJobsInstallStanding")]
     public Task<IResult> AdminCronJobsInstallStanding([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/cron-jobs/install-standing")] HttpRequest request, CancellationToken cancellationToken) =>
         cron.InstallStandingAsync(request, cancellationToken);
+
+    [Function("AdminCronJobsPgNetList")]
+    public Task<IResult> AdminCronJobsPgNetList([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/cron-jobs/pg-net")] HttpRequest request, CancellationToken cancellationToken) =>
+        pgNet.ListAsync(request, cancellationToken);
+
+    [Function("AdminCronJobsPgNetConvert")]
+    public Task<IResult> AdminCronJobsPgNetConvert([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/cron-jobs/pg-net/convert")] HttpRequest request, CancellationToken cancellationToken) =>
+        pgNet.ConvertAsync(request, cancellationToken);
 }

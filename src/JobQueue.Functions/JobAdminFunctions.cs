@@ -4,8 +4,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace JobQueue.Functions;
 
-/// <summary>The jobs admin routes of the route table: list, enqueue, triggers, one job and its actions.</summary>
-public sealed class JobAdminFunctions(JobEndpoints jobs, TriggerEndpoints triggers)
+/// <summary>The jobs admin routes of the route table: list, enqueue, triggers (the stats pipeline's too), one job and its actions.</summary>
+public sealed class JobAdminFunctions(JobEndpoints jobs, TriggerEndpoints triggers, StatsJobEndpoints stats)
 {
     [Function("AdminJobsList")]
     public Task<IResult> AdminJobsList([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/jobs")] HttpRequest request, CancellationToken cancellationToken) =>
@@ -22,6 +22,10 @@ public sealed class JobAdminFunctions(JobEndpoints jobs, TriggerEndpoints trigge
     [Function("AdminJobsTriggerTotalsSweep")]
     public Task<IResult> AdminJobsTriggerTotalsSweep([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/jobs/trigger-totals-sweep")] HttpRequest request, CancellationToken cancellationToken) =>
         triggers.TriggerTotalsSweepAsync(request, cancellationToken);
+
+    [Function("AdminJobsEnqueueStats")]
+    public Task<IResult> AdminJobsEnqueueStats([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/jobs/enqueue-stats-job")] HttpRequest request, CancellationToken cancellationToken) =>
+        stats.EnqueueAsync(request, cancellationToken);
 
     [Function("AdminJobsGet")]
     public Task<IResult> AdminJobsGet([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/jobs/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>

@@ -37,6 +37,8 @@ public static class ApiRoutes
         typeof(TriggerEndpoints),
         typeof(QueueSettingsEndpoints),
         typeof(CronJobEndpoints),
+        typeof(StatsJobEndpoints),
+        typeof(PgNetEndpoints),
     ];
 
     public static IReadOnlyList<ApiRoute> All { get; } =
@@ -54,6 +56,7 @@ public static class ApiRoutes
         Route<JobEndpoints>("AdminJobsEnqueue", "POST", "admin/jobs", ApiAuth.Admin, (e, r, ct) => e.EnqueueAsync(r, ct)),
         Route<TriggerEndpoints>("AdminJobsTriggerSync", "POST", "admin/jobs/trigger-sync", ApiAuth.Admin, (e, r, ct) => e.TriggerSyncAsync(r, ct)),
         Route<TriggerEndpoints>("AdminJobsTriggerTotalsSweep", "POST", "admin/jobs/trigger-totals-sweep", ApiAuth.Admin, (e, r, ct) => e.TriggerTotalsSweepAsync(r, ct)),
+        Route<StatsJobEndpoints>("AdminJobsEnqueueStats", "POST", "admin/jobs/enqueue-stats-job", ApiAuth.Admin, (e, r, ct) => e.EnqueueAsync(r, ct)),
         Route<JobEndpoints>("AdminJobsGet", "GET", "admin/jobs/{id}", ApiAuth.Admin, (e, r, id, ct) => e.GetAsync(r, id, ct)),
         Route<JobEndpoints>("AdminJobsRetry", "POST", "admin/jobs/{id}/retry", ApiAuth.Admin, (e, r, id, ct) => e.RetryAsync(r, id, ct)),
         Route<JobEndpoints>("AdminJobsCancel", "POST", "admin/jobs/{id}/cancel", ApiAuth.Admin, (e, r, id, ct) => e.CancelAsync(r, id, ct)),
@@ -66,6 +69,10 @@ public static class ApiRoutes
         Route<CronJobEndpoints>("AdminCronJobsSchedule", "POST", "admin/cron-jobs/schedule", ApiAuth.Admin, (e, r, ct) => e.RescheduleAsync(r, ct)),
         Route<CronJobEndpoints>("AdminCronJobsDelete", "POST", "admin/cron-jobs/delete", ApiAuth.Admin, (e, r, ct) => e.DeleteAsync(r, ct)),
         Route<CronJobEndpoints>("AdminCronJobsInstallStanding", "POST", "admin/cron-jobs/install-standing", ApiAuth.Admin, (e, r, ct) => e.InstallStandingAsync(r, ct)),
+
+        // the way off pg_net: pg_cron jobs that call net.http_post / net.http_get, and their conversion
+        Route<PgNetEndpoints>("AdminCronJobsPgNetList", "GET", "admin/cron-jobs/pg-net", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
+        Route<PgNetEndpoints>("AdminCronJobsPgNetConvert", "POST", "admin/cron-jobs/pg-net/convert", ApiAuth.Admin, (e, r, ct) => e.ConvertAsync(r, ct)),
     ];
 
     /// <summary>A route without route values.</summary>

@@ -14,3 +14,13 @@ public sealed class InvalidJobPayloadException(IReadOnlyList<PayloadError> error
 {
     public IReadOnlyList<PayloadError> Errors { get; } = errors;
 }
+
+/// <summary>
+/// Thrown by a handler for an error that retrying later can fix, when the other side said when (an
+/// HTTP <c>Retry-After</c>): the job's next attempt waits at least <see cref="RetryAfter"/> (capped by
+/// <c>Runner:Backoff:MaxSeconds</c>), or its usual backoff when that is longer.
+/// </summary>
+public sealed class RetryLaterJobException(string message, TimeSpan retryAfter) : Exception(message)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}

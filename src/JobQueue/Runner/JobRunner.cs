@@ -100,11 +100,17 @@ public sealed class JobRunner(
         string? output = null;
         string? error = null;
         var retryable = true;
+        TimeSpan? retryAfter = null;
         try
         {
             if (!handlers.TryGet(job.TaskType, out var handler))
             {
                 throw new PermanentJobException($"unknown task type '{job.TaskType}'");
+            }
+
+            if (FollowUps.Validate(job.Payload, handlers) is { Count: > 0 } followUpErrors)
+            {
+                throw new InvalidJobPayloadException(followUpErrors);
             }
 
             var result = await handler.ExecuteAsync(new JobContext(job, runnerId, deadlineAt), token);
@@ -114,6 +120,11 @@ public sealed class JobRunner(
         {
             error = e.Message;
             retryable = false;
+        }
+        catch (RetryLaterJobException e)
+        {
+            error = e.Message;
+            retryAfter = e.RetryAfter;
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -125,10 +136,11 @@ public sealed class JobRunner(
         }
 
         var durationMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
-        TimeSpan? retryIn = error is not null && retryable && job.Attempts < job.MaxAttempts ? backoff.For(job.Attempts) : null;
+        TimeSpan? retryIn = error is not null && retryable && job.Attempts < job.MaxAttempts ? backoff.For(job.Attempts, retryAfter) : null;
         return new AttemptResult(
             job,
-            new JobCompletion(job.Id, error is null, output, Truncate(error), retryIn, (int)Math.Min(durationMs, int.MaxValue)),
+            new JobCompletion(job.Id, error is null, output, Truncate(error), retryIn, (int)Math.Min(durationMs, int.MaxValue),
+                FollowUp: error is null && FollowUps.Has(job.Payload)),
             durationMs);
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using JobQueue.Queue;
 using JobQueue.Runner;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,8 @@ namespace JobQueue.Scheduling;
 /// What a schedule's tick does. A Functions timer function is one line:
 /// <c>=&gt; scheduleRunner.RunAsync(Schedules.GamePlatformSync.Name, timer.IsPastDue, ct)</c>.
 /// </summary>
-public sealed partial class ScheduleRunner(JobQueueStore store, JobRunner runner, QueueGaugeSampler gauges, ILogger<ScheduleRunner> logger)
+public sealed partial class ScheduleRunner(
+    JobQueueStore store, JobRunner runner, QueueGaugeSampler gauges, JobHandlerRegistry handlers, ILogger<ScheduleRunner> logger)
 {
     public async Task RunAsync(string name, bool isPastDue, CancellationToken cancellationToken)
     {
@@ -20,8 +22,20 @@ public sealed partial class ScheduleRunner(JobQueueStore store, JobRunner runner
 
         if (schedule.StandingTaskType is { } taskType)
         {
+            JsonElement? payload = null;
+            if (handlers.TryGet(taskType, out var handler) && handler is IStandingJobSource source)
+            {
+                if (source.StandingSkipReason is { } reason)
+                {
+                    LogSkipped(logger, name, taskType, reason);
+                    return;
+                }
+
+                payload = source.StandingPayload;
+            }
+
             var id = await store.EnqueueAsync(
-                new EnqueueRequest(taskType, DedupeKey: schedule.DedupeKey, TriggeredBy: schedule.TriggeredBy),
+                new EnqueueRequest(taskType, payload, DedupeKey: schedule.DedupeKey, TriggeredBy: schedule.TriggeredBy),
                 cancellationToken);
             LogEnqueued(logger, name, taskType, id);
             return;
@@ -37,6 +51,9 @@ public sealed partial class ScheduleRunner(JobQueueStore store, JobRunner runner
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Schedule {Schedule} enqueued {TaskType} job {JobId}")]
     private static partial void LogEnqueued(ILogger logger, string schedule, string taskType, Guid jobId);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "Schedule {Schedule} did not enqueue {TaskType}: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, string schedule, string taskType, string reason);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Schedule {Schedule} ran a runner pass: {Status}, {Processed} jobs")]
     private static partial void LogRunnerPass(ILogger logger, string schedule, string status, int processed);

@@ -95,7 +95,7 @@ public sealed class LocalSettingsSampleTests
                 continue;
             }
 
-            foreach (var key in PropertyKeys(type, (string)section.GetRawConstantValue()!))
+            foreach (var key in PropertyKeys(type, AppSetting((string)section.GetRawConstantValue()!)))
             {
                 yield return key;
             }
