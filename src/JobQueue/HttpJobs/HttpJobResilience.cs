@@ -39,10 +39,10 @@ public static class HttpJobResilience
             })
             .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
-                FailureRatio = 0.5,
-                MinimumThroughput = 10,
+                FailureRatio = Math.Clamp(o.CircuitBreakerFailureRatio, 0.01, 1),
+                MinimumThroughput = Math.Max(2, o.CircuitBreakerMinimumThroughput),
                 SamplingDuration = TimeSpan.FromSeconds(30),
-                BreakDuration = TimeSpan.FromSeconds(15),
+                BreakDuration = TimeSpan.FromSeconds(Math.Max(0.5, o.CircuitBreakerBreakSeconds)),
                 ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome) && !IsRefusedTarget(args.Outcome.Exception)),
             })
             .AddTimeout(new TimeoutStrategyOptions

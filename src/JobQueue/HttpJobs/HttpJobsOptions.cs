@@ -33,4 +33,13 @@ public sealed class HttpJobsOptions
     /// attempt and the job's next attempt is scheduled no earlier than it (capped by <c>Runner:Backoff:MaxSeconds</c>).
     /// </summary>
     public double MaxRetryAfterSeconds { get; set; } = 30;
+
+    /// <summary>Circuit breaker (one per target host and port): share of failed calls in 30 s that opens it.</summary>
+    public double CircuitBreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>Circuit breaker: calls to the host within 30 s before it may open.</summary>
+    public int CircuitBreakerMinimumThroughput { get; set; } = 10;
+
+    /// <summary>How long an open circuit fails calls to that host at once (the job is retried later).</summary>
+    public double CircuitBreakerBreakSeconds { get; set; } = 15;
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Json;
 using JobQueue.GamePlatform;
 using JobQueue.Runner;
 using JobQueue.Secrets;
@@ -99,7 +100,7 @@ public sealed class HttpRequestHandler(IHttpClientFactory clients, HttpRequestRu
         var request = new HttpRequestMessage(call.Method, call.Url);
         if (call.Body is { } body)
         {
-            request.Content = new StringContent(body.GetRawText(), Encoding.UTF8, "application/json");
+            request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
         }
 
         request.Headers.UserAgent.ParseAdd("JobQueue-http_request/1.0");

@@ -50,11 +50,13 @@ public static class PrivateNetworks
     }
 
     /// <summary>Whether a URL's host is, by its text alone, a private target (an IP literal or <c>localhost</c>).</summary>
-    public static bool IsPrivateHost(Uri url) =>
-        url.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
-            ? IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out var ip) && IsPrivate(ip)
-            : url.IdnHost.Equals("localhost", StringComparison.OrdinalIgnoreCase)
-              || url.IdnHost.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
+    public static bool IsPrivateHost(Uri url)
+    {
+        var host = url.IdnHost.Trim('[', ']').TrimEnd('.');
+        return url.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
+            ? IPAddress.TryParse(host, out var ip) && IsPrivate(ip)
+            : host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
+    }
 
     /// <summary>
     /// The <c>SocketsHttpHandler.ConnectCallback</c> of the HTTP jobs' client: resolves the host, keeps
