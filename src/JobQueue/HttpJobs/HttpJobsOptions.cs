@@ -11,9 +11,9 @@ public sealed class HttpJobsOptions
     /// <summary>
     /// Hosts a job may call: exact host names or IP literals (<c>api.example.com</c>, <c>127.0.0.1</c>)
     /// and <c>*.suffix</c> for every subdomain of a suffix (<c>*.supabase.co</c>, not <c>supabase.co</c>
-    /// itself); comma-separated, or an array. Empty: no host may be called.
+    /// itself); an array (<c>AllowedHosts__0</c>, ...) or one comma-separated string. Empty: no host may be called.
     /// </summary>
-    public string? AllowedHosts { get; set; }
+    public List<string> AllowedHosts { get; set; } = [];
 
     /// <summary>
     /// Allow loopback, private (RFC 1918, unique local), link-local (including cloud metadata

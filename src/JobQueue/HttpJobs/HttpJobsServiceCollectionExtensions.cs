@@ -15,7 +15,7 @@ public static class HttpJobsServiceCollectionExtensions
     {
         services.AddOptions<HttpJobsOptions>()
             .Bind(configuration.GetSection(HttpJobsOptions.Section))
-            .Configure(o => o.AllowedHosts = ListSetting.Join(ListSetting.Read(configuration, $"{HttpJobsOptions.Section}:{nameof(HttpJobsOptions.AllowedHosts)}")));
+            .Configure(o => o.AllowedHosts = [.. ListSetting.Read(configuration, $"{HttpJobsOptions.Section}:{nameof(HttpJobsOptions.AllowedHosts)}")]);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<HttpTargetPolicy>();
         services.TryAddSingleton<HttpRequestRules>();

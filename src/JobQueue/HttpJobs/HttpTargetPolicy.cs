@@ -14,7 +14,8 @@ public sealed class HttpTargetPolicy(IOptions<HttpJobsOptions> options)
 {
     public const int MaxUrlLength = 2048;
 
-    private readonly List<string> allowed = ListSetting.Split(options.Value.AllowedHosts)
+    private readonly List<string> allowed = options.Value.AllowedHosts
+        .SelectMany(ListSetting.Split)
         .Select(h => h.ToLowerInvariant().TrimEnd('.'))
         .ToList();
 

@@ -20,7 +20,7 @@ public static class PipelinesServiceCollectionExtensions
                 // each step's CacheTags: "a,b" or an array
                 for (var i = 0; i < o.Steps.Count; i++)
                 {
-                    o.Steps[i].CacheTags = ListSetting.Join(ListSetting.Read(configuration, $"{StatsUpdateOptions.Section}:Steps:{i}:CacheTags"));
+                    o.Steps[i].CacheTags = [.. ListSetting.Read(configuration, $"{StatsUpdateOptions.Section}:Steps:{i}:CacheTags")];
                 }
             });
         services.TryAddSingleton(TimeProvider.System);

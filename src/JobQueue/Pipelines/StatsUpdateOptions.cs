@@ -50,6 +50,6 @@ public sealed class StatsUpdateStep
     /// <summary><c>schema.name</c> of a function without arguments.</summary>
     public string Function { get; set; } = "";
 
-    /// <summary>Comma-separated, or an array.</summary>
-    public string? CacheTags { get; set; }
+    /// <summary>An array (<c>CacheTags__0</c>, ...), or one comma-separated string.</summary>
+    public List<string> CacheTags { get; set; } = [];
 }

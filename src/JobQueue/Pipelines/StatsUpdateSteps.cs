@@ -31,7 +31,7 @@ public sealed class StatsUpdateSteps(SqlFunctionCaller caller, TimeProvider time
             var name = string.IsNullOrWhiteSpace(step.Name) ? $"step{i}" : step.Name;
             if (SqlFunctionName.Parse(step.Function) is { } function)
             {
-                steps.Add(new StatsStep(name, function, ListSetting.Split(step.CacheTags)));
+                steps.Add(new StatsStep(name, function, step.CacheTags.SelectMany(ListSetting.Split).Distinct(StringComparer.Ordinal).ToList()));
             }
             else
             {

@@ -22,7 +22,4 @@ public static class ListSetting
 
     public static IReadOnlyList<string> Split(string? value) =>
         string.IsNullOrWhiteSpace(value) ? [] : value.Split(Separators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    /// <summary>The list as the one string an options property holds.</summary>
-    public static string Join(IEnumerable<string> values) => string.Join(",", values);
 }

@@ -10,7 +10,8 @@ namespace JobQueue.SqlJobs;
 /// </summary>
 public sealed class SqlFunctionAllowList(IOptions<SqlJobsOptions> options)
 {
-    private readonly List<SqlFunctionName> allowed = ListSetting.Split(options.Value.AllowedFunctions)
+    private readonly List<SqlFunctionName> allowed = options.Value.AllowedFunctions
+        .SelectMany(ListSetting.Split)
         .Select(SqlFunctionName.Parse)
         .OfType<SqlFunctionName>()
         .Distinct()

@@ -7,8 +7,9 @@ public sealed class SqlJobsOptions
 
     /// <summary>
     /// Functions a job may call, as <c>schema.name</c> (or <c>name</c> for <c>public.name</c>), letters,
-    /// digits and underscores only; comma-separated, or an array. Empty: no function may be called.
-    /// The app's database login needs EXECUTE on them (grant it to the role <c>jobqueue_app</c>).
+    /// digits and underscores only; an array (<c>AllowedFunctions__0</c>, ...) or one comma-separated
+    /// string. Empty: no function may be called. The app's database login needs EXECUTE on them (grant
+    /// it to the role <c>jobqueue_app</c>).
     /// </summary>
-    public string? AllowedFunctions { get; set; }
+    public List<string> AllowedFunctions { get; set; } = [];
 }

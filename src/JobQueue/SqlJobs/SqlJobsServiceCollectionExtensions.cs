@@ -12,8 +12,7 @@ public static class SqlJobsServiceCollectionExtensions
     {
         services.AddOptions<SqlJobsOptions>()
             .Bind(configuration.GetSection(SqlJobsOptions.Section))
-            .Configure(o => o.AllowedFunctions = ListSetting.Join(
-                ListSetting.Read(configuration, $"{SqlJobsOptions.Section}:{nameof(SqlJobsOptions.AllowedFunctions)}")));
+            .Configure(o => o.AllowedFunctions = [.. ListSetting.Read(configuration, $"{SqlJobsOptions.Section}:{nameof(SqlJobsOptions.AllowedFunctions)}")]);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SqlFunctionAllowList>();
         services.TryAddSingleton<SqlFunctionCaller>();

@@ -9,8 +9,13 @@ namespace JobQueue.Tests.HttpJobs;
 /// allowed), a secret for secret headers, and every log line captured. Jobs run through
 /// <c>POST /api/jobs/run</c>; a failed attempt's queue backoff is a minute, so a retry stays visible.
 /// </summary>
-public sealed class HttpJobsFixture : IAsyncLifetime
+public sealed class HttpJobsFixture(IDictionary<string, string?>? extraSettings) : IAsyncLifetime
 {
+    public HttpJobsFixture()
+        : this(null)
+    {
+    }
+
     public const string SecretName = "service-role-key";
     public const string SecretValue = "sk-live-SECRET-4f9a8b7c6d5e";
 
@@ -38,7 +43,13 @@ public sealed class HttpJobsFixture : IAsyncLifetime
     {
         Db = await TestDatabase.CreateAsync();
         Receiver = await HttpReceiver.StartAsync();
-        Api = await ApiTestServer.StartAsync(Db, settings: Settings(), logs: Logs);
+        var settings = Settings();
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        Api = await ApiTestServer.StartAsync(Db, settings: settings, logs: Logs);
     }
 
     public async Task DisposeAsync()
