@@ -1,5 +1,4 @@
 using Cronos;
-using JobQueue.Queue;
 using JobQueue.Scheduling;
 
 namespace JobQueue.Server;
@@ -11,7 +10,7 @@ namespace JobQueue.Server;
 /// Functions timer singleton. <c>Schedules:Enabled=false</c> turns them off on this instance.
 /// </summary>
 public sealed partial class ScheduleHostedService(
-    IConfiguration configuration, JobQueueStore store, ScheduleRunner scheduleRunner, TimeProvider time,
+    ScheduleExpressions expressions, ScheduleTickStore ticks, ScheduleRunner scheduleRunner, TimeProvider time,
     ILogger<ScheduleHostedService> logger) : BackgroundService
 {
     private static readonly TimeSpan PastDueAfter = TimeSpan.FromMinutes(1);
@@ -19,27 +18,13 @@ public sealed partial class ScheduleHostedService(
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!configuration.GetValue($"{Schedules.Section}:Enabled", true))
+        if (!expressions.Enabled)
         {
             return Task.CompletedTask;
         }
 
-        var loops = Schedules.All.Select(s => RunScheduleAsync(s, Parse(s), stoppingToken)).ToList();
+        var loops = Schedules.All.Select(s => RunScheduleAsync(s, expressions.For(s), stoppingToken)).ToList();
         return Task.WhenAll(loops);
-    }
-
-    private CronExpression Parse(ScheduleDefinition schedule)
-    {
-        var text = configuration[schedule.SettingKey];
-        text = string.IsNullOrWhiteSpace(text) ? schedule.DefaultCron : text;
-        try
-        {
-            return CronExpression.Parse(text, CronFormat.IncludeSeconds);
-        }
-        catch (CronFormatException e)
-        {
-            throw new InvalidOperationException($"setting {schedule.SettingKey} = '{text}' is not a 6-field cron expression: {e.Message}", e);
-        }
     }
 
     private async Task RunScheduleAsync(ScheduleDefinition schedule, CronExpression cron, CancellationToken stoppingToken)
@@ -63,9 +48,9 @@ public sealed partial class ScheduleHostedService(
                 }
 
                 var pastDue = time.GetUtcNow() - tick > PastDueAfter;
-                if (await store.ClaimScheduleTickAsync(schedule.Name, tick, instance, stoppingToken))
+                if (await ticks.ClaimTickAsync(schedule.Name, tick, instance, stoppingToken))
                 {
-                    await scheduleRunner.RunAsync(schedule.Name, pastDue, stoppingToken);
+                    await scheduleRunner.FireAsync(schedule, pastDue, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

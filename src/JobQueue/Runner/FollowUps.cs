@@ -30,11 +30,16 @@ public static class FollowUps
         && payload.TryGetProperty(Property, out var then)
         && then.ValueKind != JsonValueKind.Null;
 
-    /// <summary>The problems of the payload's <c>then</c> (fields named <c>then.…</c>), empty when it has none or it is valid.</summary>
-    public static IReadOnlyList<PayloadError> Validate(JsonElement payload, JobHandlerRegistry handlers) =>
-        Has(payload) ? Validate(payload.GetProperty(Property), handlers, Property, 1).ToList() : [];
+    /// <summary>
+    /// The problems of the payload's <c>then</c> (fields named <c>then.…</c>), empty when it has none or it
+    /// is valid. When a job is created its follow-up's task type must be registered; before it runs
+    /// (<paramref name="whenCreated"/> false) a task type this instance does not know is let through,
+    /// so that the follow-up waits for an instance that knows it, as any job of an unknown type does.
+    /// </summary>
+    public static IReadOnlyList<PayloadError> Validate(JsonElement payload, JobHandlerRegistry handlers, bool whenCreated = true) =>
+        Has(payload) ? Validate(payload.GetProperty(Property), handlers, whenCreated, Property, 1).ToList() : [];
 
-    private static IEnumerable<PayloadError> Validate(JsonElement then, JobHandlerRegistry handlers, string at, int depth)
+    private static IEnumerable<PayloadError> Validate(JsonElement then, JobHandlerRegistry handlers, bool whenCreated, string at, int depth)
     {
         if (depth > MaxDepth)
         {
@@ -58,7 +63,7 @@ public static class FollowUps
         {
             yield return new PayloadError($"{at}.taskType", "is required: the task type of the follow-up job");
         }
-        else if (!handlers.TryGet(taskType.GetString()!, out handler))
+        else if (!handlers.TryGet(taskType.GetString()!, out handler) && whenCreated)
         {
             yield return new PayloadError($"{at}.taskType",
                 $"'{taskType.GetString()}' is not a registered task type (registered: {string.Join(", ", handlers.TaskTypes.Order(StringComparer.Ordinal))})");
@@ -79,7 +84,7 @@ public static class FollowUps
 
             if (Has(inner))
             {
-                foreach (var e in Validate(inner.GetProperty(Property), handlers, $"{at}.payload.{Property}", depth + 1))
+                foreach (var e in Validate(inner.GetProperty(Property), handlers, whenCreated, $"{at}.payload.{Property}", depth + 1))
                 {
                     yield return e;
                 }

@@ -16,6 +16,19 @@ public sealed class InvalidJobPayloadException(IReadOnlyList<PayloadError> error
 }
 
 /// <summary>
+/// Thrown by a handler (or through <see cref="JobContext.Snooze"/>) to run the job again after
+/// <see cref="Delay"/> without using up an attempt: for jobs that poll for a condition, or wait for
+/// a rate limit. Recorded in the attempt history as <c>snoozed</c> with <see cref="Exception.Message"/>.
+/// </summary>
+public sealed class SnoozeJobException(TimeSpan delay, string reason) : Exception(reason)
+{
+    /// <summary>The longest a job may snooze at once.</summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(7);
+
+    public TimeSpan Delay { get; } = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxDelay ? MaxDelay : delay;
+}
+
+/// <summary>
 /// Thrown by a handler for an error that retrying later can fix, when the other side said when (an
 /// HTTP <c>Retry-After</c>): the job's next attempt waits at least <see cref="RetryAfter"/> (capped by
 /// <c>Runner:Backoff:MaxSeconds</c>), or its usual backoff when that is longer.

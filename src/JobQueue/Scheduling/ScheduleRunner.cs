@@ -6,18 +6,40 @@ using Microsoft.Extensions.Logging;
 namespace JobQueue.Scheduling;
 
 /// <summary>
-/// What a schedule's tick does. A Functions timer function is one line:
-/// <c>=&gt; scheduleRunner.RunAsync(Schedules.GamePlatformSync.Name, timer.IsPastDue, ct)</c>.
+/// What a schedule's tick does: enqueue its standing job (deduplicated) or run one runner pass. A
+/// Functions timer function is one line: <c>=&gt; scheduleRunner.RunAsync(Schedules.GamePlatformSync.Name, timer.IsPastDue, ct)</c>,
+/// which records the tick first (so that missed ticks can be recognised, see <see cref="ScheduleCatchUp"/>)
+/// and fires even where the tick was recorded already (a manual run, the catch-up racing a late timer):
+/// the standing enqueues are deduplicated, a runner pass more does no harm. The server's hosted
+/// service claims the tick itself (one instance fires it) and calls <see cref="FireAsync"/>.
 /// </summary>
 public sealed partial class ScheduleRunner(
-    JobQueueStore store, JobRunner runner, QueueGaugeSampler gauges, JobHandlerRegistry handlers, ILogger<ScheduleRunner> logger)
+    JobQueueStore store, ScheduleTickStore ticks, ScheduleExpressions expressions, JobRunner runner, QueueGaugeSampler gauges,
+    JobHandlerRegistry handlers, TimeProvider time, ILogger<ScheduleRunner> logger)
 {
+    /// <summary>A timer may fire a little before its tick by the clock used here.</summary>
+    private static readonly TimeSpan EarlyFiring = TimeSpan.FromSeconds(5);
+
+    private readonly string instance = $"{Environment.MachineName}:{Environment.ProcessId}";
+
     public async Task RunAsync(string name, bool isPastDue, CancellationToken cancellationToken)
     {
         var schedule = Schedules.Get(name);
+        if (CronOccurrences.Previous(expressions.For(schedule), time.GetUtcNow() + EarlyFiring) is { } tick
+            && !await ticks.ClaimTickAsync(name, tick, instance, cancellationToken))
+        {
+            LogAlreadyRecorded(logger, name, tick);
+        }
+
+        await FireAsync(schedule, isPastDue, cancellationToken);
+    }
+
+    /// <summary>Does the work of one tick that this caller has claimed.</summary>
+    public async Task FireAsync(ScheduleDefinition schedule, bool isPastDue, CancellationToken cancellationToken, string? triggeredBy = null)
+    {
         if (isPastDue)
         {
-            LogPastDue(logger, name);
+            LogPastDue(logger, schedule.Name);
         }
 
         if (schedule.StandingTaskType is { } taskType)
@@ -27,7 +49,7 @@ public sealed partial class ScheduleRunner(
             {
                 if (source.StandingSkipReason is { } reason)
                 {
-                    LogSkipped(logger, name, taskType, reason);
+                    LogSkipped(logger, schedule.Name, taskType, reason);
                     return;
                 }
 
@@ -35,14 +57,14 @@ public sealed partial class ScheduleRunner(
             }
 
             var id = await store.EnqueueAsync(
-                new EnqueueRequest(taskType, payload, DedupeKey: schedule.DedupeKey, TriggeredBy: schedule.TriggeredBy),
+                new EnqueueRequest(taskType, payload, DedupeKey: schedule.DedupeKey, TriggeredBy: triggeredBy ?? schedule.TriggeredBy),
                 cancellationToken);
-            LogEnqueued(logger, name, taskType, id);
+            LogEnqueued(logger, schedule.Name, taskType, id);
             return;
         }
 
         var report = await runner.RunPassAsync(new RunPassRequest(), cancellationToken);
-        LogRunnerPass(logger, name, report.Status, report.Processed);
+        LogRunnerPass(logger, schedule.Name, report.Status, report.Processed);
         await gauges.SampleAsync(cancellationToken);
     }
 
@@ -52,9 +74,12 @@ public sealed partial class ScheduleRunner(
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Schedule {Schedule} enqueued {TaskType} job {JobId}")]
     private static partial void LogEnqueued(ILogger logger, string schedule, string taskType, Guid jobId);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "Schedule {Schedule} did not enqueue {TaskType}: {Reason}")]
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Schedule {Schedule} did not enqueue {TaskType}: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string schedule, string taskType, string reason);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Schedule {Schedule} ran a runner pass: {Status}, {Processed} jobs")]
     private static partial void LogRunnerPass(ILogger logger, string schedule, string status, int processed);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Schedule {Schedule} tick {Tick} was recorded already (a manual run, or the catch-up fired it)")]
+    private static partial void LogAlreadyRecorded(ILogger logger, string schedule, DateTimeOffset tick);
 }

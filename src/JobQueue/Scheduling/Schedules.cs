@@ -23,7 +23,7 @@ public static class Schedules
 
     /// <summary>One runner pass a minute (the Functions app's timer-driven runner; the server also polls).</summary>
     public static readonly ScheduleDefinition Runner =
-        new("Runner", "Schedules:Runner", "0 * * * * *", null);
+        new("Runner", "Schedules:Runner", "0 * * * * *", null, MissedTickPolicy.Skip);
 
     public static IReadOnlyList<ScheduleDefinition> All { get; } = [GamePlatformSync, GamePlatformTotalsSweep, JobQueueCleanup, StatsUpdateNightly, Runner];
 

@@ -124,14 +124,26 @@ public sealed class FollowUpTests : IAsyncLifetime
     public async Task An_invalid_follow_up_enqueued_in_sql_fails_the_job_before_it_runs()
     {
         var id = await db.ScalarAsync<Guid>(
-            $"SELECT job_queue_enqueue('{EchoHandler.Name}', '{{\"then\":{{\"taskType\":\"no_such_task\"}}}}'::jsonb, now(), 5)");
+            $"SELECT job_queue_enqueue('{EchoHandler.Name}', '{{\"then\":{{\"taskType\":\"{EchoHandler.Name}\",\"payload\":{{\"count\":99}}}}}}'::jsonb, now(), 5)");
 
         await RunAsync();
 
         Assert.Equal("failed", await Column<string>(id, "status"));
         Assert.Equal(1, await Column<int>(id, "attempts"));
-        Assert.StartsWith("invalid payload: then.taskType", await Column<string>(id, "last_error"), StringComparison.Ordinal);
+        Assert.StartsWith("invalid payload: then.payload.count", await Column<string>(id, "last_error"), StringComparison.Ordinal);
         Assert.Null(await Column<string>(id, "output"));
+    }
+
+    [Fact]
+    public async Task A_follow_up_of_a_task_type_this_instance_does_not_know_is_enqueued_to_wait_for_one_that_does()
+    {
+        var id = await db.ScalarAsync<Guid>(
+            $"SELECT job_queue_enqueue('{EchoHandler.Name}', '{{\"then\":{{\"taskType\":\"deployed_next_week\"}}}}'::jsonb, now(), 5)");
+
+        await RunAsync();
+
+        Assert.Equal("succeeded", await Column<string>(id, "status"));
+        Assert.Equal("deployed_next_week", await db.ScalarAsync<string>("SELECT task_type FROM job_queue WHERE triggered_by = 'follow-up:' || $1::text", id.ToString()));
     }
 
     [Fact]

@@ -12,6 +12,7 @@
 -- still fire the statement-level wake-up trigger of 0005), no re-read of the jobs.
 -- The follow-up's shape is checked by the library before the job is created and before it runs; the
 -- SQL below checks it again and skips a malformed one rather than failing the whole batch.
+-- job_queue_complete is 0104's (snooze, bounded outputs) with the follow-up step added at its end.
 
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_complete(runner_id text, results jsonb)
 RETURNS TABLE (id uuid, status text, attempts integer, last_error text)
@@ -22,21 +23,28 @@ BEGIN
   RETURN QUERY
   WITH r AS MATERIALIZED (
     SELECT x.id, COALESCE(x.succeeded, false) AS succeeded, x.output, x.error,
-           x."retryInMs" AS retry_in_ms, x."durationMs" AS duration_ms
+           x."retryInMs" AS retry_in_ms, x."durationMs" AS duration_ms,
+           COALESCE(x.snooze, false) AND NOT COALESCE(x.succeeded, false) AS snooze
       FROM jsonb_to_recordset(job_queue_complete.results)
-           AS x(id uuid, succeeded boolean, output jsonb, error text, "retryInMs" bigint, "durationMs" integer)
+           AS x(id uuid, succeeded boolean, output jsonb, error text, "retryInMs" bigint, "durationMs" integer, snooze boolean)
   ), upd AS (
     UPDATE job_queue j
        SET status       = CASE WHEN r.succeeded THEN 'succeeded'
+                               WHEN r.snooze THEN 'pending'
                                WHEN r.retry_in_ms IS NOT NULL AND j.attempts < j.max_attempts THEN 'pending'
                                ELSE 'failed' END,
-           output       = CASE WHEN r.succeeded THEN r.output ELSE j.output END,
+           attempts     = CASE WHEN r.snooze THEN GREATEST(j.attempts - 1, 0) ELSE j.attempts END,
+           output       = CASE WHEN NOT r.succeeded THEN j.output
+                               WHEN r.output IS NULL OR pg_column_size(r.output) < 256 THEN r.output
+                               WHEN jobqueue.payload_limit_problem(r.output) IS NULL THEN r.output
+                               ELSE jsonb_build_object('discarded', 'the output was ' || jobqueue.payload_limit_problem(r.output)) END,
            last_error   = CASE WHEN r.succeeded THEN NULL ELSE left(COALESCE(r.error, 'failed'), 4000) END,
-           run_at       = CASE WHEN NOT r.succeeded AND r.retry_in_ms IS NOT NULL AND j.attempts < j.max_attempts
+           run_at       = CASE WHEN r.snooze THEN now() + COALESCE(r.retry_in_ms, 0) * interval '1 millisecond'
+                               WHEN NOT r.succeeded AND r.retry_in_ms IS NOT NULL AND j.attempts < j.max_attempts
                                THEN now() + r.retry_in_ms * interval '1 millisecond'
                                ELSE j.run_at END,
-           completed_at = CASE WHEN r.succeeded OR r.retry_in_ms IS NULL OR j.attempts >= j.max_attempts
-                               THEN now() END,
+           completed_at = CASE WHEN r.snooze THEN NULL
+                               WHEN r.succeeded OR r.retry_in_ms IS NULL OR j.attempts >= j.max_attempts THEN now() END,
            locked_by    = NULL,
            locked_until = NULL,
            updated_at   = now()
@@ -50,8 +58,10 @@ BEGIN
     RETURNING j.id, j.status, j.attempts, j.last_error, j.started_at
   ), hist AS (
     INSERT INTO job_queue_attempts (job_id, attempt, runner_id, started_at, outcome, error, duration_ms)
-    SELECT u.id, u.attempts, job_queue_complete.runner_id, COALESCE(u.started_at, now()),
-           CASE u.status WHEN 'succeeded' THEN 'succeeded' WHEN 'pending' THEN 'retry' ELSE 'failed' END,
+    SELECT u.id, CASE WHEN r.snooze THEN u.attempts + 1 ELSE u.attempts END, job_queue_complete.runner_id,
+           COALESCE(u.started_at, now()),
+           CASE WHEN r.snooze THEN 'snoozed'
+                WHEN u.status = 'succeeded' THEN 'succeeded' WHEN u.status = 'pending' THEN 'retry' ELSE 'failed' END,
            u.last_error,
            COALESCE(r.duration_ms,
                     GREATEST(0, (extract(epoch FROM now() - COALESCE(u.started_at, now())) * 1000)::integer))
