@@ -9,12 +9,16 @@ namespace JobQueue.Tests.HttpJobs;
 /// allowed), a secret for secret headers, and every log line captured. Jobs run through
 /// <c>POST /api/jobs/run</c>; a failed attempt's queue backoff is a minute, so a retry stays visible.
 /// </summary>
-public sealed class HttpJobsFixture(IDictionary<string, string?>? extraSettings) : IAsyncLifetime
+public sealed class HttpJobsFixture : IAsyncLifetime
 {
+    private readonly IDictionary<string, string?>? extraSettings;
+
     public HttpJobsFixture()
-        : this(null)
     {
     }
+
+    /// <summary>With settings added to (or replacing) <see cref="Settings"/>; not for xunit, which needs one public constructor.</summary>
+    internal HttpJobsFixture(IDictionary<string, string?> extraSettings) => this.extraSettings = extraSettings;
 
     public const string SecretName = "service-role-key";
     public const string SecretValue = "sk-live-SECRET-4f9a8b7c6d5e";
