@@ -40,6 +40,9 @@ public static class JobQueueServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<DatabaseConnection>().BuildDataSource());
         services.TryAddSingleton<DatabaseMigrator>();
         services.TryAddSingleton<JobQueueStore>();
+        services.TryAddSingleton<TaskLimitStore>();
+        services.AddOptions<Dictionary<string, TaskLimitOptions>>().Bind(configuration.GetSection(TaskLimitOptions.Section));
+        services.AddHostedService<TaskLimitDefaults>();
         services.TryAddSingleton<JobQueueMetrics>();
         services.TryAddSingleton<QueueGaugeSampler>();
         services.TryAddSingleton<RetryBackoff>();

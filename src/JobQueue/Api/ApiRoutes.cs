@@ -37,6 +37,7 @@ public static class ApiRoutes
         typeof(TriggerEndpoints),
         typeof(QueueSettingsEndpoints),
         typeof(CronJobEndpoints),
+        typeof(TaskLimitEndpoints),
         typeof(StatsJobEndpoints),
         typeof(PgNetEndpoints),
     ];
@@ -68,6 +69,12 @@ public static class ApiRoutes
         Route<CronJobEndpoints>("AdminCronJobsToggle", "POST", "admin/cron-jobs/toggle", ApiAuth.Admin, (e, r, ct) => e.ToggleAsync(r, ct)),
         Route<CronJobEndpoints>("AdminCronJobsSchedule", "POST", "admin/cron-jobs/schedule", ApiAuth.Admin, (e, r, ct) => e.RescheduleAsync(r, ct)),
         Route<CronJobEndpoints>("AdminCronJobsDelete", "POST", "admin/cron-jobs/delete", ApiAuth.Admin, (e, r, ct) => e.DeleteAsync(r, ct)),
+        // flow control per task type
+        Route<TaskLimitEndpoints>("AdminTaskLimitsList", "GET", "admin/task-limits", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
+        Route<TaskLimitEndpoints>("AdminTaskLimitsSet", "POST", "admin/task-limits/set", ApiAuth.Admin, (e, r, ct) => e.SetAsync(r, ct)),
+        Route<TaskLimitEndpoints>("AdminTaskLimitsPause", "POST", "admin/task-limits/pause", ApiAuth.Admin, (e, r, ct) => e.PauseAsync(r, ct)),
+        Route<TaskLimitEndpoints>("AdminTaskLimitsResume", "POST", "admin/task-limits/resume", ApiAuth.Admin, (e, r, ct) => e.ResumeAsync(r, ct)),
+
         Route<CronJobEndpoints>("AdminCronJobsInstallStanding", "POST", "admin/cron-jobs/install-standing", ApiAuth.Admin, (e, r, ct) => e.InstallStandingAsync(r, ct)),
 
         // the way off pg_net: pg_cron jobs that call net.http_post / net.http_get, and their conversion

@@ -59,7 +59,8 @@ public sealed partial class CronJobEndpoints(
             fields.Text("schedule", CronScheduleValidator.MaxLength, required: true),
             fields.Text("taskType", ApiLimits.MaxTaskTypeLength, required: true),
             fields.ObjectValue("payload", CronJobRequestValidator.MaxPayloadBytes),
-            fields.Number("maxAttempts", 1, CronJobRequestValidator.MaxAttemptsLimit));
+            fields.Number("maxAttempts", 1, CronJobRequestValidator.MaxAttemptsLimit),
+            fields.Number("priority", ApiLimits.MinPriority, ApiLimits.MaxPriority));
         var errors = validator.ValidateCreate(create, out var definition);
         foreach (var error in errors)
         {

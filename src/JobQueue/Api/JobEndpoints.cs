@@ -76,7 +76,7 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
     }
 
     /// <summary>
-    /// <c>POST admin/jobs</c> <c>{taskType, payload, runAt, maxAttempts, dedupeKey}</c>: enqueue a registered
+    /// <c>POST admin/jobs</c> <c>{taskType, payload, runAt, maxAttempts, dedupeKey, priority, partitionKey}</c>: enqueue a registered
     /// task type after its handler validated the payload; 201 <c>{success, jobId, message}</c>.
     /// </summary>
     public async Task<IResult> EnqueueAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -92,6 +92,8 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
         var runAt = fields.Timestamp("runAt");
         var maxAttempts = fields.Number("maxAttempts", 1, 100);
         var dedupeKey = fields.Text("dedupeKey", ApiLimits.MaxDedupeKeyLength);
+        var priority = fields.Number("priority", ApiLimits.MinPriority, ApiLimits.MaxPriority);
+        var partitionKey = fields.Text("partitionKey", ApiLimits.MaxPartitionKeyLength);
         if (taskType is not null && !handlers.TryGet(taskType, out _))
         {
             fields.Error("taskType", $"'{taskType}' is not a registered task type (registered: {string.Join(", ", handlers.TaskTypes.Order(StringComparer.Ordinal))})");
@@ -109,7 +111,7 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
         }
 
         var id = await store.EnqueueAsync(
-            new EnqueueRequest(taskType!, payload, runAt, maxAttempts, dedupeKey, "admin:" + actor, ApiRequest.RequestId(request)),
+            new EnqueueRequest(taskType!, payload, runAt, maxAttempts, dedupeKey, "admin:" + actor, ApiRequest.RequestId(request), priority, partitionKey),
             cancellationToken);
         return ApiJson.Ok(new { success = true, jobId = id, message = $"{taskType} job enqueued" }, StatusCodes.Status201Created);
     }

@@ -17,6 +17,7 @@ public sealed record CronJob(
     int MaxAttempts,
     string? DedupeKey,
     string Database,
+    int Priority = 0,
     CronJobLastRun? LastRun = null)
 {
     /// <summary>The schedule in words ("Every 30 minutes", "Daily at 03:15 UTC").</summary>
@@ -44,7 +45,8 @@ public sealed record CronJobDefinition(
     string TaskType,
     string PayloadJson = "{}",
     int MaxAttempts = 3,
-    string? DedupeKey = null);
+    string? DedupeKey = null,
+    int Priority = 0);
 
 /// <summary>
 /// A pg_cron job that calls pg_net, as the migration reads it. <see cref="Command"/> is for the

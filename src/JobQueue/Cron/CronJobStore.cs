@@ -14,7 +14,7 @@ public sealed class CronJobStore(CronDatabase cron)
     public const string ConflictState = "JQC09";
     public const string UnavailableState = "JQC01";
 
-    private const string JobColumns = "jobid, jobname, schedule, active, task_type, payload::text, max_attempts, dedupe_key, database";
+    private const string JobColumns = "jobid, jobname, schedule, active, task_type, payload::text, max_attempts, dedupe_key, database, priority";
 
     public async Task<IReadOnlyList<CronJob>> GetJobsAsync(CancellationToken cancellationToken = default)
     {
@@ -38,7 +38,7 @@ public sealed class CronJobStore(CronDatabase cron)
     /// <summary>Schedules an enqueue of <see cref="CronJobDefinition.TaskType"/> into the app database.</summary>
     public async Task<CronJob> CreateAsync(CronJobDefinition job, CancellationToken cancellationToken = default)
     {
-        await using var cmd = cron.DataSource.CreateCommand($"SELECT {JobColumns} FROM jobqueue.create_cron_job($1, $2, $3, $4, $5, $6, $7)");
+        await using var cmd = cron.DataSource.CreateCommand($"SELECT {JobColumns} FROM jobqueue.create_cron_job($1, $2, $3, $4, $5, $6, $7, $8)");
         await AddDefinitionAsync(cmd, job, cancellationToken);
         return await SingleJobAsync(cmd, cancellationToken);
     }
@@ -86,7 +86,7 @@ public sealed class CronJobStore(CronDatabase cron)
     public async Task<CronJob> ConvertPgNetJobAsync(PgNetCronJob old, CronJobDefinition job, CancellationToken cancellationToken = default)
     {
         await using var cmd = cron.DataSource.CreateCommand(
-            $"SELECT {JobColumns} FROM jobqueue.convert_pg_net_cron_job($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+            $"SELECT {JobColumns} FROM jobqueue.convert_pg_net_cron_job($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = old.JobId });
         cmd.Parameters.Add(Text(old.CommandMd5));
         await AddDefinitionAsync(cmd, job, cancellationToken);
@@ -102,7 +102,7 @@ public sealed class CronJobStore(CronDatabase cron)
         return (await QueryAsync(cmd, reader => reader.GetInt32(0), cancellationToken))[0];
     }
 
-    /// <summary>create_cron_job's arguments: name, schedule, task type, payload, max attempts, dedupe key, target database.</summary>
+    /// <summary>create_cron_job's arguments: name, schedule, task type, payload, max attempts, dedupe key, target database, priority.</summary>
     private async Task AddDefinitionAsync(NpgsqlCommand cmd, CronJobDefinition job, CancellationToken cancellationToken)
     {
         var target = await cron.GetTargetDatabaseAsync(cancellationToken);
@@ -113,6 +113,7 @@ public sealed class CronJobStore(CronDatabase cron)
         cmd.Parameters.Add(Integer(job.MaxAttempts));
         cmd.Parameters.Add(Text(job.DedupeKey));
         cmd.Parameters.Add(Text(target));
+        cmd.Parameters.Add(Integer(job.Priority));
     }
 
     private static async Task<CronJob> SingleJobAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
@@ -126,12 +127,12 @@ public sealed class CronJobStore(CronDatabase cron)
         {
             var job = new CronJob(
                 reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), reader.GetString(4),
-                ParsePayload(reader.GetString(5)), reader.GetInt32(6), Str(reader, 7), reader.GetString(8));
+                ParsePayload(reader.GetString(5)), reader.GetInt32(6), Str(reader, 7), reader.GetString(8), reader.GetInt32(9));
             return !withDetails ? job : job with
             {
-                LastRun = reader.IsDBNull(9) && reader.IsDBNull(10)
+                LastRun = reader.IsDBNull(10) && reader.IsDBNull(11)
                     ? null
-                    : new CronJobLastRun(Str(reader, 9), Time(reader, 10), Time(reader, 11), Str(reader, 12)),
+                    : new CronJobLastRun(Str(reader, 10), Time(reader, 11), Time(reader, 12), Str(reader, 13)),
             };
         }, cancellationToken);
 

@@ -16,7 +16,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
     public async Task<Guid> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand(
-            "SELECT jobqueue.job_queue_enqueue($1, $2, $3, $4, $5, $6, $7)");
+            "SELECT jobqueue.job_queue_enqueue($1, $2, $3, $4, $5, $6, $7, $8, $9)");
         cmd.Parameters.Add(Text(request.TaskType));
         cmd.Parameters.Add(Jsonb(request.Payload?.GetRawText() ?? "{}"));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)request.RunAt?.UtcDateTime ?? DBNull.Value });
@@ -24,6 +24,8 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(Text(request.DedupeKey));
         cmd.Parameters.Add(Text(request.TriggeredBy));
         cmd.Parameters.Add(Text(request.RequestId));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)request.Priority ?? DBNull.Value });
+        cmd.Parameters.Add(Text(request.PartitionKey));
         return (Guid)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -49,14 +51,15 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
     /// <summary>Enqueues many jobs of one task type in one statement (bulk producers).</summary>
     public async Task<int> EnqueueManyAsync(
         string taskType, IReadOnlyList<string> payloadsJson, DateTimeOffset? runAt = null, int? maxAttempts = null,
-        string? triggeredBy = null, CancellationToken cancellationToken = default)
+        string? triggeredBy = null, int? priority = null, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_enqueue_many($1, $2, $3, $4, $5)");
+        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_enqueue_many($1, $2, $3, $4, $5, $6)");
         cmd.Parameters.Add(Text(taskType));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = payloadsJson.ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)runAt?.UtcDateTime ?? DBNull.Value });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)maxAttempts ?? DBNull.Value });
         cmd.Parameters.Add(Text(triggeredBy));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)priority ?? DBNull.Value });
         return (int)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -260,7 +263,9 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
                 reader.GetFieldValue<DateTimeOffset>(o.UpdatedAt),
                 NullableTime(reader, o.StartedAt),
                 NullableTime(reader, o.CompletedAt),
-                readError));
+                readError,
+                reader.GetInt32(o.Priority),
+                NullableString(reader, o.PartitionKey)));
         }
 
         return jobs;
@@ -372,5 +377,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         public int UpdatedAt { get; } = r.GetOrdinal("updated_at");
         public int StartedAt { get; } = r.GetOrdinal("started_at");
         public int CompletedAt { get; } = r.GetOrdinal("completed_at");
+        public int Priority { get; } = r.GetOrdinal("priority");
+        public int PartitionKey { get; } = r.GetOrdinal("partition_key");
     }
 }

@@ -29,9 +29,20 @@ public sealed class SnoozeJobException(TimeSpan delay, string reason) : Exceptio
 }
 
 /// <summary>
+/// Thrown by a handler whose downstream asked every caller to wait (a 429 with Retry-After): its whole
+/// task type is paused until <see cref="Until"/> across all runners (visible in health and
+/// <c>GET admin/task-limits</c>), and this job is snoozed until then without using up an attempt.
+/// </summary>
+public sealed class PauseTaskTypeException(DateTimeOffset until, string reason) : Exception(reason)
+{
+    public DateTimeOffset Until { get; } = until;
+}
+
+/// <summary>
 /// Thrown by a handler for an error that retrying later can fix, when the other side said when (an
-/// HTTP <c>Retry-After</c>): the job's next attempt waits at least <see cref="RetryAfter"/> (capped by
-/// <c>Runner:Backoff:MaxSeconds</c>), or its usual backoff when that is longer.
+/// HTTP <c>Retry-After</c>) for this call only (an HTTP job's host, not its whole task type): the job's
+/// next attempt waits at least <see cref="RetryAfter"/> (capped by <c>Runner:Backoff:MaxSeconds</c>), or
+/// its usual backoff when that is longer, and uses up an attempt.
 /// </summary>
 public sealed class RetryLaterJobException(string message, TimeSpan retryAfter) : Exception(message)
 {

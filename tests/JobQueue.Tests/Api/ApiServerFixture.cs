@@ -40,6 +40,9 @@ public sealed class ApiServerFixture : IAsyncLifetime
         "AdminJobsEnqueue" => "{\"taskType\":\"test_echo\"}",
         "AdminSettingsPut" => "{\"processingEnabled\":false,\"pausedReason\":\"x\"}",
         "JobsRun" => "{\"force\":true}",
+        "AdminTaskLimitsSet" => "{\"taskType\":\"test_echo\",\"maxConcurrency\":2}",
+        "AdminTaskLimitsPause" => "{\"taskType\":\"test_echo\",\"seconds\":60}",
+        "AdminTaskLimitsResume" => "{\"taskType\":\"test_echo\"}",
         _ => route.Method == "GET" ? null : "{}",
     };
 }

@@ -146,7 +146,8 @@ public sealed class ApiTestServer : IAsyncDisposable
     public Task<string> SnapshotAsync() => Db.ScalarAsync<string>(
         "SELECT md5(COALESCE((SELECT string_agg(j::text, '|' ORDER BY j.id) FROM job_queue j), '') || '#' || " +
         "COALESCE((SELECT string_agg(a::text, '|' ORDER BY a.id) FROM job_queue_attempts a), '') || '#' || " +
-        "(SELECT s::text FROM job_queue_settings s))");
+        "(SELECT s::text FROM job_queue_settings s) || '#' || " +
+        "COALESCE((SELECT string_agg(l::text, '|' ORDER BY l.task_type) FROM job_queue_task_limits l), ''))");
 
     public async ValueTask DisposeAsync()
     {

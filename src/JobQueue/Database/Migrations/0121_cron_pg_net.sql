@@ -46,7 +46,8 @@ CREATE OR REPLACE FUNCTION jobqueue.convert_pg_net_cron_job(
   task_payload    jsonb,
   max_attempts    integer DEFAULT 3,
   dedupe_key      text    DEFAULT NULL,
-  target_database text    DEFAULT NULL)
+  target_database text    DEFAULT NULL,
+  job_priority    integer DEFAULT 0)
 RETURNS SETOF jobqueue.cron_job_info
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = jobqueue, pg_temp
 AS $$
@@ -70,7 +71,7 @@ BEGIN
   SELECT * FROM jobqueue.create_cron_job(convert_pg_net_cron_job.job_name, convert_pg_net_cron_job.job_schedule,
                                          convert_pg_net_cron_job.task_type, convert_pg_net_cron_job.task_payload,
                                          convert_pg_net_cron_job.max_attempts, convert_pg_net_cron_job.dedupe_key,
-                                         convert_pg_net_cron_job.target_database);
+                                         convert_pg_net_cron_job.target_database, convert_pg_net_cron_job.job_priority);
 END
 $$;
 
