@@ -27,6 +27,10 @@ public sealed class JobAdminFunctions(JobEndpoints jobs, TriggerEndpoints trigge
     public Task<IResult> AdminJobsEnqueueStats([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/jobs/enqueue-stats-job")] HttpRequest request, CancellationToken cancellationToken) =>
         stats.EnqueueAsync(request, cancellationToken);
 
+    [Function("AdminStatsJobsList")]
+    public Task<IResult> AdminStatsJobsList([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/stats-jobs")] HttpRequest request, CancellationToken cancellationToken) =>
+        stats.ListAsync(request, cancellationToken);
+
     [Function("AdminJobsGet")]
     public Task<IResult> AdminJobsGet([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/jobs/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
         jobs.GetAsync(request, id, cancellationToken);

@@ -51,7 +51,7 @@ public sealed class BenchOptions
     /// <summary>The server's <c>Runner:PollIntervalSeconds</c> in the HTTP pickup figure (its default is 1).</summary>
     public double ServerPollSeconds { get; private set; } = 1;
 
-    /// <summary>Figures to run (comma-separated): drain, enqueue, latency, pickup, http, scale; empty = all.</summary>
+    /// <summary>Figures to run (comma-separated): drain, enqueue, latency, pickup, http, scale, stats; empty = all.</summary>
     public IReadOnlySet<string> Only { get; private set; } = new HashSet<string>();
 
     /// <summary>PostgreSQL connection string (app user; must be allowed to CREATE DATABASE).</summary>

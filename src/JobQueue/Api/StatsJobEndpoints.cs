@@ -14,6 +14,7 @@ namespace JobQueue.Api;
 /// userId, retryOf}</c> (admin auth): enqueues the stats pipeline; <c>{success, jobId, joined, message}</c>.
 /// A post-match trigger that arrives while a post-match run is still pending joins it (<c>joined</c>);
 /// <c>retryOf</c> names a finished stats job this new one retries. 503 while no steps are configured.
+/// <c>GET admin/stats-jobs?limit=</c>: the status table of the latest runs, newest first (<see cref="StatsRun"/>).
 /// </summary>
 public sealed partial class StatsJobEndpoints(
     ApiAuthenticator auth, JobQueueStore store, JobHandlerRegistry handlers, IOptions<StatsUpdateOptions> options,
@@ -91,6 +92,25 @@ public sealed partial class StatsJobEndpoints(
             joined,
             message = joined ? $"joined the pending stats_update job {id}" : $"stats_update job enqueued ({triggeredBy})",
         });
+    }
+
+    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var caller = await auth.AdminAsync(request, cancellationToken);
+        if (!caller.Succeeded)
+        {
+            return caller.Failure!;
+        }
+
+        var fields = new RequestFields(default);
+        var limit = fields.QueryInt(request.Query, "limit", 1, ApiLimits.MaxListLimit) ?? 20;
+        if (fields.HasErrors)
+        {
+            return fields.Problem();
+        }
+
+        var jobs = await store.ListAsync(new JobListQuery(TaskType: StatsUpdateHandler.Name, Limit: limit), cancellationToken);
+        return ApiJson.Ok(new { runs = StatsRun.From(jobs) });
     }
 
     private async Task<string?> RetryProblemAsync(Guid id, CancellationToken cancellationToken)

@@ -3,11 +3,13 @@ using System.Text.Json;
 namespace JobQueue.Runner;
 
 /// <summary>
-/// Follow-up jobs: a payload may carry <c>then: {taskType, payload, delaySeconds, dedupeKey, maxAttempts}</c>.
+/// Follow-up jobs: a payload may carry
+/// <c>then: {taskType, payload, delaySeconds, dedupeKey, maxAttempts, priority, partitionKey}</c>.
 /// When the job succeeds, <c>jobqueue.job_queue_complete</c> enqueues the follow-up in the transaction
-/// that records the success (migration 0122), due <c>delaySeconds</c> later, with
+/// that records the success (migration 0170), due <c>delaySeconds</c> later, with
 /// <c>triggered_by = 'follow-up:&lt;job id&gt;'</c>; a live job with the same task type and dedupe key
-/// absorbs it. A follow-up's payload may carry its own <c>then</c> (chains of up to <see cref="MaxDepth"/>).
+/// absorbs it. <c>priority</c> (-100..100, default 0) and <c>partitionKey</c> are the enqueue's own
+/// (flow control); the follow-up keeps the job's request id and trace context. A follow-up's payload may carry its own <c>then</c> (chains of up to <see cref="MaxDepth"/>).
 /// The spec is checked when a job is created (API, pg_cron admin) and again before it runs.
 /// </summary>
 public static class FollowUps
@@ -22,7 +24,7 @@ public static class FollowUps
 
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
-    private static readonly string[] Fields = ["taskType", "payload", "delaySeconds", "dedupeKey", "maxAttempts"];
+    private static readonly string[] Fields = ["taskType", "payload", "delaySeconds", "dedupeKey", "maxAttempts", "priority", "partitionKey"];
 
     /// <summary>True when the payload names a follow-up.</summary>
     public static bool Has(JsonElement payload) =>
@@ -49,13 +51,13 @@ public static class FollowUps
 
         if (then.ValueKind != JsonValueKind.Object)
         {
-            yield return new PayloadError(at, "must be an object {taskType, payload, delaySeconds, dedupeKey, maxAttempts}");
+            yield return new PayloadError(at, "must be an object {taskType, payload, delaySeconds, dedupeKey, maxAttempts, priority, partitionKey}");
             yield break;
         }
 
         foreach (var property in then.EnumerateObject().Where(p => !Fields.Contains(p.Name, StringComparer.Ordinal)))
         {
-            yield return new PayloadError($"{at}.{property.Name}", "is not a follow-up field (taskType, payload, delaySeconds, dedupeKey, maxAttempts)");
+            yield return new PayloadError($"{at}.{property.Name}", "is not a follow-up field (taskType, payload, delaySeconds, dedupeKey, maxAttempts, priority, partitionKey)");
         }
 
         IJobHandler? handler = null;
@@ -107,6 +109,18 @@ public static class FollowUps
             && (attempts.ValueKind != JsonValueKind.Number || !attempts.TryGetInt32(out var n) || n is < 1 or > 100))
         {
             yield return new PayloadError($"{at}.maxAttempts", "must be an integer between 1 and 100");
+        }
+
+        if (Optional(then, "priority") is { } priority
+            && (priority.ValueKind != JsonValueKind.Number || !priority.TryGetInt32(out var level) || level is < -100 or > 100))
+        {
+            yield return new PayloadError($"{at}.priority", "must be an integer between -100 and 100 (higher runs first)");
+        }
+
+        if (Optional(then, "partitionKey") is { } partition
+            && (partition.ValueKind != JsonValueKind.String || partition.GetString()!.Length is < 1 or > 200))
+        {
+            yield return new PayloadError($"{at}.partitionKey", "must be a string of 1 to 200 characters");
         }
     }
 

@@ -49,6 +49,26 @@ public sealed class FollowUpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_follow_up_carries_its_priority_and_partition_key_and_the_jobs_trace_context()
+    {
+        const string trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        var parent = await db.ScalarAsync<Guid>(
+            $"SELECT job_queue_enqueue('{EchoHandler.Name}', $1::jsonb, now(), 3, trace_parent => $2)",
+            JsonSerializer.Serialize(new { then = new { taskType = EchoHandler.Name, priority = 7, partitionKey = "coach-12" } }), trace);
+        var plain = await EnqueueAsync(new { then = new { taskType = EchoHandler.Name } });
+
+        await RunAsync();
+
+        var child = await db.ScalarAsync<Guid>("SELECT id FROM job_queue WHERE triggered_by = 'follow-up:' || $1::text", parent.ToString());
+        Assert.Equal(7, await Column<int>(child, "priority"));
+        Assert.Equal("coach-12", await Column<string>(child, "partition_key"));
+        Assert.Equal(trace, await Column<string>(child, "trace_parent"));
+        var plainChild = await db.ScalarAsync<Guid>("SELECT id FROM job_queue WHERE triggered_by = 'follow-up:' || $1::text", plain.ToString());
+        Assert.Equal(0, await Column<int>(plainChild, "priority"));
+        Assert.Null(await Column<string>(plainChild, "partition_key"));
+    }
+
+    [Fact]
     public async Task Attempts_that_fail_enqueue_nothing()
     {
         var parent = await EnqueueAsync(new { fail = true, then = new { taskType = EchoHandler.Name } }, maxAttempts: 2);
@@ -104,6 +124,9 @@ public sealed class FollowUpTests : IAsyncLifetime
     [InlineData("{\"then\":{\"taskType\":\"test_echo\",\"delaySeconds\":-1}}", "payload.then.delaySeconds")]
     [InlineData("{\"then\":{\"taskType\":\"test_echo\",\"dedupeKey\":\"\"}}", "payload.then.dedupeKey")]
     [InlineData("{\"then\":{\"taskType\":\"test_echo\",\"maxAttempts\":0}}", "payload.then.maxAttempts")]
+    [InlineData("{\"then\":{\"taskType\":\"test_echo\",\"priority\":101}}", "payload.then.priority")]
+    [InlineData("{\"then\":{\"taskType\":\"test_echo\",\"priority\":1.5}}", "payload.then.priority")]
+    [InlineData("{\"then\":{\"taskType\":\"test_echo\",\"partitionKey\":\"\"}}", "payload.then.partitionKey")]
     [InlineData("{\"then\":\"test_echo\"}", "payload.then")]
     [InlineData("{\"then\":{\"taskType\":\"test_echo\",\"payload\":{\"then\":{\"taskType\":\"nope\"}}}}", "payload.then.payload.then.taskType")]
     public async Task An_invalid_follow_up_is_refused_when_the_job_is_created(string payload, string field)
@@ -166,6 +189,9 @@ public sealed class FollowUpTests : IAsyncLifetime
     [InlineData("{\"taskType\":\"test_echo\",\"delaySeconds\":\"soon\"}")]
     [InlineData("{\"taskType\":\"test_echo\",\"dedupeKey\":\"\"}")]
     [InlineData("{\"taskType\":\"test_echo\",\"payload\":[1,2]}")]
+    [InlineData("{\"taskType\":\"test_echo\",\"priority\":500}")]
+    [InlineData("{\"taskType\":\"test_echo\",\"priority\":2.5}")]
+    [InlineData("{\"taskType\":\"test_echo\",\"partitionKey\":7}")]
     [InlineData("[\"not\",\"an\",\"object\"]")]
     public async Task A_malformed_follow_up_reaching_sql_is_skipped_and_the_success_is_still_recorded(string then)
     {

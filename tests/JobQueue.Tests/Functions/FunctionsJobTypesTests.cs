@@ -56,5 +56,10 @@ public sealed class FunctionsJobTypesTests(FunctionsWorkerFixture worker) : ICla
         Assert.True(second.GetProperty("joined").GetBoolean());
         Assert.Equal(first.GetProperty("jobId").GetString(), second.GetProperty("jobId").GetString());
         await worker.AdminJsonAsync(HttpMethod.Post, "/api/admin/jobs/enqueue-stats-job", 400, """{"triggeredBy":"nobody"}""");
+
+        var table = await worker.AdminJsonAsync(HttpMethod.Get, "/api/admin/stats-jobs?limit=50", 200);
+        var run = Assert.Single(table.GetProperty("runs").EnumerateArray(), r => r.GetProperty("jobId").GetString() == first.GetProperty("jobId").GetString());
+        Assert.Equal("post-match", run.GetProperty("triggeredBy").GetString());
+        Assert.Equal("pending", run.GetProperty("status").GetString());
     }
 }

@@ -101,6 +101,19 @@ public sealed class StatsUpdateTests : IAsyncLifetime
         Assert.True(invalidation.At >= lastStep.AddSeconds(-1));
         Assert.Equal("invalidated", output.GetProperty("invalidation").GetProperty("status").GetString());
 
+        // the status table: trigger, status, started, completed, duration
+        var run = await RunRowAsync(id);
+        Assert.Equal("post-match", run.GetProperty("triggeredBy").GetString());
+        Assert.Equal("4711", run.GetProperty("matchId").GetString());
+        Assert.Equal("succeeded", run.GetProperty("status").GetString());
+        Assert.Equal("partial", run.GetProperty("result").GetString());
+        Assert.Equal(started, run.GetProperty("startedAt").GetDateTimeOffset());
+        var completed = run.GetProperty("completedAt").GetDateTimeOffset();
+        Assert.Equal((long)(completed - started).TotalMilliseconds, run.GetProperty("durationMs").GetInt64());
+        Assert.Equal(timings.GetProperty("enqueueToStartMs").GetInt64(), run.GetProperty("enqueueToStartMs").GetInt64());
+        Assert.Equal(new[] { "broken" }, run.GetProperty("failedSteps").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal(JsonValueKind.Null, run.GetProperty("retryOf").ValueKind);
+
         Assert.DoesNotContain(Token, job.GetRawText(), StringComparison.Ordinal);
         Assert.DoesNotContain(logs.Lines, l => l.Contains(Token, StringComparison.Ordinal));
     }
@@ -153,6 +166,17 @@ public sealed class StatsUpdateTests : IAsyncLifetime
         Assert.Equal(failed, job.GetProperty("payload").GetProperty("retryOf").GetGuid());
         Assert.Equal("pending", job.GetProperty("status").GetString());
         Assert.StartsWith("admin:admin:", job.GetProperty("triggeredBy").GetString(), StringComparison.Ordinal);
+
+        // the status table links the failed run and its retry both ways
+        var failedRow = await RunRowAsync(failed);
+        Assert.Equal("failed", failedRow.GetProperty("status").GetString());
+        Assert.Equal("every step failed", failedRow.GetProperty("lastError").GetString());
+        Assert.Equal(retry.GetProperty("jobId").GetGuid(), failedRow.GetProperty("retriedBy").GetGuid());
+        var retryRow = await RunRowAsync(retry.GetProperty("jobId").GetGuid());
+        Assert.Equal(failed, retryRow.GetProperty("retryOf").GetGuid());
+        Assert.Equal("admin", retryRow.GetProperty("triggeredBy").GetString());
+        var badLimit = await api.JsonAsync(HttpMethod.Get, "/api/admin/stats-jobs?limit=0", null, Credentials.Admin, 400);
+        Assert.True(badLimit.GetProperty("errors").TryGetProperty("limit", out _), badLimit.ToString());
         await db.ExecuteAsync("UPDATE job_queue SET status = 'cancelled', completed_at = now() WHERE task_type = 'stats_update' AND status = 'pending'");
     }
 
@@ -220,6 +244,12 @@ public sealed class StatsUpdateTests : IAsyncLifetime
         api.JsonAsync(HttpMethod.Post, "/api/admin/jobs/enqueue-stats-job", JsonSerializer.Serialize(body), Credentials.Admin, 200);
 
     private Task<JsonElement> RunAsync() => api.JsonAsync(HttpMethod.Post, "/api/jobs/run", "{\"force\":true}", Credentials.Runner, 200);
+
+    private async Task<JsonElement> RunRowAsync(Guid id)
+    {
+        var table = await api.JsonAsync(HttpMethod.Get, "/api/admin/stats-jobs?limit=100", null, Credentials.Admin, 200);
+        return Assert.Single(table.GetProperty("runs").EnumerateArray(), r => r.GetProperty("jobId").GetGuid() == id);
+    }
 
     private Task<JsonElement> JobAsync(Guid id) => api.JsonAsync(HttpMethod.Get, $"/api/admin/jobs/{id}", null, Credentials.Admin, 200);
 }

@@ -1,10 +1,13 @@
 -- Follow-up jobs: a job's payload may carry
---   "then": {"taskType": ..., "payload": {...}, "delaySeconds": n, "dedupeKey": ..., "maxAttempts": n}
+--   "then": {"taskType": ..., "payload": {...}, "delaySeconds": n, "dedupeKey": ..., "maxAttempts": n,
+--            "priority": -100..100, "partitionKey": ...}
 -- When the job succeeds, the follow-up is enqueued in the same transaction that records the success
 -- (so there is never a succeeded job whose follow-up was lost, nor a follow-up of a job whose success
 -- was rolled back), due delaySeconds later, triggered_by 'follow-up:<job id>', with the job's
--- request_id. A live job (pending or processing) with the same task type and dedupe key absorbs it
--- (the partial unique index of 0001).
+-- request_id and trace context (trace_parent, 0150: its attempts link back to the request that started
+-- the chain), with its own priority (default 0, as any enqueue) and partition key (flow control,
+-- 0131/0132: priorities on follow-ups too, issue 15.3). A live job (pending or processing) with the
+-- same task type and dedupe key absorbs it (the partial unique index of 0001).
 --
 -- Cost on the hot path: the runner flags the completions whose job has a follow-up ("followUp": true,
 -- JobRunner checks the payload it already holds), so a batch without follow-ups pays one containment
@@ -12,7 +15,9 @@
 -- still fire the statement-level wake-up trigger of 0005), no re-read of the jobs.
 -- The follow-up's shape is checked by the library before the job is created and before it runs; the
 -- SQL below checks it again and skips a malformed one rather than failing the whole batch.
--- job_queue_complete is 0104's (snooze, bounded outputs) with the follow-up step added at its end.
+-- job_queue_complete is 0104's (snooze, bounded outputs) with the follow-up step added at its end
+-- (no migration since 0104 redefines it). Numbered after main's 0131-0150 because the follow-up
+-- insert writes their columns (priority, partition_key, trace_parent).
 
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_complete(runner_id text, results jsonb)
 RETURNS TABLE (id uuid, status text, attempts integer, last_error text)
@@ -88,9 +93,10 @@ AS $$
 DECLARE
   n integer;
 BEGIN
-  INSERT INTO job_queue AS q (task_type, payload, run_at, max_attempts, dedupe_key, triggered_by, request_id)
+  INSERT INTO job_queue AS q (task_type, payload, run_at, max_attempts, dedupe_key, triggered_by, request_id,
+                              priority, partition_key, trace_parent)
   SELECT f.task_type, f.payload, now() + make_interval(secs => f.delay_seconds), f.max_attempts, f.dedupe_key,
-         'follow-up:' || j.id, j.request_id
+         'follow-up:' || j.id, j.request_id, f.priority, f.partition_key, j.trace_parent
     FROM job_queue j
    CROSS JOIN LATERAL (
      -- every value guarded by its JSON type first (CASE evaluates in order), so that no cast can fail
@@ -104,15 +110,24 @@ BEGIN
                  WHEN jsonb_typeof(t -> 'maxAttempts') = 'number'
                  THEN CASE WHEN (t ->> 'maxAttempts')::numeric BETWEEN 1 AND 100
                            THEN (t ->> 'maxAttempts')::numeric::integer END END AS max_attempts,
+            CASE WHEN t -> 'priority' IS NULL OR jsonb_typeof(t -> 'priority') = 'null' THEN 0
+                 WHEN jsonb_typeof(t -> 'priority') = 'number'
+                 THEN CASE WHEN (t ->> 'priority')::numeric BETWEEN -100 AND 100
+                            AND (t ->> 'priority')::numeric = trunc((t ->> 'priority')::numeric)
+                           THEN (t ->> 'priority')::numeric::integer END END AS priority,
             CASE WHEN jsonb_typeof(t -> 'dedupeKey') = 'string' THEN t ->> 'dedupeKey' END AS dedupe_key,
             t -> 'dedupeKey' IS NULL OR jsonb_typeof(t -> 'dedupeKey') = 'null'
-              OR (jsonb_typeof(t -> 'dedupeKey') = 'string' AND length(t ->> 'dedupeKey') BETWEEN 1 AND 200) AS dedupe_ok
+              OR (jsonb_typeof(t -> 'dedupeKey') = 'string' AND length(t ->> 'dedupeKey') BETWEEN 1 AND 200) AS dedupe_ok,
+            CASE WHEN jsonb_typeof(t -> 'partitionKey') = 'string' THEN t ->> 'partitionKey' END AS partition_key,
+            t -> 'partitionKey' IS NULL OR jsonb_typeof(t -> 'partitionKey') = 'null'
+              OR (jsonb_typeof(t -> 'partitionKey') = 'string' AND length(t ->> 'partitionKey') BETWEEN 1 AND 200) AS partition_ok
        FROM (SELECT j.payload -> 'then' AS t) s
       WHERE jsonb_typeof(s.t) = 'object') f
    WHERE j.id = ANY (job_ids)
      AND j.status = 'succeeded' AND j.completed_at = now()
      AND length(f.task_type) BETWEEN 1 AND 100
      AND f.payload IS NOT NULL AND f.delay_seconds IS NOT NULL AND f.max_attempts IS NOT NULL AND f.dedupe_ok
+     AND f.priority IS NOT NULL AND f.partition_ok
   ON CONFLICT (task_type, dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('pending', 'processing')
   DO NOTHING;
   GET DIAGNOSTICS n = ROW_COUNT;
