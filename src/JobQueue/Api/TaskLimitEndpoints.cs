@@ -11,7 +11,8 @@ namespace JobQueue.Api;
 /// (all of them: an absent one is cleared); <c>POST admin/task-limits/pause</c> and <c>/resume</c>.
 /// Enforced by the claim, across every runner of both hosts.
 /// </summary>
-public sealed partial class TaskLimitEndpoints(ApiAuthenticator auth, TaskLimitStore store, JobHandlerRegistry handlers, TimeProvider time)
+public sealed partial class TaskLimitEndpoints(
+    ApiAuthenticator auth, TaskLimitStore store, JobHandlerRegistry handlers, AdminAudit audit, TimeProvider time)
 {
     private static readonly TimeSpan MaxPause = TimeSpan.FromDays(30);
 
@@ -30,7 +31,18 @@ public sealed partial class TaskLimitEndpoints(ApiAuthenticator auth, TaskLimitS
     }
 
     /// <summary><c>{taskType, maxConcurrency, partitionBy, maxConcurrencyPerPartition, rateLimit, rateIntervalSeconds}</c>.</summary>
-    public async Task<IResult> SetAsync(HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> SetAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        audit.RecordAsync(request, "task-limits.set", null, () => SetCoreAsync(request, cancellationToken), cancellationToken);
+
+    /// <summary><c>{taskType, pausedUntil | seconds, reason}</c>.</summary>
+    public Task<IResult> PauseAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        audit.RecordAsync(request, "task-limits.pause", null, () => PauseCoreAsync(request, cancellationToken), cancellationToken);
+
+    /// <summary><c>{taskType}</c>: the type runs again (its limits stay).</summary>
+    public Task<IResult> ResumeAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        audit.RecordAsync(request, "task-limits.resume", null, () => ResumeCoreAsync(request, cancellationToken), cancellationToken);
+
+    private async Task<IResult> SetCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
         if (fields is null)
@@ -38,7 +50,7 @@ public sealed partial class TaskLimitEndpoints(ApiAuthenticator auth, TaskLimitS
             return failure!;
         }
 
-        var taskType = RegisteredTaskType(fields);
+        var taskType = RegisteredTaskType(request, fields);
         var settings = new TaskLimitSettings(
             fields.Number("maxConcurrency", 1, 100_000),
             fields.Text("partitionBy", 64),
@@ -70,8 +82,7 @@ public sealed partial class TaskLimitEndpoints(ApiAuthenticator auth, TaskLimitS
         return ApiJson.Ok(new { taskType, limits });
     }
 
-    /// <summary><c>{taskType, pausedUntil | seconds, reason}</c>.</summary>
-    public async Task<IResult> PauseAsync(HttpRequest request, CancellationToken cancellationToken)
+    private async Task<IResult> PauseCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
         if (fields is null)
@@ -79,7 +90,7 @@ public sealed partial class TaskLimitEndpoints(ApiAuthenticator auth, TaskLimitS
             return failure!;
         }
 
-        var taskType = RegisteredTaskType(fields);
+        var taskType = RegisteredTaskType(request, fields);
         var until = fields.Timestamp("pausedUntil");
         var seconds = fields.Number("seconds", 1, (int)MaxPause.TotalSeconds);
         var reason = fields.Text("reason", ApiLimits.MaxReasonLength);
@@ -102,8 +113,7 @@ public sealed partial class TaskLimitEndpoints(ApiAuthenticator auth, TaskLimitS
         return ApiJson.Ok(new { taskType, limits });
     }
 
-    /// <summary><c>{taskType}</c>: the type runs again (its limits stay).</summary>
-    public async Task<IResult> ResumeAsync(HttpRequest request, CancellationToken cancellationToken)
+    private async Task<IResult> ResumeCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
         if (fields is null)
@@ -111,7 +121,7 @@ public sealed partial class TaskLimitEndpoints(ApiAuthenticator auth, TaskLimitS
             return failure!;
         }
 
-        var taskType = RegisteredTaskType(fields);
+        var taskType = RegisteredTaskType(request, fields);
         if (fields.HasErrors)
         {
             return fields.Problem();
@@ -121,9 +131,10 @@ public sealed partial class TaskLimitEndpoints(ApiAuthenticator auth, TaskLimitS
         return ApiJson.Ok(new { taskType, limits });
     }
 
-    private string? RegisteredTaskType(RequestFields fields)
+    private string? RegisteredTaskType(HttpRequest request, RequestFields fields)
     {
         var taskType = fields.Text("taskType", ApiLimits.MaxTaskTypeLength, required: true);
+        AdminAudit.Target(request, taskType);
         if (taskType is not null && !handlers.TryGet(taskType, out _))
         {
             fields.Error("taskType", $"'{taskType}' is not a registered task type");

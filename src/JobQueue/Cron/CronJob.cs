@@ -22,6 +22,9 @@ public sealed record CronJob(
 {
     /// <summary>The schedule in words ("Every 30 minutes", "Daily at 03:15 UTC").</summary>
     public string Description => CronScheduleDescriber.Describe(Schedule);
+
+    /// <summary>The next time an active job fires (UTC); set by the list route.</summary>
+    public DateTimeOffset? NextRun { get; init; }
 }
 
 /// <summary>The latest run of a job (pg_cron's <c>job_run_details</c>).</summary>

@@ -6,6 +6,8 @@
 -- jobqueue.job_queue_join_keys remembers, per (task type, join key), the last job enqueued under that
 -- key (one row per key, whatever the number of jobs). Callers of one key are serialized by a
 -- transaction-scoped advisory lock, so two simultaneous requests cannot both enqueue.
+-- The enqueue takes 0150's arguments (priority, partition key, the caller's trace context); a joined
+-- job keeps its own.
 
 CREATE TABLE IF NOT EXISTS jobqueue.job_queue_join_keys (
   task_type   text        NOT NULL,
@@ -23,7 +25,10 @@ CREATE OR REPLACE FUNCTION jobqueue.job_queue_enqueue_or_join(
   run_at       timestamptz DEFAULT now(),
   max_attempts integer     DEFAULT 3,
   triggered_by text        DEFAULT NULL,
-  request_id   text        DEFAULT NULL)
+  request_id   text        DEFAULT NULL,
+  priority     integer     DEFAULT 0,
+  partition_key text       DEFAULT NULL,
+  trace_parent text        DEFAULT NULL)
 RETURNS TABLE (id uuid, joined boolean)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = jobqueue, pg_temp
 AS $$
@@ -53,7 +58,9 @@ BEGIN
 
   new_id := job_queue_enqueue(job_queue_enqueue_or_join.task_type, job_queue_enqueue_or_join.payload,
                               job_queue_enqueue_or_join.run_at, job_queue_enqueue_or_join.max_attempts, NULL,
-                              job_queue_enqueue_or_join.triggered_by, job_queue_enqueue_or_join.request_id);
+                              job_queue_enqueue_or_join.triggered_by, job_queue_enqueue_or_join.request_id,
+                              job_queue_enqueue_or_join.priority, job_queue_enqueue_or_join.partition_key,
+                              job_queue_enqueue_or_join.trace_parent);
   INSERT INTO job_queue_join_keys AS k (task_type, join_key, job_id)
   VALUES (job_queue_enqueue_or_join.task_type, job_queue_enqueue_or_join.join_key, new_id)
   ON CONFLICT (task_type, join_key) DO UPDATE SET job_id = EXCLUDED.job_id, updated_at = now();
