@@ -19,7 +19,7 @@ namespace JobQueue.Api;
 /// taken, or the command changed since it was read.
 /// </summary>
 public sealed partial class PgNetEndpoints(
-    ApiAuthenticator auth, CronJobStore store, PgNetConverter converter, ISecretProvider secrets, ILogger<PgNetEndpoints> logger)
+    ApiAuthenticator auth, CronJobStore store, PgNetConverter converter, ISecretProvider secrets, AdminAudit audit, ILogger<PgNetEndpoints> logger)
 {
     public const string NewNameSuffix = "-jobqueue";
 
@@ -46,7 +46,10 @@ public sealed partial class PgNetEndpoints(
         });
     }
 
-    public async Task<IResult> ConvertAsync(HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> ConvertAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        audit.RecordAsync(request, "cron.pg-net-convert", null, () => ConvertCoreAsync(request, cancellationToken), cancellationToken);
+
+    private async Task<IResult> ConvertCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
         if (fields is null)
@@ -65,6 +68,8 @@ public sealed partial class PgNetEndpoints(
         {
             fields.Error("jobName", "is required (or jobId): the pg_cron job to convert");
         }
+
+        AdminAudit.Target(request, jobName ?? jobId?.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         if (fields.HasErrors)
         {
@@ -113,6 +118,7 @@ public sealed partial class PgNetEndpoints(
             var job = await store.ConvertPgNetJobAsync(old,
                 new CronJobDefinition(name, cronSchedule, HttpRequestHandler.Name, payloadJson, maxAttempts, "pg_cron:" + name), cancellationToken);
             LogConverted(logger, old.Name, old.JobId, job.Name, actor);
+            AdminAudit.Detail(request, $"{old.Name} (pg_cron job {old.JobId}, disabled) -> {job.Name} ({job.Schedule} http_request)");
             return ApiJson.Ok(new
             {
                 converted = new { jobId = old.JobId, jobName = old.Name, active = false },

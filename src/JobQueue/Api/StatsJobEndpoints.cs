@@ -18,11 +18,14 @@ namespace JobQueue.Api;
 /// </summary>
 public sealed partial class StatsJobEndpoints(
     ApiAuthenticator auth, JobQueueStore store, JobHandlerRegistry handlers, IOptions<StatsUpdateOptions> options,
-    ILogger<StatsJobEndpoints> logger)
+    AdminAudit audit, ILogger<StatsJobEndpoints> logger)
 {
     public const string PostMatchJoinKey = "post-match";
 
-    public async Task<IResult> EnqueueAsync(HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> EnqueueAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        audit.RecordAsync(request, "job.enqueue-stats", null, () => EnqueueCoreAsync(request, cancellationToken), cancellationToken);
+
+    private async Task<IResult> EnqueueCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
         if (fields is null)
@@ -85,6 +88,8 @@ public sealed partial class StatsJobEndpoints(
             ? await store.EnqueueOrJoinAsync(enqueue, PostMatchJoinKey, cancellationToken)
             : (await store.EnqueueAsync(enqueue, cancellationToken), false);
         LogEnqueued(logger, id, triggeredBy!, joined, actor);
+        AdminAudit.Target(request, id.ToString());
+        AdminAudit.Detail(request, $"{triggeredBy}{(joined ? ", joined the pending run" : "")}{(retryOf is null ? "" : $", retry of {retryOf}")}");
         return ApiJson.Ok(new
         {
             success = true,

@@ -67,7 +67,7 @@ public sealed class CronJobStore(CronDatabase cron)
     }
 
     /// <summary>
-    /// The pg_cron jobs that call <c>net.http_post</c> / <c>net.http_get</c> (migration 0121), with their
+    /// The pg_cron jobs that call <c>net.http_post</c> / <c>net.http_get</c> (migration 0172), with their
     /// commands (keys in Supabase's shapes masked): for the pg_net migration only, never returned by the API.
     /// </summary>
     public async Task<IReadOnlyList<PgNetCronJob>> GetPgNetJobsAsync(CancellationToken cancellationToken = default)
