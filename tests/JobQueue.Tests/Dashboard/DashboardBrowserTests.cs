@@ -262,6 +262,8 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
         Assert.True(await s.Db.ScalarAsync<bool>("SELECT run_at <= now() FROM job_queue WHERE id = $1", later));
 
         await s.GoAsync($"#/jobs/{other}", "test_echo");
+        // both jobs' pages have the same heading: wait for this job's id, or the click may reach the last page
+        await Expect(s.Page.Locator("main .breadcrumb")).ToContainTextAsync(other.ToString());
         await s.Page.GetByRole(AriaRole.Button, new() { Name = "Cancel…" }).ClickAsync();
         var dialog = s.Page.GetByRole(AriaRole.Dialog);
         await dialog.GetByLabel("Reason (optional)").FillAsync("not needed any more");
