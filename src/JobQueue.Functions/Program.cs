@@ -1,6 +1,7 @@
 using JobQueue;
 using JobQueue.Database;
 using JobQueue.Functions;
+using JobQueue.WakeUp;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,8 @@ builder.Logging.Services.Configure<LoggerFilterOptions>(options =>
 });
 
 builder.Services.AddJobQueue(builder.Configuration);
+// after an enqueue through the app, a message to the wake-up queue (RunnerWakeUpFunctions drains): off without storage
+builder.Services.AddJobQueueWakeUpQueue(builder.Configuration);
 builder.Services.AddHostedService<JobQueueMetricsExporter>();
 
 var host = builder.Build();
