@@ -28,6 +28,7 @@ public sealed partial class StorageQueueWakeUp : IJobWakeUp, IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task sending;
     private int requested;
+    private int disposed;
     private long sent;
     private bool queueChecked;
     private DateTimeOffset lastFailureLogged = DateTimeOffset.MinValue;
@@ -53,6 +54,11 @@ public sealed partial class StorageQueueWakeUp : IJobWakeUp, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return; // registered as itself and as IJobWakeUp: disposed twice
+        }
+
         await stop.CancelAsync();
         signal.Set();
         await sending.ContinueWith(_ => { }, TaskScheduler.Default);

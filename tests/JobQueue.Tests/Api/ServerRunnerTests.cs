@@ -1,7 +1,6 @@
 using JobQueue.Queue;
 using JobQueue.Runner;
 using JobQueue.Tests.Infrastructure;
-using JobQueue.Tests.Runner;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JobQueue.Tests.Api;

@@ -4,7 +4,6 @@ using JobQueue.FunctionsTestHost;
 using JobQueue.Queue;
 using JobQueue.Scheduling;
 using JobQueue.Tests.Infrastructure;
-using JobQueue.Tests.Runner;
 using JobQueue.WakeUp;
 using Microsoft.Azure.Functions.Worker.Grpc.Messages;
 using Xunit.Abstractions;
