@@ -53,6 +53,12 @@ public sealed class RunnerOptions
 
     public RetryBackoffOptions Backoff { get; set; } = new();
 
+    /// <summary>
+    /// Functions app: after an enqueue through the app, a message to the wake-up queue (where
+    /// <c>AzureWebJobsStorage</c> is configured; read at start by <c>AddJobQueueWakeUpQueue</c>).
+    /// </summary>
+    public bool WakeUpQueueEnabled { get; set; } = true;
+
     /// <summary>The timeout of <paramref name="taskType"/>'s handler; null when it has none.</summary>
     public TimeSpan? TaskTimeout(string taskType)
     {

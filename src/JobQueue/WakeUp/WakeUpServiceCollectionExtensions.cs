@@ -1,4 +1,5 @@
 using JobQueue.Queue;
+using JobQueue.Runner;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,7 +9,7 @@ namespace JobQueue.WakeUp;
 public static class WakeUpServiceCollectionExtensions
 {
     /// <summary>Setting that switches the wake-up messages off where storage is configured (default on).</summary>
-    public const string EnabledKey = "Runner:WakeUpQueueEnabled";
+    public const string EnabledKey = $"{RunnerOptions.Section}:{nameof(RunnerOptions.WakeUpQueueEnabled)}";
 
     /// <summary>
     /// The Functions app's wake-up messages (<see cref="StorageQueueWakeUp"/>): on where the host's
