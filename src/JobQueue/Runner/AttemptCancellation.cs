@@ -79,29 +79,40 @@ internal sealed class PassCancellation : IDisposable
 }
 
 /// <summary>
-/// One handler's token: the pass's, its task type's timeout (only where it comes before the pass's
-/// deadline: no timer otherwise) and the loss of its lease. <see cref="Reason"/> says which fired.
+/// One handler's token: fired by the pass (its deadline, the host's shutdown: the pass's loop calls
+/// <see cref="FromPass"/> for each running handler when it sees the pass's token fire), its task type's
+/// timeout (a timer only where that comes before the pass's deadline) and the loss of its lease. Not
+/// linked to the pass's token (a linked source and a registration per job on the drain's hot path).
+/// <see cref="Reason"/> says which fired first.
 /// </summary>
 internal sealed class AttemptCancellation : IDisposable
 {
     private readonly PassCancellation pass;
     private readonly CancellationTokenSource source;
-    private readonly CancellationTokenSource? timeout;
+    private readonly bool hasTimeout;
     private int leaseLost;
+    private int firedByPass;
 
     public AttemptCancellation(PassCancellation pass, TimeSpan? taskTimeout, TimeProvider time)
     {
         this.pass = pass;
         Deadline = pass.DeadlineAt ?? DateTimeOffset.MaxValue;
-        if (taskTimeout is { } limit && time.GetUtcNow() + limit < Deadline)
+        var now = time.GetUtcNow();
+        if (taskTimeout is { } limit && now + limit < Deadline)
         {
-            Deadline = time.GetUtcNow() + limit;
-            timeout = new CancellationTokenSource(limit, time);
-            source = CancellationTokenSource.CreateLinkedTokenSource(pass.Token, timeout.Token);
+            Deadline = now + limit;
+            hasTimeout = true;
+            source = new CancellationTokenSource(limit, time);
         }
         else
         {
-            source = CancellationTokenSource.CreateLinkedTokenSource(pass.Token);
+            source = new CancellationTokenSource();
+        }
+
+        if (pass.Token.IsCancellationRequested)
+        {
+            firedByPass = 1;
+            source.Cancel(); // nothing registered on it yet
         }
     }
 
@@ -116,8 +127,18 @@ internal sealed class AttemptCancellation : IDisposable
     public CancelReason Reason =>
         pass.IsStopping ? CancelReason.HostShutdown
         : Volatile.Read(ref leaseLost) == 1 ? CancelReason.LeaseLost
-        : timeout?.IsCancellationRequested == true ? CancelReason.TaskTimeout
+        : hasTimeout && source.IsCancellationRequested && Volatile.Read(ref firedByPass) == 0 ? CancelReason.TaskTimeout
         : pass.Reason;
+
+    /// <summary>The pass was cancelled (its deadline, the host's shutdown): fires the handler's token unless something else did first.</summary>
+    public void FromPass()
+    {
+        if (!source.IsCancellationRequested)
+        {
+            Volatile.Write(ref firedByPass, 1);
+            _ = source.CancelAsync();
+        }
+    }
 
     public void LoseLease()
     {
@@ -127,9 +148,5 @@ internal sealed class AttemptCancellation : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        source.Dispose();
-        timeout?.Dispose();
-    }
+    public void Dispose() => source.Dispose();
 }

@@ -76,6 +76,11 @@ internal sealed partial class RunnerSession(
             p.Cancel(CancelReason.HostShutdown);
             w.Set();
         }, (pass, signal));
+        // the pass's token (deadline, host shutdown) wakes the loop, which fires every running handler's
+        // token (AttemptCancellation.FromPass; a handler started later gets a fired token): at once,
+        // or when a claim, record or heartbeat in flight returns
+        using var passRegistration = pass.Token.UnsafeRegister(static s => ((WakeSignal)s!).Set(), signal);
+        var passedOn = false;
         var heartbeat = options.HeartbeatInterval;
         var tick = heartbeat / 2 < TimeSpan.FromSeconds(1) ? heartbeat / 2 : TimeSpan.FromSeconds(1);
         using var ticker = time.CreateTimer(static s => ((WakeSignal)s!).Set(), signal, tick, tick);
@@ -113,6 +118,15 @@ internal sealed partial class RunnerSession(
                     else if (plan.Idle is null && running.Count == 0)
                     {
                         throw dbRetry.LastError!;
+                    }
+                }
+
+                if (pass.Token.IsCancellationRequested && !passedOn)
+                {
+                    passedOn = true;
+                    foreach (var attempt in running.Values)
+                    {
+                        attempt.Cancellation.FromPass();
                     }
                 }
 
@@ -200,7 +214,8 @@ internal sealed partial class RunnerSession(
                     {
                         queueEmpty = true;
                         Drained = true;
-                        if (plan.Idle is { } idle && await idle.DrainedAsync(hostStopping))
+                        // not on hostStopping: a stop during this call must not end the loop with its jobs still running
+                        if (plan.Idle is { } idle && await idle.DrainedAsync(CancellationToken.None))
                         {
                             queueEmpty = false; // newly listening: a job enqueued before that sent no notification
                         }
@@ -208,7 +223,7 @@ internal sealed partial class RunnerSession(
                     else if (plan.Idle is { } idle)
                     {
                         Drained = false;
-                        await idle.BusyAsync(hostStopping);
+                        await idle.BusyAsync(CancellationToken.None);
                     }
 
                     continue;
@@ -252,6 +267,7 @@ internal sealed partial class RunnerSession(
                 pass.Cancel(CancelReason.PassDeadline);
                 foreach (var attempt in running.Values)
                 {
+                    attempt.Cancellation.FromPass();
                     attempt.TryAbandon();
                 }
             }

@@ -13,6 +13,11 @@ internal sealed class WakeSignal
 
     public void Set()
     {
+        if (Volatile.Read(ref set))
+        {
+            return; // set already: the waiter will see it (the common case while many handlers finish)
+        }
+
         TaskCompletionSource? wake;
         lock (gate)
         {
