@@ -7,8 +7,10 @@ namespace JobQueue.Api;
 /// <c>POST jobs/run</c> <c>{limit, force, drain}</c>: one runner pass (runner auth), or with
 /// <c>drain</c> passes back to back until no due job is left or the time budget is spent. The pass
 /// runs on the host's lifetime: a caller that disconnects (a pg_net or curl timeout) cancels nothing.
+/// Then the queue gauges, at most every 30 s, for deployments whose runner is called from outside
+/// (pg_cron, a scheduler).
 /// </summary>
-public sealed class RunnerEndpoints(ApiAuthenticator auth, JobRunner runner)
+public sealed class RunnerEndpoints(ApiAuthenticator auth, JobRunner runner, QueueGaugeSampler gauges)
 {
     public async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -32,6 +34,7 @@ public sealed class RunnerEndpoints(ApiAuthenticator auth, JobRunner runner)
         }
 
         var report = await runner.RunPassAsync(new RunPassRequest(limit, force, drain), cancellationToken);
+        await gauges.SampleIfDueAsync(cancellationToken);
         return ApiJson.Ok(report);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using JobQueue.Telemetry;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -10,6 +11,7 @@ namespace JobQueue.Queue;
 /// migrations (Database/Migrations); this class only binds parameters and reads rows. After a call
 /// that made a job due now has committed (enqueue, retry, run now), it tells <see cref="IJobWakeUp"/>,
 /// which wakes runners elsewhere (the Functions app's wake-up queue; nothing by default).
+/// Enqueues store the caller's trace context (the current activity's traceparent) unless one is given.
 /// </summary>
 public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeUp = null)
 {
@@ -21,7 +23,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeU
     public async Task<Guid> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand(
-            "SELECT jobqueue.job_queue_enqueue($1, $2, $3, $4, $5, $6, $7)");
+            "SELECT jobqueue.job_queue_enqueue($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
         cmd.Parameters.Add(Text(request.TaskType));
         cmd.Parameters.Add(Jsonb(request.Payload?.GetRawText() ?? "{}"));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)request.RunAt?.UtcDateTime ?? DBNull.Value });
@@ -29,6 +31,9 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeU
         cmd.Parameters.Add(Text(request.DedupeKey));
         cmd.Parameters.Add(Text(request.TriggeredBy));
         cmd.Parameters.Add(Text(request.RequestId));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)request.Priority ?? DBNull.Value });
+        cmd.Parameters.Add(Text(request.PartitionKey));
+        cmd.Parameters.Add(Text(request.TraceParent ?? W3CTraceParent.Current()));
         var id = (Guid)(await cmd.ExecuteScalarAsync(cancellationToken))!;
         WakeIfDue(request.RunAt);
         return id;
@@ -37,14 +42,16 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeU
     /// <summary>Enqueues many jobs of one task type in one statement (bulk producers).</summary>
     public async Task<int> EnqueueManyAsync(
         string taskType, IReadOnlyList<string> payloadsJson, DateTimeOffset? runAt = null, int? maxAttempts = null,
-        string? triggeredBy = null, CancellationToken cancellationToken = default)
+        string? triggeredBy = null, int? priority = null, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_enqueue_many($1, $2, $3, $4, $5)");
+        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_enqueue_many($1, $2, $3, $4, $5, $6, $7)");
         cmd.Parameters.Add(Text(taskType));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = payloadsJson.ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)runAt?.UtcDateTime ?? DBNull.Value });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)maxAttempts ?? DBNull.Value });
         cmd.Parameters.Add(Text(triggeredBy));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)priority ?? DBNull.Value });
+        cmd.Parameters.Add(Text(W3CTraceParent.Current()));
         var count = (int)(await cmd.ExecuteScalarAsync(cancellationToken))!;
         if (count > 0)
         {
@@ -152,11 +159,14 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeU
 
     public async Task<IReadOnlyList<Job>> ListAsync(JobListQuery query, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT * FROM jobqueue.job_queue_list($1, $2, $3, $4)");
+        await using var cmd = dataSource.CreateCommand("SELECT * FROM jobqueue.job_queue_list($1, $2, $3, $4, $5, $6, $7)");
         cmd.Parameters.Add(Text(query.Status));
         cmd.Parameters.Add(Text(query.TaskType));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = query.Limit });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)query.BeforeId ?? DBNull.Value });
+        cmd.Parameters.Add(DbParameters.Timestamp(query.CreatedAfter));
+        cmd.Parameters.Add(DbParameters.Timestamp(query.CreatedBefore));
+        cmd.Parameters.Add(Text(query.PayloadText));
         return await ReadJobsAsync(cmd, cancellationToken);
     }
 
@@ -264,7 +274,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeU
             reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3));
     }
 
-    private static async Task<IReadOnlyList<Job>> ReadJobsAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<Job>> ReadJobsAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
     {
         var jobs = new List<Job>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
@@ -299,7 +309,10 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeU
                 reader.GetFieldValue<DateTimeOffset>(o.UpdatedAt),
                 NullableTime(reader, o.StartedAt),
                 NullableTime(reader, o.CompletedAt),
-                readError));
+                readError,
+                reader.GetInt32(o.Priority),
+                NullableString(reader, o.PartitionKey),
+                NullableString(reader, o.TraceParent)));
         }
 
         return jobs;
@@ -406,5 +419,8 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeU
         public int UpdatedAt { get; } = r.GetOrdinal("updated_at");
         public int StartedAt { get; } = r.GetOrdinal("started_at");
         public int CompletedAt { get; } = r.GetOrdinal("completed_at");
+        public int Priority { get; } = r.GetOrdinal("priority");
+        public int PartitionKey { get; } = r.GetOrdinal("partition_key");
+        public int TraceParent { get; } = r.GetOrdinal("trace_parent");
     }
 }

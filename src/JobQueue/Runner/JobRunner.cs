@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Text.Json;
 using JobQueue.Queue;
+using JobQueue.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,9 +16,12 @@ namespace JobQueue.Runner;
 /// run on the host's lifetime (<see cref="RunnerLifetime"/>), never on their caller's token: a caller
 /// that goes away cancels nothing. Handlers' tokens fire at the pass's deadline, their task type's
 /// timeout, the loss of their lease, or the host's shutdown (their jobs are then given back).
+/// Each attempt runs in its own trace (<see cref="JobAttemptActivity"/>) and is logged and counted
+/// once it is recorded.
 /// </summary>
 public sealed class JobRunner(
     JobQueueStore store,
+    TaskLimitStore taskLimits,
     JobHandlerRegistry handlers,
     RetryBackoff backoff,
     JobQueueMetrics metrics,
@@ -58,6 +63,7 @@ public sealed class JobRunner(
             if (!settings.ProcessingEnabled)
             {
                 RunnerLog.PassPaused(logger, runnerId, settings.PausedReason);
+                metrics.Pass(RunnerPassStatus.Paused);
                 return RunnerReport.Paused(settings.PausedReason);
             }
         }
@@ -71,7 +77,9 @@ public sealed class JobRunner(
         await session.RunAsync(tally);
 
         var report = tally.Report(request.Drain ? session.Drained : null);
+        var passStatus = session.OutOfTime ? RunnerPassStatus.OutOfTime : RunnerPassStatus.Ok;
         RunnerLog.PassFinished(logger, runnerId, report.Processed, (long)time.GetElapsedTime(startedAt).TotalMilliseconds);
+        metrics.Pass(passStatus);
         return report;
     }
 
@@ -104,6 +112,8 @@ public sealed class JobRunner(
         var token = cancellation.Token;
         var started = time.GetTimestamp();
         await Task.Yield();
+        // ended by FinishAsync once the attempt is recorded (its outcome is known only then)
+        var activity = JobAttemptActivity.Start(job, runnerId);
         using var scope = logger.BeginScope(new Dictionary<string, object>
         {
             ["JobId"] = job.Id,
@@ -138,22 +148,42 @@ public sealed class JobRunner(
         {
             error = e.Message;
             retryable = false;
+            JobAttemptActivity.HandlerFailed(activity, e);
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        catch (SnoozeJobException e)
+        {
+            error = "snoozed: " + e.Message;
+            snoozeFor = e.Delay;
+        }
+        catch (PauseTaskTypeException e)
+        {
+            // the whole task type waits; this job too, without using up its attempt
+            await taskLimits.PauseAsync(job.TaskType, e.Until, e.Message, TaskLimitStore.FromHandler, runnerId, CancellationToken.None);
+            error = $"task type paused until {e.Until:O}: {e.Message}";
+            snoozeFor = e.Until - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+        catch (OperationCanceledException e) when (token.IsCancellationRequested)
         {
             (error, snoozeFor) = Cancelled(job, runnerId, cancellation.Reason);
+            if (snoozeFor is null)
+            {
+                JobAttemptActivity.HandlerFailed(activity, e);
+            }
         }
         catch (Exception e)
         {
             error = $"{e.GetType().Name}: {e.Message}";
+            JobAttemptActivity.HandlerFailed(activity, e);
         }
 
+        JobAttemptActivity.HandlerDone(activity);
         var durationMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
         TimeSpan? retryIn = snoozeFor ?? (error is not null && retryable && job.Attempts < job.MaxAttempts ? backoff.For(job.Attempts) : null);
         return new AttemptResult(
             job,
             new JobCompletion(job.Id, error is null, output, Truncate(error), retryIn, (int)Math.Min(durationMs, int.MaxValue), snoozeFor is not null),
-            durationMs);
+            durationMs,
+            activity);
     }
 
     /// <summary>Why a handler's token fired, as its attempt records it; a host shutdown gives the attempt back.</summary>
@@ -189,42 +219,67 @@ public sealed class JobRunner(
     {
         // The attempts ran: record them even when the caller has gone away.
         using var finishTimeout = new CancellationTokenSource(FinishTimeout, time);
-        var finished = (await store.CompleteAsync(runnerId, attempts.Select(a => a.Completion).ToList(), finishTimeout.Token))
-            .ToDictionary(f => f.Id);
+        Dictionary<Guid, CompletedJob> finished;
+        try
+        {
+            finished = (await store.CompleteAsync(runnerId, attempts.Select(a => a.Completion).ToList(), finishTimeout.Token))
+                .ToDictionary(f => f.Id);
+        }
+        catch (Exception e)
+        {
+            foreach (var a in attempts)
+            {
+                JobAttemptActivity.Finish(a.Activity, AttemptOutcome.Unrecorded, $"the attempt could not be recorded: {e.GetType().Name}");
+            }
+
+            throw;
+        }
 
         foreach (var a in attempts)
         {
             var job = a.Job;
+            if (a.Activity is not null)
+            {
+                // the attempt's events belong to its trace
+                Activity.Current = a.Activity;
+            }
+
             if (!finished.TryGetValue(job.Id, out var after))
             {
                 metrics.Finished(job.TaskType, AttemptOutcome.LeaseLost, a.DurationMs);
                 RunnerLog.AttemptLeaseLost(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, AttemptOutcome.LeaseLost, a.DurationMs);
+                JobAttemptActivity.Finish(a.Activity, AttemptOutcome.LeaseLost, "lease lost: the result was discarded");
                 results.Add(new RunnerJobResult(job.Id, job.TaskType, "lease_lost", job.Attempts, a.DurationMs, a.Completion.Error));
                 continue;
             }
 
-            switch (after.Status)
+            var outcome = after.Status switch
             {
-                case JobStatus.Succeeded:
-                    metrics.Finished(job.TaskType, AttemptOutcome.Succeeded, a.DurationMs);
-                    RunnerLog.AttemptSucceeded(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, AttemptOutcome.Succeeded, a.DurationMs);
+                JobStatus.Succeeded => AttemptOutcome.Succeeded,
+                JobStatus.Pending when a.Completion.Snooze => AttemptOutcome.Snoozed,
+                JobStatus.Pending => AttemptOutcome.Retry,
+                _ => AttemptOutcome.Failed,
+            };
+            metrics.Finished(job.TaskType, outcome, a.DurationMs);
+            switch (outcome)
+            {
+                case AttemptOutcome.Succeeded:
+                    RunnerLog.AttemptSucceeded(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, outcome, a.DurationMs);
                     break;
-                case JobStatus.Pending when a.Completion.Snooze:
-                    metrics.Finished(job.TaskType, AttemptOutcome.Snoozed, a.DurationMs);
-                    RunnerLog.AttemptSnoozed(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, AttemptOutcome.Snoozed, a.DurationMs,
+                case AttemptOutcome.Snoozed:
+                    RunnerLog.AttemptSnoozed(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, outcome, a.DurationMs,
                         a.Completion.RetryIn?.TotalSeconds ?? 0, after.LastError ?? "");
                     break;
-                case JobStatus.Pending:
-                    metrics.Finished(job.TaskType, AttemptOutcome.Retry, a.DurationMs);
-                    RunnerLog.AttemptRetry(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, AttemptOutcome.Retry, a.DurationMs,
+                case AttemptOutcome.Retry:
+                    RunnerLog.AttemptRetry(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, outcome, a.DurationMs,
                         a.Completion.RetryIn?.TotalSeconds ?? 0, after.LastError ?? "");
                     break;
                 default:
-                    metrics.Finished(job.TaskType, AttemptOutcome.Failed, a.DurationMs);
-                    RunnerLog.AttemptFailed(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, AttemptOutcome.Failed, a.DurationMs, after.LastError ?? "");
+                    RunnerLog.AttemptFailed(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, outcome, a.DurationMs, after.LastError ?? "");
                     break;
             }
 
+            JobAttemptActivity.Finish(a.Activity, outcome, after.LastError);
             results.Add(new RunnerJobResult(job.Id, job.TaskType, after.Status, after.Attempts, a.DurationMs, after.LastError));
         }
     }
@@ -234,5 +289,5 @@ public sealed class JobRunner(
 
     private static string? Truncate(string? error) => error is { Length: > 2000 } ? error[..2000] : error;
 
-    internal sealed record AttemptResult(Job Job, JobCompletion Completion, long DurationMs);
+    internal sealed record AttemptResult(Job Job, JobCompletion Completion, long DurationMs, Activity? Activity = null);
 }

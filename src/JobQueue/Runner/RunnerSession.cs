@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using JobQueue.Queue;
+using JobQueue.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace JobQueue.Runner;
@@ -66,6 +67,9 @@ internal sealed partial class RunnerSession(
     private readonly DbRetry dbRetry = new(time);
 
     public bool Drained { get; private set; }
+
+    /// <summary>The pass stopped claiming at its claim budget.</summary>
+    public bool OutOfTime { get; private set; }
 
     public async Task RunAsync(PassTally tally)
     {
@@ -160,6 +164,7 @@ internal sealed partial class RunnerSession(
                     if (!outOfTimeLogged)
                     {
                         outOfTimeLogged = true;
+                        OutOfTime = true;
                         RunnerLog.PassOutOfTime(logger, plan.RunnerId, (long)((plan.Deadline ?? until) - now).TotalMilliseconds);
                     }
                 }
@@ -299,6 +304,8 @@ internal sealed partial class RunnerSession(
             else
             {
                 // abandoned (its slot was held until now) or given back (its slot went with its record): the result is discarded
+                JobAttemptActivity.Finish(result?.Activity, AttemptOutcome.Unrecorded,
+                    attempt.WasAbandoned ? "abandoned: the handler returned after the runner gave up on it" : "given back at the host's shutdown before the handler returned");
                 attempt.Cancellation.Dispose();
                 if (attempt.WasAbandoned)
                 {
