@@ -65,6 +65,7 @@ internal sealed partial class RunnerSession(
     private readonly List<RunningAttempt> unrecorded = [];
     private readonly WakeSignal signal = new();
     private readonly DbRetry dbRetry = new(time);
+    private DateTimeOffset? firstUnrecordedAt;
 
     public bool Drained { get; private set; }
 
@@ -109,10 +110,15 @@ internal sealed partial class RunnerSession(
                 while (finished.TryDequeue(out var done))
                 {
                     running.Remove(done.Job.Id);
+                    firstUnrecordedAt ??= now;
                     unrecorded.Add(done);
                 }
 
-                if (unrecorded.Count > 0 && dbRetry.Due(now))
+                // records free slots for claims; a pass that claims no more records its batch once every
+                // handler has returned, or a tick after the first finished (one round trip, not one per wake-up)
+                var claimsMore = !pass.IsStopping && !claimsFailed && (plan.MaxJobs is null || claimed < plan.MaxJobs)
+                                 && !(queueEmpty && plan.Idle is null) && (plan.ClaimUntil is not { } claimUntil || now < claimUntil);
+                if (unrecorded.Count > 0 && dbRetry.Due(now) && (claimsMore || pass.IsStopping || running.Count == 0 || now - firstUnrecordedAt >= tick))
                 {
                     if (await TryRecordAsync(tally))
                     {
@@ -335,6 +341,7 @@ internal sealed partial class RunnerSession(
 
         slots.Return(unrecorded.Count);
         unrecorded.Clear();
+        firstUnrecordedAt = null;
         return true;
     }
 
