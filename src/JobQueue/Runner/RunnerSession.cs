@@ -67,6 +67,11 @@ internal sealed partial class RunnerSession(
     private readonly DbRetry dbRetry = new(time);
     private DateTimeOffset? firstUnrecordedAt;
 
+    // handlers started and not yet returned; while the loop has no use for single results (a pass that
+    // claims no more), only the last one to return wakes it (the ticker wakes it for the rest)
+    private int unfinished;
+    private volatile bool wakeOnEachFinish = true;
+
     public bool Drained { get; private set; }
 
     /// <summary>The pass stopped claiming at its claim budget.</summary>
@@ -267,6 +272,7 @@ internal sealed partial class RunnerSession(
                     }
                 }
 
+                wakeOnEachFinish = claimsMore || pass.IsStopping;
                 await signal.WaitAsync();
             }
         }
@@ -289,6 +295,7 @@ internal sealed partial class RunnerSession(
     {
         var attempt = new RunningAttempt(job, new AttemptCancellation(pass, options.TaskTimeout(job.TaskType), time), time.GetTimestamp());
         running[job.Id] = attempt;
+        Interlocked.Increment(ref unfinished);
         _ = ExecuteAsync(attempt);
     }
 
@@ -305,7 +312,10 @@ internal sealed partial class RunnerSession(
             {
                 attempt.Result = result ?? runner.GivenBack(attempt.Job, plan.RunnerId, time.GetElapsedTime(attempt.StartedAt), "the runner failed");
                 finished.Enqueue(attempt);
-                signal.Set();
+                if (Interlocked.Decrement(ref unfinished) == 0 || wakeOnEachFinish)
+                {
+                    signal.Set();
+                }
             }
             else
             {
@@ -313,6 +323,7 @@ internal sealed partial class RunnerSession(
                 JobAttemptActivity.Finish(result?.Activity, AttemptOutcome.Unrecorded,
                     attempt.WasAbandoned ? "abandoned: the handler returned after the runner gave up on it" : "given back at the host's shutdown before the handler returned");
                 attempt.Cancellation.Dispose();
+                Interlocked.Decrement(ref unfinished);
                 if (attempt.WasAbandoned)
                 {
                     slots.Return(1);
