@@ -61,6 +61,11 @@ param oldestPendingAgeThresholdSeconds int = 900
 @description('Upper bound of Flex Consumption instances.')
 param maximumInstanceCount int = 40
 
+@description('Always-ready instances for the wake-up queue\'s function: jobs then start in about a second even when the app had scaled to zero (billed while idle). 0 = none: the first job after an idle period waits for a cold start.')
+@minValue(0)
+@maxValue(10)
+param wakeUpAlwaysReadyInstances int = 0
+
 var abbrs = {
   plan: 'plan'
   functionApp: 'func'
@@ -77,6 +82,9 @@ var deploymentContainerName = 'app-package-${take(token, 7)}'
 var appName = '${abbrs.functionApp}-jobqueue-${token}'
 // function names (src/JobQueue.Functions) that settings refer to
 var runnerTimerFunctionName = 'Runner'
+// src/JobQueue/WakeUp/RunnerWakeUp.cs: the queue and its queue-triggered function
+var wakeUpQueueName = 'jobqueue-wakeup'
+var wakeUpFunctionName = 'RunnerWakeUp'
 
 module identity 'core/security/user-assigned-identity.bicep' = {
   name: 'identity'
@@ -104,6 +112,8 @@ module storage 'core/storage/storage-account.bicep' = {
     location: location
     tags: tags
     deploymentContainerName: deploymentContainerName
+    // after an enqueue through the app, a message here runs a draining pass (function RunnerWakeUp)
+    queueNames: [wakeUpQueueName]
   }
 }
 
@@ -176,6 +186,7 @@ module functionApp 'core/host/functions-flexconsumption.bicep' = {
     runtimeName: 'dotnet-isolated'
     runtimeVersion: '10.0'
     maximumInstanceCount: maximumInstanceCount
+    alwaysReady: wakeUpAlwaysReadyInstances > 0 ? [{ name: 'function:${wakeUpFunctionName}', instanceCount: wakeUpAlwaysReadyInstances }] : []
     appSettings: {
       KeyVault__VaultUri: keyVault.outputs.vaultUri
       // passwordless: Npgsql gets an Entra token for the managed identity (Database:UseEntraId)

@@ -1,6 +1,7 @@
 using JobQueue;
 using JobQueue.Database;
 using JobQueue.Telemetry;
+using JobQueue.WakeUp;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Hosting;
@@ -15,6 +16,8 @@ builder.ConfigureFunctionsWebApplication();
 builder.Services.AddJobQueueOpenTelemetry(builder.Configuration, otel => otel.UseFunctionsWorkerDefaults());
 
 builder.Services.AddJobQueue(builder.Configuration);
+// after an enqueue through the app, a message to the wake-up queue (RunnerWakeUpFunctions drains): off without storage
+builder.Services.AddJobQueueWakeUpQueue(builder.Configuration);
 
 var host = builder.Build();
 await StartupMigration.RunIfEnabledAsync(host.Services);

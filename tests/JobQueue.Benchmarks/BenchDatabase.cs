@@ -54,6 +54,9 @@ public sealed class BenchDatabase : IAsyncDisposable
                 [JobQueueServiceCollectionExtensions.ConnectionStringKey] = ConnectionString,
                 [$"{RunnerOptions.Section}:{nameof(RunnerOptions.MaxLimit)}"] = maxLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 [$"{RunnerOptions.Section}:{nameof(RunnerOptions.RunnerName)}"] = "bench",
+                // the drain's R concurrent passes in this one process stand for R instances: each gets
+                // the slots a pass of maxLimit jobs needs (Runner:Concurrency bounds one instance)
+                [$"{RunnerOptions.Section}:{nameof(RunnerOptions.Concurrency)}"] = (maxLimit * 16).ToString(System.Globalization.CultureInfo.InvariantCulture),
             })
             .Build();
         var services = new ServiceCollection();

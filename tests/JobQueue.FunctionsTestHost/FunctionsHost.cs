@@ -110,6 +110,27 @@ public sealed class FunctionsHost : IAsyncDisposable
         return answer.InvocationResponse;
     }
 
+    /// <summary>
+    /// Sends InvocationCancel for <paramref name="invocationId"/>, as the host does when an HTTP caller
+    /// disconnects or a function times out, if the worker said it handles it (capability HandlesInvocationCancelMessage).
+    /// </summary>
+    public async Task CancelInvocationAsync(string invocationId)
+    {
+        if (!Capabilities.TryGetValue("HandlesInvocationCancelMessage", out var handles) || !bool.TryParse(handles, out var yes) || !yes)
+        {
+            return;
+        }
+
+        try
+        {
+            await Stream.SendAsync(new StreamingMessage { InvocationCancel = new InvocationCancel { InvocationId = invocationId } });
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or Grpc.Core.RpcException)
+        {
+            // the worker is gone
+        }
+    }
+
     public LoadedFunction Function(string name) =>
         functions.TryGetValue(name, out var function)
             ? function

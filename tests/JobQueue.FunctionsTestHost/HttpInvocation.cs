@@ -58,6 +58,8 @@ public sealed class HttpInvocation : IDisposable
         triggerMetadata["Headers"] = new TypedData { Json = JsonSerializer.Serialize(request.Headers.ToDictionary(h => h.Key, h => string.Join(",", h.Value))) };
         var input = new ParameterBinding { Name = match.Route.Function.Trigger.Key, Data = new TypedData { Http = new RpcHttp() } };
 
+        // a caller that gives up: the host cancels the invocation (InvocationCancel, where the worker handles it)
+        using var cancel = cancellationToken.Register(() => _ = host.CancelInvocationAsync(invocationId));
         var forwarded = client.SendAsync(request, cancellationToken);
         var invocation = host.InvokeAsync(match.Route.Function.Name, [input], triggerMetadata, invocationId, cancellationToken);
         await Task.WhenAll(forwarded, invocation);

@@ -3,10 +3,17 @@
 // until the test kills the process, so that the job's lease is held by a process that is gone.
 //
 //   JobQueue.TestWorker <connection string> <lease seconds>
+//   JobQueue.TestWorker heartbeat <connection string> <lease seconds>   the heartbeat tests' worker (HeartbeatWorker.cs)
 using JobQueue;
 using JobQueue.Runner;
+using JobQueue.TestWorker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+
+if (args.Length > 2 && args[0] == "heartbeat")
+{
+    return await HeartbeatWorker.RunAsync(args[1], args[2]);
+}
 
 var config = new ConfigurationBuilder()
     .AddInMemoryCollection(new Dictionary<string, string?>

@@ -22,6 +22,8 @@ param instanceMemoryMB int = 2048
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 40
+@description('Always-ready instances per function group, e.g. [{name: \'function:RunnerWakeUp\', instanceCount: 1}].')
+param alwaysReady array = []
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
@@ -72,6 +74,7 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
       scaleAndConcurrency: {
         instanceMemoryMB: instanceMemoryMB
         maximumInstanceCount: maximumInstanceCount
+        alwaysReady: alwaysReady
       }
       runtime: {
         name: runtimeName

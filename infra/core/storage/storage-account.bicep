@@ -1,10 +1,12 @@
 // The Function App's storage account: host state (AzureWebJobsStorage: blobs for leases and timer
-// schedules, queues, tables) and the Flex Consumption deployment container. Shared keys are
+// schedules, queues, tables), the app's wake-up queue and the Flex Consumption deployment container. Shared keys are
 // disabled: everything reaches it with Entra ID (the app's managed identity).
 param name string
 param location string = resourceGroup().location
 param tags object = {}
 param deploymentContainerName string
+@description('Storage queues to create (the app\'s wake-up queue).')
+param queueNames array = []
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
   name: name
@@ -24,6 +26,14 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
       bypass: 'AzureServices'
       defaultAction: 'Allow'
     }
+  }
+
+  resource queueServices 'queueServices' = {
+    name: 'default'
+
+    resource queues 'queues' = [for queueName in queueNames: {
+      name: queueName
+    }]
   }
 
   resource blobServices 'blobServices' = {

@@ -147,6 +147,24 @@ if [ -n "$queries" ] && [ -z "$missing" ]; then
 else
   failed=$((failed + 1)); echo "bicep: monitoring queries name only telemetry the library emits FAILED:${missing:- no queries}"
 fi
+check "wake-up queue: jobqueue-wakeup in the app's storage account, whose roles for the identity include Storage Queue Data Contributor" \
+  "($res | map(select(.type == \"Microsoft.Storage/storageAccounts/queueServices/queues\")) | length == 1)
+   and ([.. | objects | select(has(\"queueNames\"))][0].queueNames.value == [\"[variables('wakeUpQueueName')]\"])
+   and (.variables.wakeUpQueueName == \"jobqueue-wakeup\")
+   and ([.. | objects | select(has(\"storageRoles\"))][0].storageRoles | tostring | test(\"storageQueueDataContributor\"))
+   and ([.. | objects | select(has(\"storageQueueDataContributor\"))][0].storageQueueDataContributor == \"974c5e8b-45b9-4653-ba55-5f855dd0fb88\")
+   and ($res | map(select(.type == \"Microsoft.Authorization/roleAssignments\" and (.properties.roleDefinitionId | test(\"storageRoles\"))))
+        | .[0].scope | test(\"Microsoft.Storage/storageAccounts\"))"
+check "wake-up function: always-ready instances only when asked (default 0)" \
+  "(.parameters.wakeUpAlwaysReadyInstances.defaultValue == 0)
+   and ([.. | objects | select(has(\"alwaysReady\"))] | map(.alwaysReady) | map(select(type == \"string\"))
+        | any(test(\"function:\") and test(\"wakeUpFunctionName\") and test(\"wakeUpAlwaysReadyInstances\")))
+   and (.variables.wakeUpFunctionName == \"RunnerWakeUp\")"
+if [ "$(jq -r '.extensions.queues.maxPollingInterval' host.json 2>&1)" = "00:00:01" ]; then
+  passed=$((passed + 1)); echo "bicep: host.json polls the wake-up queue every second ok"
+else
+  failed=$((failed + 1)); echo "bicep: host.json polls the wake-up queue every second FAILED"
+fi
 
 echo "bicep: $passed passed, $failed failed"
 [ "$failed" = 0 ]

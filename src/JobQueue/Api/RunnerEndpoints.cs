@@ -4,8 +4,11 @@ using Microsoft.AspNetCore.Http;
 namespace JobQueue.Api;
 
 /// <summary>
-/// <c>POST jobs/run</c> <c>{limit, force}</c>: one runner pass (runner auth); then the queue gauges,
-/// at most every 30 s, for deployments whose runner is called from outside (pg_cron, a scheduler).
+/// <c>POST jobs/run</c> <c>{limit, force, drain}</c>: one runner pass (runner auth), or with
+/// <c>drain</c> passes back to back until no due job is left or the time budget is spent. The pass
+/// runs on the host's lifetime: a caller that disconnects (a pg_net or curl timeout) cancels nothing.
+/// Then the queue gauges, at most every 30 s, for deployments whose runner is called from outside
+/// (pg_cron, a scheduler).
 /// </summary>
 public sealed class RunnerEndpoints(ApiAuthenticator auth, JobRunner runner, QueueGaugeSampler gauges)
 {
@@ -19,12 +22,18 @@ public sealed class RunnerEndpoints(ApiAuthenticator auth, JobRunner runner, Que
 
         var limit = fields.Number("limit", 1, ApiLimits.MaxRunLimit);
         var force = fields.Flag("force") ?? false;
+        var drain = fields.Flag("drain") ?? false;
+        if (drain && limit is not null)
+        {
+            fields.Error("limit", "must not be given with drain: a draining pass runs until no due job is left or its time budget is spent");
+        }
+
         if (fields.HasErrors)
         {
             return fields.Problem();
         }
 
-        var report = await runner.RunPassAsync(new RunPassRequest(limit, force), cancellationToken);
+        var report = await runner.RunPassAsync(new RunPassRequest(limit, force, drain), cancellationToken);
         await gauges.SampleIfDueAsync(cancellationToken);
         return ApiJson.Ok(report);
     }

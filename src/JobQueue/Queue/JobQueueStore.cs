@@ -8,11 +8,16 @@ namespace JobQueue.Queue;
 
 /// <summary>
 /// Every call the library makes to the queue's RPCs, in one place. The SQL itself lives in the
-/// migrations (Database/Migrations); this class only binds parameters and reads rows. Enqueues store
-/// the caller's trace context (the current activity's traceparent) unless one is given.
+/// migrations (Database/Migrations); this class only binds parameters and reads rows. After a call
+/// that made a job due now has committed (enqueue, retry, run now), it tells <see cref="IJobWakeUp"/>,
+/// which wakes runners elsewhere (the Functions app's wake-up queue; nothing by default).
+/// Enqueues store the caller's trace context (the current activity's traceparent) unless one is given.
 /// </summary>
-public sealed class JobQueueStore(NpgsqlDataSource dataSource)
+public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeUp = null)
 {
+    /// <summary>Jobs due this close to now count as due now for the wake-up (clock skew, the request's own time).</summary>
+    private static readonly TimeSpan DueSoon = TimeSpan.FromSeconds(1);
+
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
     public async Task<Guid> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken = default)
@@ -29,7 +34,9 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)request.Priority ?? DBNull.Value });
         cmd.Parameters.Add(Text(request.PartitionKey));
         cmd.Parameters.Add(Text(request.TraceParent ?? W3CTraceParent.Current()));
-        return (Guid)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+        var id = (Guid)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+        WakeIfDue(request.RunAt);
+        return id;
     }
 
     /// <summary>
@@ -67,7 +74,13 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(Text(triggeredBy));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)priority ?? DBNull.Value });
         cmd.Parameters.Add(Text(W3CTraceParent.Current()));
-        return (int)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+        var count = (int)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+        if (count > 0)
+        {
+            WakeIfDue(runAt);
+        }
+
+        return count;
     }
 
     public async Task<IReadOnlyList<Job>> ClaimAsync(int limit, TimeSpan lease, string runnerId, CancellationToken cancellationToken = default)
@@ -103,13 +116,39 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
     }
 
     public Task<JobActionResult> RetryAsync(Guid id, string? actor, CancellationToken cancellationToken = default) =>
-        ActionAsync("SELECT outcome, status FROM jobqueue.job_queue_retry($1, $2)", cancellationToken, Uuid(id), Text(actor));
+        WakeIfOkAsync(ActionAsync("SELECT outcome, status FROM jobqueue.job_queue_retry($1, $2)", cancellationToken, Uuid(id), Text(actor)));
 
     public Task<JobActionResult> CancelAsync(Guid id, string? actor, string? reason, CancellationToken cancellationToken = default) =>
         ActionAsync("SELECT outcome, status FROM jobqueue.job_queue_cancel($1, $2, $3)", cancellationToken, Uuid(id), Text(actor), Text(reason));
 
     public Task<JobActionResult> RunNowAsync(Guid id, CancellationToken cancellationToken = default) =>
-        ActionAsync("SELECT outcome, status FROM jobqueue.job_queue_run_now($1)", cancellationToken, Uuid(id));
+        WakeIfOkAsync(ActionAsync("SELECT outcome, status FROM jobqueue.job_queue_run_now($1)", cancellationToken, Uuid(id)));
+
+    /// <summary>
+    /// Heartbeat: extends to now + <paramref name="lease"/> the leases of the jobs among <paramref name="ids"/>
+    /// that this runner still holds (processing, locked by it) and returns those; the others were taken over.
+    /// </summary>
+    public async Task<IReadOnlySet<Guid>> ExtendLeasesAsync(
+        string runnerId, IReadOnlyCollection<Guid> ids, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        var held = new HashSet<Guid>();
+        if (ids.Count == 0)
+        {
+            return held;
+        }
+
+        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_extend_leases($1, $2, $3)");
+        cmd.Parameters.Add(Text(runnerId));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = ids.ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = lease });
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            held.Add(reader.GetGuid(0));
+        }
+
+        return held;
+    }
 
     public async Task<QueueSettings> GetSettingsAsync(CancellationToken cancellationToken = default)
     {
@@ -208,6 +247,25 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = olderThan.UtcDateTime });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = batchSize });
         return (int)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private void WakeIfDue(DateTimeOffset? runAt)
+    {
+        if (wakeUp is not null && (runAt is null || runAt.Value <= DateTimeOffset.UtcNow + DueSoon))
+        {
+            wakeUp.JobsDue();
+        }
+    }
+
+    private async Task<JobActionResult> WakeIfOkAsync(Task<JobActionResult> action)
+    {
+        var result = await action;
+        if (result.Outcome == JobActionOutcome.Ok)
+        {
+            wakeUp?.JobsDue();
+        }
+
+        return result;
     }
 
     private async Task<JobActionResult> ActionAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)

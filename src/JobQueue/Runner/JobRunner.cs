@@ -8,10 +8,16 @@ using Microsoft.Extensions.Options;
 namespace JobQueue.Runner;
 
 /// <summary>
-/// One runner pass: claim due jobs (up to the limit, capped by <see cref="RunnerOptions.MaxLimit"/>),
-/// run each through its handler, record every attempt in one round trip. Stops claiming when the
-/// time budget is nearly spent; handlers' tokens fire at the deadline. Each attempt runs in its own
-/// trace (<see cref="JobAttemptActivity"/>) and is logged and counted once it is recorded.
+/// Runner passes: claim due jobs into this instance's free slots (<see cref="RunnerSlots"/>,
+/// <see cref="RunnerOptions.Concurrency"/>), run their handlers concurrently, record finished
+/// attempts in batches as they finish (<see cref="RunnerSession"/>). A single pass stops after its
+/// limit (capped by <see cref="RunnerOptions.MaxLimit"/>) or when no due job is left; a draining pass
+/// (<see cref="RunPassRequest.Drain"/>) only when no due job is left or its time budget is spent. Passes
+/// run on the host's lifetime (<see cref="RunnerLifetime"/>), never on their caller's token: a caller
+/// that goes away cancels nothing. Handlers' tokens fire at the pass's deadline, their task type's
+/// timeout, the loss of their lease, or the host's shutdown (their jobs are then given back).
+/// Each attempt runs in its own trace (<see cref="JobAttemptActivity"/>) and is logged and counted
+/// once it is recorded.
 /// </summary>
 public sealed class JobRunner(
     JobQueueStore store,
@@ -19,22 +25,38 @@ public sealed class JobRunner(
     JobHandlerRegistry handlers,
     RetryBackoff backoff,
     JobQueueMetrics metrics,
+    RunnerSlots slots,
+    RunnerLifetime lifetime,
     IOptions<RunnerOptions> options,
     TimeProvider time,
     ILogger<JobRunner> logger)
 {
+    /// <summary>A draining pass lists at most this many results (all are counted).</summary>
+    public const int DrainReportedResults = 1000;
+
     private static readonly JsonSerializerOptions OutputJson = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan FinishTimeout = TimeSpan.FromSeconds(30);
 
-    public async Task<RunnerReport> RunPassAsync(RunPassRequest request, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// One pass. <paramref name="cancellationToken"/> only cancels the pause check before it starts;
+    /// once it runs, the pass goes on until it is done, out of time, or the host stops.
+    /// </summary>
+    public Task<RunnerReport> RunPassAsync(RunPassRequest request, CancellationToken cancellationToken = default) =>
+        lifetime.TrackAsync(PassAsync(request, cancellationToken));
+
+    /// <summary>
+    /// The server's runner loop: one executor without a budget that claims whenever slots are free and
+    /// jobs are due, and waits through <paramref name="idle"/> (LISTEN/NOTIFY, the poll) while drained.
+    /// Its jobs run until their task timeout. Ends when <paramref name="stoppingToken"/> fires or the host stops.
+    /// </summary>
+    internal Task RunLoopAsync(IQueueIdleWaiter idle, CancellationToken stoppingToken) =>
+        lifetime.TrackAsync(LoopAsync(idle, stoppingToken));
+
+    private async Task<RunnerReport> PassAsync(RunPassRequest request, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var startedAt = time.GetTimestamp();
-        var budget = TimeSpan.FromSeconds(Math.Max(1, o.TimeBudgetSeconds));
-        var lease = TimeSpan.FromSeconds(Math.Max(o.LeaseSeconds, o.TimeBudgetSeconds + 5));
         var runnerId = NewRunnerId(o.RunnerName);
-        var limit = Math.Clamp(request.Limit ?? o.DefaultLimit, 1, Math.Max(1, o.MaxLimit));
-
         if (!request.Force)
         {
             var settings = await store.GetSettingsAsync(cancellationToken);
@@ -46,55 +68,48 @@ public sealed class JobRunner(
             }
         }
 
-        using var deadline = new CancellationTokenSource(budget, time);
-        using var handlerToken = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
-        var deadlineAt = time.GetUtcNow() + budget;
-        var results = new List<RunnerJobResult>(limit);
-        var remaining = limit;
-        var passStatus = RunnerPassStatus.Ok;
+        var now = time.GetUtcNow();
+        var budget = TimeSpan.FromSeconds(Math.Max(1, o.TimeBudgetSeconds));
+        var margin = TimeSpan.FromSeconds(Math.Min(o.ClaimMarginSeconds, o.TimeBudgetSeconds / 2.0));
+        int? limit = request.Drain ? null : Math.Clamp(request.Limit ?? o.DefaultLimit, 1, Math.Max(1, o.MaxLimit));
+        var session = Session(new RunnerSessionPlan(runnerId, limit, now + budget - margin, now + budget, request.Force), lifetime.Stopping);
+        var tally = new PassTally(limit ?? DrainReportedResults);
+        await session.RunAsync(tally);
 
-        while (remaining > 0)
-        {
-            var left = budget - time.GetElapsedTime(startedAt);
-            if (left < TimeSpan.FromSeconds(Math.Min(o.ClaimMarginSeconds, o.TimeBudgetSeconds / 2.0)))
-            {
-                RunnerLog.PassOutOfTime(logger, runnerId, (long)left.TotalMilliseconds);
-                passStatus = RunnerPassStatus.OutOfTime;
-                break;
-            }
-
-            var jobs = await store.ClaimAsync(remaining, lease, runnerId, cancellationToken);
-            if (jobs.Count == 0)
-            {
-                break;
-            }
-
-            metrics.Claimed(jobs.Count);
-            var drained = jobs.Count < remaining;
-            remaining -= jobs.Count;
-            var attempts = await Task.WhenAll(jobs.Select(job => RunAttemptAsync(job, runnerId, deadlineAt, handlerToken.Token)));
-            await FinishAsync(runnerId, attempts, results);
-            if (drained)
-            {
-                // Nothing else was due when we claimed; a job retried just now waits for the next pass.
-                break;
-            }
-        }
-
-        var report = new RunnerReport(
-            "ok",
-            results.Count,
-            results.Count(r => r.Status == JobStatus.Succeeded),
-            results.Count(r => r.Status != JobStatus.Succeeded),
-            results.Count(r => r.Status == JobStatus.Pending),
-            results);
+        var report = tally.Report(request.Drain ? session.Drained : null);
+        var passStatus = session.OutOfTime ? RunnerPassStatus.OutOfTime : RunnerPassStatus.Ok;
         RunnerLog.PassFinished(logger, runnerId, report.Processed, (long)time.GetElapsedTime(startedAt).TotalMilliseconds);
         metrics.Pass(passStatus);
         return report;
     }
 
-    private async Task<AttemptResult> RunAttemptAsync(Job job, string runnerId, DateTimeOffset deadlineAt, CancellationToken token)
+    private async Task<bool> LoopAsync(IQueueIdleWaiter idle, CancellationToken stoppingToken)
     {
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Stopping, stoppingToken);
+        var session = Session(new RunnerSessionPlan(NewRunnerId(options.Value.RunnerName), null, null, null, false, idle), stopping.Token);
+        await session.RunAsync(new PassTally(0));
+        return true;
+    }
+
+    private RunnerSession Session(RunnerSessionPlan plan, CancellationToken stopping) =>
+        new(this, store, slots, options.Value, metrics, time, logger, plan, stopping);
+
+    /// <summary>A job the host's shutdown cut off: back to pending at once, its attempt given back, the attempt row saying why.</summary>
+    internal AttemptResult GivenBack(Job job, string runnerId, TimeSpan ran, string detail)
+    {
+        var durationMs = (long)ran.TotalMilliseconds;
+        return new AttemptResult(
+            job,
+            new JobCompletion(job.Id, false, null, HostShutdownError(runnerId, detail), TimeSpan.Zero, (int)Math.Min(durationMs, int.MaxValue), Snooze: true),
+            durationMs);
+    }
+
+    private static string HostShutdownError(string runnerId, string detail) =>
+        $"host shutdown: runner {runnerId} stopped while the job ran ({detail}); the job was given back without using up an attempt";
+
+    internal async Task<AttemptResult> RunAttemptAsync(Job job, string runnerId, AttemptCancellation cancellation)
+    {
+        var token = cancellation.Token;
         var started = time.GetTimestamp();
         await Task.Yield();
         // ended by FinishAsync once the attempt is recorded (its outcome is known only then)
@@ -130,7 +145,7 @@ public sealed class JobRunner(
             }
             else
             {
-                var result = await handler.ExecuteAsync(new JobContext(job, runnerId, deadlineAt), token);
+                var result = await handler.ExecuteAsync(new JobContext(job, runnerId, cancellation.Deadline), token);
                 output = result is null ? null : JsonSerializer.Serialize(result, result.GetType(), OutputJson);
             }
         }
@@ -160,8 +175,11 @@ public sealed class JobRunner(
         }
         catch (OperationCanceledException e) when (token.IsCancellationRequested)
         {
-            error = "deadline exceeded: the runner pass's time budget ran out";
-            JobAttemptActivity.HandlerFailed(activity, e);
+            (error, snoozeFor) = Cancelled(job, runnerId, cancellation.Reason);
+            if (snoozeFor is null)
+            {
+                JobAttemptActivity.HandlerFailed(activity, e);
+            }
         }
         catch (Exception e)
         {
@@ -179,6 +197,16 @@ public sealed class JobRunner(
             durationMs,
             activity);
     }
+
+    /// <summary>Why a handler's token fired, as its attempt records it; a host shutdown gives the attempt back.</summary>
+    private (string Error, TimeSpan? SnoozeFor) Cancelled(Job job, string runnerId, CancelReason reason) => reason switch
+    {
+        CancelReason.HostShutdown => (HostShutdownError(runnerId, "the handler was cancelled"), TimeSpan.Zero),
+        CancelReason.LeaseLost => ("lease lost: a heartbeat found the job taken over by another runner; the handler was cancelled", null),
+        CancelReason.TaskTimeout => ($"timed out: the handler ran longer than the timeout of task type '{job.TaskType}' " +
+                                     $"({options.Value.TaskTimeout(job.TaskType)?.TotalSeconds:0} s, Runner:TaskTimeouts)", null),
+        _ => ("deadline exceeded: the runner pass's time budget ran out", null),
+    };
 
     /// <summary>
     /// A task type this instance has no handler for: a newer version may have enqueued it during a
@@ -199,7 +227,7 @@ public sealed class JobRunner(
         return ($"unknown task type '{job.TaskType}': no runner had a handler for it within {grace.TotalMinutes:0} minutes of its creation", null);
     }
 
-    private async Task FinishAsync(string runnerId, AttemptResult[] attempts, List<RunnerJobResult> results)
+    internal async Task FinishAsync(string runnerId, AttemptResult[] attempts, PassTally results)
     {
         // The attempts ran: record them even when the caller has gone away.
         using var finishTimeout = new CancellationTokenSource(FinishTimeout, time);
@@ -273,5 +301,5 @@ public sealed class JobRunner(
 
     private static string? Truncate(string? error) => error is { Length: > 2000 } ? error[..2000] : error;
 
-    private sealed record AttemptResult(Job Job, JobCompletion Completion, long DurationMs, Activity? Activity);
+    internal sealed record AttemptResult(Job Job, JobCompletion Completion, long DurationMs, Activity? Activity = null);
 }

@@ -28,6 +28,10 @@ internal static partial class RunnerLog
         Message = "Job {JobId} ({TaskType}) attempt {Attempt}/{MaxAttempts} {Outcome}: runs again in {RetryInSeconds} s without using up an attempt: {Error}")]
     public static partial void AttemptSnoozed(ILogger logger, Guid jobId, string taskType, int attempt, int maxAttempts, string outcome, long durationMs, double retryInSeconds, string error);
 
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning,
+        Message = "Job {JobId} ({TaskType}) attempt {Attempt}/{MaxAttempts} abandoned: its handler ignored its cancellation ({Reason}) for {GraceSeconds} s; its lease runs out and another runner takes the job over")]
+    public static partial void AttemptAbandoned(ILogger logger, Guid jobId, string taskType, int attempt, int maxAttempts, string reason, long graceSeconds);
+
     [LoggerMessage(EventId = 1010, Level = LogLevel.Information,
         Message = "Runner pass {RunnerId} skipped: processing is paused ({PausedReason})")]
     public static partial void PassPaused(ILogger logger, string runnerId, string? pausedReason);
@@ -39,6 +43,10 @@ internal static partial class RunnerLog
     [LoggerMessage(EventId = 1012, Level = LogLevel.Warning,
         Message = "Runner pass {RunnerId} stopped claiming: {RemainingMs} ms left of its time budget")]
     public static partial void PassOutOfTime(ILogger logger, string runnerId, long remainingMs);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Warning,
+        Message = "Runner {RunnerId}: {Operation} failed ({ErrorType}): {Error}; running jobs go on, trying again in {RetryInSeconds} s")]
+    public static partial void SessionDatabaseError(ILogger logger, string runnerId, string operation, string errorType, string error, double retryInSeconds);
 
     [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Runner loop pass failed ({ErrorType}): {Error}")]
     public static partial void LoopPassFailed(ILogger logger, string errorType, string error);

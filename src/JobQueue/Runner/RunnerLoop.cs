@@ -1,93 +1,112 @@
 using JobQueue.Queue;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace JobQueue.Runner;
 
 /// <summary>
-/// A long-running runner (the self-hosted server's): passes back to back while they come back full;
-/// when one comes back short the queue is drained, so it asks the queue to be woken for new due
-/// jobs (<see cref="JobQueueStore.SetRunnerIdleAsync"/>, LISTEN via <see cref="JobWakeListener"/>)
-/// and waits for a notification or the poll interval, whichever comes first. Jobs that become due
-/// later (a future run_at, a backoff) are found by the poll. Without the listening connection it
-/// simply polls.
+/// A long-running runner (the self-hosted server's): one executor (<see cref="JobRunner.RunLoopAsync"/>)
+/// that claims whenever this instance has free slots and jobs are due, without a pass budget (its jobs
+/// run until their task timeout, their leases extended by heartbeats). When a claim comes back short
+/// the queue is drained, so it asks the queue to be woken for new due jobs
+/// (<see cref="JobQueueStore.SetRunnerIdleAsync"/>, LISTEN via <see cref="JobWakeListener"/>) and waits
+/// for a notification or the poll interval, whichever comes first, while its running jobs go on. Jobs
+/// that become due later (a future run_at, a backoff) are found by the poll. Without the listening
+/// connection it simply polls. Database errors inside the executor pause its claims (1 s doubling up to
+/// 30 s) without stopping its running jobs; an executor that fails as a whole is restarted the same way.
 /// </summary>
-public sealed class RunnerLoop(
-    JobRunner runner, JobQueueStore store, NpgsqlDataSource dataSource, IOptions<RunnerOptions> options, ILogger<RunnerLoop> logger)
+public sealed class RunnerLoop(JobRunner runner, JobQueueStore store, NpgsqlDataSource dataSource, ILogger<RunnerLoop> logger)
 {
     public async Task RunAsync(TimeSpan pollInterval, CancellationToken stoppingToken)
     {
-        await using var listener = new JobWakeListener(dataSource);
-        // the wake-up request outlives a missed refresh, and lapses soon after this runner stops refreshing it
-        var idleFor = pollInterval * 2 + TimeSpan.FromSeconds(5);
-        var armed = false;
-        try
+        await using var waiter = new NotifyIdleWaiter(store, new JobWakeListener(dataSource), pollInterval);
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
         {
-            while (!stoppingToken.IsCancellationRequested)
+            try
             {
-                var full = (await PassAsync(stoppingToken)).Full;
-                if (full)
+                await runner.RunLoopAsync(waiter, stoppingToken);
+                return; // the host is stopping
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                failures++;
+                RunnerLog.LoopPassFailed(logger, e.GetType().Name, e.Message);
+                try
                 {
-                    if (armed && await TrySetIdleAsync(null, stoppingToken))
-                    {
-                        armed = false;
-                    }
-
-                    continue;
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Min(failures - 1, 5)))), stoppingToken);
                 }
-
-                // drained: ask for wake-ups (refreshed on every idle round)
-                if (await listener.EnsureListeningAsync(stoppingToken) && await TrySetIdleAsync(idleFor, stoppingToken) && !armed)
+                catch (OperationCanceledException)
                 {
-                    armed = true;
-                    // a job enqueued while the request was not yet visible sent no notification: look once more
-                    if ((await PassAsync(stoppingToken)).Processed > 0)
-                    {
-                        continue;
-                    }
+                    return;
                 }
-
-                await listener.WaitAsync(pollInterval, stoppingToken);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+    }
+
+    /// <summary>LISTEN/NOTIFY wake-ups for the drained loop: the idle request (refreshed on every drained look) and the wait.</summary>
+    private sealed class NotifyIdleWaiter(JobQueueStore store, JobWakeListener listener, TimeSpan pollInterval) : IQueueIdleWaiter, IAsyncDisposable
+    {
+        // the wake-up request outlives a missed refresh, and lapses soon after this runner stops refreshing it
+        private readonly TimeSpan idleFor = pollInterval * 2 + TimeSpan.FromSeconds(5);
+        private bool armed;
+        private Task? waiting;
+
+        public async Task<bool> DrainedAsync(CancellationToken cancellationToken)
         {
+            // a pending wait owns the listening connection (which listens, or the wait would have ended)
+            var listening = waiting is { IsCompleted: false } || await listener.EnsureListeningAsync(cancellationToken);
+            if (!listening || !await TrySetIdleAsync(idleFor, cancellationToken))
+            {
+                return false;
+            }
+
+            var newly = !armed;
+            armed = true;
+            return newly;
         }
-        finally
+
+        public async Task BusyAsync(CancellationToken cancellationToken)
+        {
+            if (armed && await TrySetIdleAsync(null, cancellationToken))
+            {
+                armed = false;
+            }
+        }
+
+        public Task WaitAsync(CancellationToken cancellationToken) => waiting = listener.WaitAsync(pollInterval, cancellationToken);
+
+        public async ValueTask DisposeAsync()
         {
             if (armed)
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
                 await TrySetIdleAsync(null, timeout.Token);
             }
-        }
-    }
 
-    private async Task<(int Processed, bool Full)> PassAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            var report = await runner.RunPassAsync(new RunPassRequest(), stoppingToken);
-            return (report.Processed, report.Processed >= Math.Min(options.Value.DefaultLimit, options.Value.MaxLimit));
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-        {
-            RunnerLog.LoopPassFailed(logger, e.GetType().Name, e.Message);
-            return (0, false);
-        }
-    }
+            if (waiting is not null)
+            {
+                await waiting.ContinueWith(_ => { }, TaskScheduler.Default);
+            }
 
-    private async Task<bool> TrySetIdleAsync(TimeSpan? idleFor, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await store.SetRunnerIdleAsync(idleFor, cancellationToken);
-            return true;
+            await listener.DisposeAsync();
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+
+        private async Task<bool> TrySetIdleAsync(TimeSpan? idle, CancellationToken cancellationToken)
         {
-            return false;
+            try
+            {
+                await store.SetRunnerIdleAsync(idle, cancellationToken);
+                return true;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                return false;
+            }
         }
     }
 }

@@ -63,7 +63,8 @@ public sealed partial class ScheduleRunner(
             return;
         }
 
-        var report = await runner.RunPassAsync(new RunPassRequest(), cancellationToken);
+        // the runner timer drains the queue (the backstop of the wake-up queue and of jobs that SQL or pg_cron enqueued)
+        var report = await runner.RunPassAsync(new RunPassRequest(Drain: true), cancellationToken);
         LogRunnerPass(logger, schedule.Name, report.Status, report.Processed);
         await gauges.SampleAsync(cancellationToken);
     }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using JobQueue.Api;
 using JobQueue.FunctionsTestHost;
 using JobQueue.Scheduling;
+using JobQueue.WakeUp;
 
 namespace JobQueue.Tests.Functions;
 
@@ -9,9 +10,10 @@ namespace JobQueue.Tests.Functions;
 /// The <c>functions.metadata</c> that the official Worker SDK generated when it built
 /// src/JobQueue.Functions, against the library: every route of <see cref="ApiRoutes.All"/> is an HTTP
 /// function with the same name, method, route and AuthorizationLevel.Function (Anonymous for the
-/// dashboard's static files); every schedule of
-/// <see cref="Schedules.All"/> a timer function bound to its setting that does not run on startup; and
-/// there is no other function (a new trigger kind needs its library declaration and a check here).
+/// dashboard's static files); every schedule of <see cref="Schedules.All"/> a timer function bound to
+/// its setting that does not run on startup; the wake-up queue's trigger (<see cref="RunnerWakeUp"/>)
+/// bound to its queue and connection; and there is no other function (a new trigger kind needs its
+/// library declaration and a check here).
 /// </summary>
 public sealed class FunctionsMetadataTests
 {
@@ -21,7 +23,8 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void The_functions_are_exactly_the_routes_and_the_schedules_each_once()
     {
-        var expected = ApiRoutes.All.Select(r => r.Name).Concat(Schedules.All.Select(s => s.Name)).Order(StringComparer.Ordinal);
+        var expected = ApiRoutes.All.Select(r => r.Name).Concat(Schedules.All.Select(s => s.Name)).Append(RunnerWakeUp.FunctionName)
+            .Order(StringComparer.Ordinal);
         Assert.Equal(expected, Metadata.Select(f => f.Name).Order(StringComparer.Ordinal));
     }
 
@@ -76,6 +79,23 @@ public sealed class FunctionsMetadataTests
         }
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void The_wake_up_function_is_a_queue_trigger_on_the_wake_up_queue_with_the_hosts_storage_polled_every_second()
+    {
+        var function = Assert.Single(Metadata, f => f.Name == RunnerWakeUp.FunctionName);
+        var problems = new List<string>();
+        Expect(problems, function.Name, "trigger type", "queueTrigger", function.TriggerType);
+        Expect(problems, function.Name, "queueName", RunnerWakeUp.QueueName, Text(function.Trigger, "queueName"));
+        Expect(problems, function.Name, "connection", RunnerWakeUp.Connection, Text(function.Trigger, "connection"));
+        Expect(problems, function.Name, "bindings", "1 (the queue message; no output)", function.Bindings.Count == 1 ? "1 (the queue message; no output)" : function.Bindings.Count.ToString());
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+
+        // the host polls an empty queue every maxPollingInterval at most (default one minute): about a second's pickup needs 1 s
+        var queues = JsonNode.Parse(RepositoryFiles.Read("host.json"))!["extensions"]!["queues"]!;
+        Assert.Equal("00:00:01", queues["maxPollingInterval"]!.GetValue<string>());
+        Assert.Null(queues["messageEncoding"]); // base64, as the library sends (WakeUpQueueConnection)
     }
 
     [Fact]

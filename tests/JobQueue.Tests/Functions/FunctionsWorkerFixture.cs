@@ -43,7 +43,8 @@ public sealed class FunctionsWorkerFixture : IAsyncLifetime
     {
         var settings = new Dictionary<string, string>
         {
-            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            // no storage: the wake-up queue is off (FunctionsRunnerFixture has Azurite)
+            ["AzureWebJobsStorage"] = "",
             ["KeyVault:VaultUri"] = "",
             // as deployed: the app runs as a login that owns nothing; the startup migration runs as the owner
             ["Database:ConnectionString"] = db.AppConnectionString,

@@ -25,7 +25,7 @@ public sealed class ConcurrencyTests : IAsyncLifetime
             runs.AddOrUpdate((ctx.JobId, ctx.Attempt), 1, (_, n) => n + 1);
             await Task.Yield();
             return null;
-        })], new Dictionary<string, string?> { ["Runner:MaxLimit"] = "50" });
+        })], new Dictionary<string, string?> { ["Runner:MaxLimit"] = "50", ["Runner:Concurrency"] = "200" }); // eight instances
         await h.Store.EnqueueManyAsync("work", Enumerable.Repeat("{}", jobs).ToList());
 
         var perRunner = await Task.WhenAll(Enumerable.Range(0, runners).Select(_ => Task.Run(async () =>

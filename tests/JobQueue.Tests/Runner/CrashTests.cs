@@ -37,7 +37,8 @@ public sealed class CrashTests : IAsyncLifetime
         // The lease is still held by the dead process: nobody else may take the job yet.
         Assert.Equal(0, (await h.PassAsync(force: true)).Processed);
 
-        var leaseEnd = held.LockedUntil!.Value;
+        // its last heartbeat (before the kill) set the lease's end
+        var leaseEnd = (await h.Store.GetAsync(id))!.LockedUntil!.Value;
         await Task.Delay(leaseEnd - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(300));
         var report = await h.PassAsync(force: true);
 
@@ -49,16 +50,6 @@ public sealed class CrashTests : IAsyncLifetime
         Assert.StartsWith("test-worker:", history[0].RunnerId);
     }
 
-    private static Process StartWorker(string connectionString, int leaseSeconds)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "JobQueue.TestWorker", "bin",
-            new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0", "JobQueue.TestWorker.dll");
-        Assert.True(File.Exists(dll), $"test worker not built: {dll}");
-        var psi = new ProcessStartInfo("dotnet", [dll, connectionString, leaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)])
-        {
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        return Process.Start(psi)!;
-    }
+    private static Process StartWorker(string connectionString, int leaseSeconds) =>
+        TestWorker.Start([connectionString, leaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
 }
