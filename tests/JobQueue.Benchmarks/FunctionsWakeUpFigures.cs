@@ -17,7 +17,8 @@ namespace JobQueue.Benchmarks;
 /// the wake-up queue (polling as the Storage Queues extension does, host.json's maxPollingInterval).
 /// One job at a time through the worker's HTTP enqueue function (<c>POST /api/admin/jobs</c>, a
 /// <c>job_queue_cleanup</c> job over an empty table: next to no work), then a pause so that the next
-/// pickup is cold. The runner timer starts none of them: the test host fires no timers, the Runner
+/// pickup is cold (plus a random part of one polling interval, so that enqueues fall at any phase of
+/// the listener's polling). The runner timer starts none of them: the test host fires no timers, the Runner
 /// schedule is set a year out and disabled, the schedules' catch-up is off, and the worker's log is
 /// checked for a timer pass. Start = the job record's <c>started_at</c>.
 /// </summary>
@@ -26,7 +27,7 @@ public static class FunctionsWakeUpFigures
     private const string AdminToken = "bench-functions-admin-token-0123456789";
     private const string EnqueueJson = """{"taskType":"job_queue_cleanup","payload":{"retentionDays":30}}""";
 
-    public sealed record WakeUpLatency(Samples HttpToStart, Samples CreatedToStart, int WakeUpInvocations, TimeSpan Pause);
+    public sealed record WakeUpLatency(Samples HttpToStart, Samples CreatedToStart, int WakeUpInvocations, TimeSpan PollingInterval);
 
     public static async Task<WakeUpLatency> RunAsync(string server, int samples, TimeSpan pause, Action<string> progress)
     {
@@ -41,9 +42,12 @@ public static class FunctionsWakeUpFigures
         var httpToStart = new Samples();
         var createdToStart = new Samples();
         const int warmup = 3;
+        // the listener polls on a back-off schedule from its last message (0.2, 0.6, 1.4, 2.4, 3.4 s, ...): a fixed
+        // pause would land every enqueue at the same phase of it; a random extra up to one polling interval does not
+        var random = new Random(13);
         for (var i = 0; i < samples + warmup; i++)
         {
-            await Task.Delay(pause);
+            await Task.Delay(pause + listener.MaxPollingInterval * random.NextDouble());
             var sent = DateTimeOffset.UtcNow;
             var id = await EnqueueAsync(host);
             var (created, started) = await WaitForStartAsync(db, id, host);
@@ -61,7 +65,7 @@ public static class FunctionsWakeUpFigures
             throw new InvalidOperationException("the runner timer ran a pass: the figure would not measure the wake-up path");
         }
 
-        return new WakeUpLatency(httpToStart, createdToStart, listener.Invocations.Count, pause);
+        return new WakeUpLatency(httpToStart, createdToStart, listener.Invocations.Count, listener.MaxPollingInterval);
     }
 
     /// <summary>The app settings of a deployment (as environment variables), the runner timer out of the way.</summary>

@@ -147,9 +147,9 @@ if (options.Runs("fntimer"))
 
 if (options.Runs("fnwakeup"))
 {
-    Progress($"Functions wake-up pickup: built worker + test host + Azurite, {options.WakeUpSamples} jobs one at a time, {options.WakeUpPauseMs} ms pause before each");
+    Progress($"Functions wake-up pickup: built worker + test host + Azurite, {options.WakeUpSamples} jobs one at a time, {options.WakeUpPauseMs} ms + random 0-1 polling interval pause before each");
     var wake = await FunctionsWakeUpFigures.RunAsync(server, options.WakeUpSamples, TimeSpan.FromMilliseconds(options.WakeUpPauseMs), Progress);
-    Line($"functions wake-up pickup (built worker via test host, Azurite queue, POST /api/admin/jobs one at a time, {options.WakeUpPauseMs} ms pause, no timer): " +
+    Line($"functions wake-up pickup (built worker via test host, Azurite queue, POST /api/admin/jobs one at a time, {options.WakeUpPauseMs} ms + random 0-{wake.PollingInterval.TotalMilliseconds:0} ms pause, no timer): " +
          $"HTTP enqueue call -> started_at {wake.HttpToStart.P50P99()}; created_at -> started_at {wake.CreatedToStart.P50P99()}; wake-up invocations {wake.WakeUpInvocations}");
 }
 
