@@ -51,7 +51,10 @@ public sealed class BenchOptions
     /// <summary>The server's <c>Runner:PollIntervalSeconds</c> in the HTTP pickup figure (its default is 1).</summary>
     public double ServerPollSeconds { get; private set; } = 1;
 
-    /// <summary>Figures to run (comma-separated): drain, enqueue, latency, pickup, http, scale; empty = all.</summary>
+    /// <summary>Rounds of the held-horizon figure (each: a normal drain, then one with a snapshot held open).</summary>
+    public int HorizonRounds { get; private set; } = 2;
+
+    /// <summary>Figures to run (comma-separated): drain, horizon, enqueue, latency, pickup, http, scale; empty = all.</summary>
     public IReadOnlySet<string> Only { get; private set; } = new HashSet<string>();
 
     /// <summary>PostgreSQL connection string (app user; must be allowed to CREATE DATABASE).</summary>
@@ -65,7 +68,7 @@ public sealed class BenchOptions
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in new[] { "drain-jobs", "runners", "pass-limit", "hangfire-workers", "hangfire-trial-jobs", "hangfire-drain-jobs",
                      "single-enqueue-jobs", "producers", "batch-enqueue-jobs", "batch-size", "scale-rows",
-                     "latency-samples", "poll-ms", "server-poll-seconds", "only", "connection-string", "quick" })
+                     "latency-samples", "poll-ms", "server-poll-seconds", "horizon-rounds", "only", "connection-string", "quick" })
         {
             var env = Environment.GetEnvironmentVariable("BENCH_" + name.Replace('-', '_').ToUpperInvariant());
             if (!string.IsNullOrEmpty(env))
@@ -120,6 +123,7 @@ public sealed class BenchOptions
                 case "latency-samples": o.LatencySamples = int.Parse(value); break;
                 case "poll-ms": o.PollMs = int.Parse(value); break;
                 case "server-poll-seconds": o.ServerPollSeconds = double.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+                case "horizon-rounds": o.HorizonRounds = int.Parse(value); break;
                 case "only": o.Only = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(); break;
                 case "connection-string": o.ConnectionString = value; break;
                 case "quick": break;

@@ -41,6 +41,31 @@ if (options.Runs("drain"))
          $"hangfire {Fmt.Rate(hf.Rate)} jobs/s (W={bestW}, best of W={string.Join('/', options.HangfireWorkers)}, N={Fmt.N(options.HangfireDrainJobs)}), ratio {Fmt.Ratio(best.Rate / hf.Rate)}; cpu: jobqueue {best.Cpu}, hangfire {hf.Cpu}");
 }
 
+if (options.Runs("horizon"))
+{
+    // the same drain with and without a snapshot held open by another connection, interleaved so that
+    // load changes on the shared machine weigh on both alike
+    var r = options.Runners[0];
+    var normal = new List<double>();
+    var held = new List<double>();
+    HeldHorizon? last = null;
+    for (var round = 1; round <= options.HorizonRounds; round++)
+    {
+        Progress($"drain of {Fmt.N(options.DrainJobs)} jobs, R={r}, round {round}: normal");
+        normal.Add((await JobQueueFigures.DrainAsync(server, options.DrainJobs, r, options.PassLimit)).Rate);
+        Progress($"  {Fmt.Rate(normal[^1])} jobs/s; the same with a snapshot held open");
+        last = new HeldHorizon();
+        held.Add((await JobQueueFigures.DrainAsync(server, options.DrainJobs, r, options.PassLimit, last)).Rate);
+        Progress($"  {Fmt.Rate(held[^1])} jobs/s (horizon held back {Fmt.N(last.HeldBackXids)} transactions, {Fmt.N(last.DeadRows)} dead rows in job_queue)");
+    }
+
+    Line($"held horizon: drain with a snapshot held open {Fmt.Rate(held.Max())} jobs/s vs {Fmt.Rate(normal.Max())} jobs/s without " +
+         $"(best of {options.HorizonRounds} each, interleaved; R={r}, pass limit {options.PassLimit}, N={Fmt.N(options.DrainJobs)}), " +
+         $"{held.Max() / normal.Max():P0} of the normal drain; every round: held {string.Join('/', held.Select(Fmt.Rate))}, " +
+         $"normal {string.Join('/', normal.Select(Fmt.Rate))}; the last held snapshot lagged {Fmt.N(last!.HeldBackXids)} transactions, " +
+         $"{Fmt.N(last.DeadRows)} dead rows in job_queue when released");
+}
+
 if (options.Runs("enqueue"))
 {
     Progress($"enqueue one at a time, {Fmt.N(options.SingleEnqueueJobs)} jobs, {options.Producers} producers");

@@ -12,6 +12,7 @@ namespace JobQueue.Queue;
 public sealed class JobQueueStore(NpgsqlDataSource dataSource)
 {
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+    private readonly ClaimCursor claimCursor = new(TimeProvider.System);
 
     public async Task<Guid> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken = default)
     {
@@ -41,13 +42,19 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         return (int)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    /// <summary>Claims due jobs, oldest due first, starting after this process's last claim (<see cref="ClaimCursor"/>).</summary>
     public async Task<IReadOnlyList<Job>> ClaimAsync(int limit, TimeSpan lease, string runnerId, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT * FROM jobqueue.job_queue_claim($1, $2, $3)");
+        var after = claimCursor.Next();
+        await using var cmd = dataSource.CreateCommand("SELECT * FROM jobqueue.job_queue_claim($1, $2, $3, $4, $5)");
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = limit });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = lease });
         cmd.Parameters.Add(Text(runnerId));
-        return await ReadJobsAsync(cmd, cancellationToken);
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)after?.RunAt.UtcDateTime ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)after?.Id ?? DBNull.Value });
+        var jobs = await ReadJobsAsync(cmd, cancellationToken);
+        claimCursor.Advance(jobs);
+        return jobs;
     }
 
     /// <summary>Finishes attempts in one round trip; returns only those this runner still held.</summary>
