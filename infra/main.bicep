@@ -22,11 +22,11 @@ param principalId string = ''
 @description('Kind of that principal (azd in CI runs as a service principal).')
 param principalType string = 'User'
 
-@description('Display name or UPN of that operator; when set (with principalId), the operator is also a PostgreSQL Entra administrator for the first-time database setup.')
+@description('Display name or UPN of that operator; when set (with principalId), the operator is a PostgreSQL Entra administrator: the deploy-time migrations (infra/hooks/postprovision.sh) run as this principal, which owns the schema.')
 param principalName string = ''
 
-@description('Make the app identity a PostgreSQL Entra administrator, so its migrations can create the schema and the jobqueue_app role on first start. Set false to grant a narrower role by hand (README, "First-time database setup").')
-param appIdentityIsPostgresAdmin bool = true
+@description('Make the app identity a PostgreSQL Entra administrator. Default false: the app runs as a login that owns nothing (a member of jobqueue_app) and the migrations run at deploy time as the operator. True only for a single-login setup that migrates on start.')
+param appIdentityIsPostgresAdmin bool = false
 
 @allowed(['15', '16'])
 param postgresVersion string = '16'
@@ -43,8 +43,11 @@ param databaseName string = 'jobqueue'
 @description('Game Platform API base URL (GamePlatform:BaseUrl); its API key is Key Vault secret game-platform-api-key.')
 param gamePlatformBaseUrl string = ''
 
-@description('Trust x-ms-client-principal from App Service Authentication (Entra ID) for admin calls (Auth:AppServiceAuthentication). Only with App Service Authentication switched on.')
+@description('Put App Service Authentication (Entra ID) in front of the app and trust its x-ms-client-principal for admin calls (Auth:AppServiceAuthentication). Needs appServiceAuthenticationClientId.')
 param appServiceAuthentication bool = false
+
+@description('Client id of the Entra app registration used by App Service Authentication (with appServiceAuthentication=true); it defines the admin app role JobQueue.Admin.')
+param appServiceAuthenticationClientId string = ''
 
 @description('Run the queue from the every-minute runner timer (false sets AzureWebJobs.Runner.Disabled; outside callers then use POST /api/jobs/run).')
 param runnerTimerEnabled bool = true
@@ -178,6 +181,9 @@ module functionApp 'core/host/functions-flexconsumption.bicep' = {
       // passwordless: Npgsql gets an Entra token for the managed identity (Database:UseEntraId)
       Database__ConnectionString: 'Host=${postgres.outputs.fullyQualifiedDomainName};Database=${databaseName};Username=${identity.outputs.name};SslMode=Require'
       Database__UseEntraId: 'true'
+      // the app's login owns nothing: the migrations run at deploy time as the operator
+      // (azd postprovision hook: infra/hooks/postprovision.sh), unless the app identity is an admin
+      Database__MigrateOnStartup: appIdentityIsPostgresAdmin ? 'true' : 'false'
       Schedules__GamePlatformSync: '0 */30 * * * *'
       Schedules__GamePlatformTotalsSweep: '0 0 * * * *'
       Schedules__JobQueueCleanup: '0 15 3 * * *'
@@ -190,6 +196,14 @@ module functionApp 'core/host/functions-flexconsumption.bicep' = {
   }
   // the identity must hold its storage roles before the host starts
   dependsOn: [rbac]
+}
+
+module appServiceAuth 'app/app-service-auth.bicep' = if (appServiceAuthentication) {
+  name: 'app-service-auth'
+  params: {
+    appName: functionApp.outputs.name
+    clientId: appServiceAuthenticationClientId
+  }
 }
 
 module alerts 'app/alerts.bicep' = {

@@ -48,6 +48,8 @@ public static class JobQueueServiceCollectionExtensions
         services.TryAddSingleton<CronJobRequestValidator>();
         services.TryAddSingleton<StandingCronInstaller>();
         services.TryAddSingleton<ScheduleRunner>();
+        services.TryAddSingleton<AppServiceAuthenticationMode>();
+        services.AddHostedService(sp => sp.GetRequiredService<AppServiceAuthenticationMode>());
         services.TryAddSingleton<ApiAuthenticator>();
         foreach (var endpoints in ApiRoutes.EndpointTypes)
         {

@@ -79,6 +79,16 @@ check "app settings: vault URI, passwordless database, schedules" \
       and (.Database__ConnectionString | test(\"Username=\") and (test(\"(?i)password\") | not))
       and .Schedules__GamePlatformSync == \"0 */30 * * * *\" and .Schedules__GamePlatformTotalsSweep == \"0 0 * * * *\"
       and .Schedules__JobQueueCleanup == \"0 15 3 * * *\" and .Schedules__Runner == \"0 * * * * *\""
+check "least privilege: the app identity is no PostgreSQL admin by default and does not migrate on start (postprovision hook does)" \
+  "([.. | objects | select(has(\"appSettings\"))][0].appSettings.value.Database__MigrateOnStartup
+      == \"[if(parameters('appIdentityIsPostgresAdmin'), 'true', 'false')]\")
+   and (.parameters.appIdentityIsPostgresAdmin.defaultValue == false)"
+check "app service authentication: authsettingsV2 with Entra ID, 401 for unauthenticated requests, only the runner route excluded" \
+  "($res | map(select(.type == \"Microsoft.Web/sites/config\" and (.name | tostring | test(\"authsettingsV2\"))))[0].properties
+      | .platform.enabled == true and .globalValidation.requireAuthentication == true
+        and .globalValidation.unauthenticatedClientAction == \"Return401\"
+        and .identityProviders.azureActiveDirectory.enabled == true)
+   and ([.. | objects | select(.excludedPaths? != null)][0].excludedPaths.defaultValue == [\"/api/jobs/run\"])"
 check "alerts: job failed for good (EventId 1003 / Outcome failed) and oldest pending job too old" \
   "($res | map(select(.type == \"Microsoft.Insights/scheduledQueryRules\")) | length == 2)
    and ([.. | strings | select(test(\"Outcome == .failed.\"))] | length >= 1)

@@ -14,7 +14,8 @@ namespace JobQueue.Api;
 /// role. 401 for missing or wrong credentials, 403 for a principal without the role. Secrets are
 /// compared in constant time and never logged.
 /// </summary>
-public sealed partial class ApiAuthenticator(ISecretProvider secrets, IOptions<AuthOptions> options, ILogger<ApiAuthenticator> logger)
+public sealed partial class ApiAuthenticator(
+    ISecretProvider secrets, IOptions<AuthOptions> options, AppServiceAuthenticationMode appServiceAuthentication, ILogger<ApiAuthenticator> logger)
 {
     public const string RunnerSecretHeader = "x-job-runner-secret";
 
@@ -43,7 +44,7 @@ public sealed partial class ApiAuthenticator(ISecretProvider secrets, IOptions<A
         }
 
         var o = options.Value;
-        var principalHeader = o.AppServiceAuthentication ? Header(request, ClientPrincipal.HeaderName) : null;
+        var principalHeader = appServiceAuthentication.TrustsPrincipalHeader ? Header(request, ClientPrincipal.HeaderName) : null;
         if (principalHeader is not null)
         {
             var principal = ClientPrincipal.TryParse(principalHeader);

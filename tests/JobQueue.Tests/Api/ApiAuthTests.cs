@@ -1,3 +1,4 @@
+using JobQueue.Tests.Infrastructure;
 using System.Net;
 using JobQueue.Api;
 
@@ -72,6 +73,31 @@ public sealed class ApiAuthTests(ApiServerFixture fixture) : IClassFixture<ApiSe
         await using var api = await ApiTestServer.StartAsync(fixture.Db, settings: new Dictionary<string, string?> { ["Auth:AppServiceAuthentication"] = "false" });
         using var response = await api.SendAsync(HttpMethod.Get, "/api/admin/job-queue/health", null, Credentials.PrincipalWithRole);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_forged_principal_gets_401_and_a_start_warning_where_app_service_authentication_is_not_really_on()
+    {
+        using var logs = new CapturingLoggerProvider();
+        await using var api = await ApiTestServer.StartAsync(fixture.Db, settings: new Dictionary<string, string?>
+        {
+            ["Auth:AppServiceAuthentication"] = "true",
+            ["WEBSITE_AUTH_ENABLED"] = null,
+        }, logs: logs);
+
+        foreach (var path in new[] { "/api/admin/job-queue/health", "/api/admin/jobs", "/api/admin/cron-jobs" })
+        {
+            using var response = await api.SendAsync(HttpMethod.Get, path, null, Credentials.PrincipalWithRole);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        using var put = await api.SendAsync(HttpMethod.Put, "/api/admin/job-queue/settings", """{"processingEnabled":false}""", Credentials.PrincipalWithRole);
+        Assert.Equal(HttpStatusCode.Unauthorized, put.StatusCode);
+        Assert.True(await api.Db.ScalarAsync<bool>("SELECT processing_enabled FROM job_queue_settings"));
+        Assert.Contains(logs.Lines, l => l.StartsWith("Warning ", StringComparison.Ordinal) && l.Contains("[2003]", StringComparison.Ordinal));
+        using var bearer = await api.SendAsync(HttpMethod.Get, "/api/admin/job-queue/health", null, Credentials.Admin);
+        Assert.Equal(HttpStatusCode.OK, bearer.StatusCode);
     }
 
     [Fact]

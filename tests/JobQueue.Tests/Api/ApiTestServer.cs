@@ -54,6 +54,7 @@ public sealed class ApiTestServer : IAsyncDisposable
             ["Secrets:job-runner-secret-previous"] = PreviousRunnerSecret,
             ["Secrets:admin-token"] = AdminToken,
             ["Auth:AppServiceAuthentication"] = "true",
+            ["WEBSITE_AUTH_ENABLED"] = "True",
             ["Schedules:Enabled"] = "false",
             ["Runner:PollIntervalSeconds"] = "0",
             ["Runner:Backoff:BaseSeconds"] = "60",
