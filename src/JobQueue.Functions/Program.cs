@@ -1,5 +1,4 @@
 using JobQueue;
-using JobQueue.Database;
 using JobQueue.Functions;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -11,6 +10,9 @@ var builder = FunctionsApplication.CreateBuilder(args);
 
 // ASP.NET Core integration: HTTP functions take HttpRequest and return the library's IResult
 builder.ConfigureFunctionsWebApplication();
+
+// a database outage answers 503 (Retry-After, problem+json) on every HTTP function, as on the server
+builder.UseMiddleware<DatabaseOutageMiddleware>();
 
 // Application Insights straight from the worker. Adaptive sampling off: a few events a minute,
 // and an alert reads the runner's Error events (README, Monitoring).
@@ -33,6 +35,8 @@ builder.Logging.Services.Configure<LoggerFilterOptions>(options =>
 builder.Services.AddJobQueue(builder.Configuration);
 builder.Services.AddHostedService<JobQueueMetricsExporter>();
 
+// The database start-up (migrations, then the app's login) runs in the background and retries with
+// backoff until PostgreSQL is there (DatabaseStartupService, registered by AddJobQueue): the worker
+// starts without a database instead of dying and being restarted by the host in a loop.
 var host = builder.Build();
-await StartupMigration.RunIfEnabledAsync(host.Services);
 await host.RunAsync();

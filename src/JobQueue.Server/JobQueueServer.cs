@@ -5,7 +5,8 @@ namespace JobQueue.Server;
 
 /// <summary>
 /// The self-hosted app: the library's route table on <c>/api/...</c> with minimal APIs, the schedules
-/// in a hosted service, a polling runner, migrations at startup. Tests build the very same app on a
+/// in a hosted service, a polling runner, the queue's upkeep (leader-elected), migrations at startup
+/// (retried in the background until the database is there). Tests build the very same app on a
 /// TestServer by calling these two methods.
 /// </summary>
 public static class JobQueueServer
@@ -25,18 +26,26 @@ public static class JobQueueServer
         builder.Services.AddOptions<ServerRunnerOptions>().Bind(builder.Configuration.GetSection(ServerRunnerOptions.Section));
         builder.Services.AddHostedService<ScheduleHostedService>();
         builder.Services.AddHostedService<RunnerPollingService>();
+        builder.Services.AddHostedService<MaintenanceHostedService>();
     }
 
-    /// <summary>Migrates (unless <c>Database:MigrateOnStartup=false</c>) and maps every route of <see cref="ApiRoutes.All"/>.</summary>
-    public static async Task ConfigureAppAsync(WebApplication app)
+    /// <summary>
+    /// Maps every route of <see cref="ApiRoutes.All"/> and the probes <c>/healthz/live</c> and
+    /// <c>/healthz/ready</c>. The database start-up (migrations unless <c>Database:MigrateOnStartup=false</c>)
+    /// runs in the background (<see cref="DatabaseStartupService"/>): the server starts and answers
+    /// "not ready" while PostgreSQL is down, and becomes ready by itself when it returns.
+    /// </summary>
+    public static Task ConfigureAppAsync(WebApplication app)
     {
-        await StartupMigration.RunIfEnabledAsync(app.Services);
-
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         foreach (var route in ApiRoutes.All)
         {
             app.MapMethods("/api/" + route.Template, [route.Method], route.Invoke).WithName(route.Name);
         }
+
+        app.MapGet("/healthz/live", (ReadinessEndpoint probe) => probe.Live()).WithName("Live");
+        app.MapGet("/healthz/ready", (ReadinessEndpoint probe, HttpContext context) => probe.ReadyAsync(context)).WithName("Ready");
+        return Task.CompletedTask;
     }
 }

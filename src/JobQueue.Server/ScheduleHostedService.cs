@@ -1,4 +1,5 @@
 using Cronos;
+using JobQueue.Database;
 using JobQueue.Queue;
 using JobQueue.Scheduling;
 
@@ -11,21 +12,24 @@ namespace JobQueue.Server;
 /// Functions timer singleton. <c>Schedules:Enabled=false</c> turns them off on this instance.
 /// </summary>
 public sealed partial class ScheduleHostedService(
-    IConfiguration configuration, JobQueueStore store, ScheduleRunner scheduleRunner, TimeProvider time,
+    IConfiguration configuration, JobQueueStore store, ScheduleRunner scheduleRunner, DatabaseReadiness readiness, TimeProvider time,
     ILogger<ScheduleHostedService> logger) : BackgroundService
 {
     private static readonly TimeSpan PastDueAfter = TimeSpan.FromMinutes(1);
     private readonly string instance = $"{Environment.MachineName}:{Environment.ProcessId}";
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!configuration.GetValue($"{Schedules.Section}:Enabled", true))
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        var loops = Schedules.All.Select(s => RunScheduleAsync(s, Parse(s), stoppingToken)).ToList();
-        return Task.WhenAll(loops);
+        // the server runs the queue's upkeep as a loop of its own (MaintenanceHostedService)
+        var schedules = Schedules.All.Where(s => s.Action != ScheduleAction.QueueMaintenance).Select(s => (s, Parse(s))).ToList();
+        // not before the database start-up has succeeded (migrations applied)
+        await readiness.WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAll(schedules.Select(s => RunScheduleAsync(s.Item1, s.Item2, stoppingToken)));
     }
 
     private CronExpression Parse(ScheduleDefinition schedule)

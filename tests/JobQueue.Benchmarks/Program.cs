@@ -48,22 +48,28 @@ if (options.Runs("horizon"))
     var r = options.Runners[0];
     var normal = new List<double>();
     var held = new List<double>();
+    var normalCpu = new List<string>();
+    var heldCpu = new List<string>();
     HeldHorizon? last = null;
     for (var round = 1; round <= options.HorizonRounds; round++)
     {
         Progress($"drain of {Fmt.N(options.DrainJobs)} jobs, R={r}, round {round}: normal");
-        normal.Add((await JobQueueFigures.DrainAsync(server, options.DrainJobs, r, options.PassLimit)).Rate);
-        Progress($"  {Fmt.Rate(normal[^1])} jobs/s; the same with a snapshot held open");
+        var (rate, cpu) = await JobQueueFigures.DrainAsync(server, options.DrainJobs, r, options.PassLimit);
+        normal.Add(rate);
+        normalCpu.Add(cpu);
+        Progress($"  {Fmt.Rate(rate)} jobs/s ({cpu}); the same with a snapshot held open");
         last = new HeldHorizon();
-        held.Add((await JobQueueFigures.DrainAsync(server, options.DrainJobs, r, options.PassLimit, last)).Rate);
-        Progress($"  {Fmt.Rate(held[^1])} jobs/s (horizon held back {Fmt.N(last.HeldBackXids)} transactions, {Fmt.N(last.DeadRows)} dead rows in job_queue)");
+        (rate, cpu) = await JobQueueFigures.DrainAsync(server, options.DrainJobs, r, options.PassLimit, last);
+        held.Add(rate);
+        heldCpu.Add(cpu);
+        Progress($"  {Fmt.Rate(rate)} jobs/s ({cpu}; horizon held back {Fmt.N(last.HeldBackXids)} transactions, {Fmt.N(last.DeadRows)} dead rows in job_queue)");
     }
 
     Line($"held horizon: drain with a snapshot held open {Fmt.Rate(held.Max())} jobs/s vs {Fmt.Rate(normal.Max())} jobs/s without " +
          $"(best of {options.HorizonRounds} each, interleaved; R={r}, pass limit {options.PassLimit}, N={Fmt.N(options.DrainJobs)}), " +
          $"{held.Max() / normal.Max():P0} of the normal drain; every round: held {string.Join('/', held.Select(Fmt.Rate))}, " +
          $"normal {string.Join('/', normal.Select(Fmt.Rate))}; the last held snapshot lagged {Fmt.N(last!.HeldBackXids)} transactions, " +
-         $"{Fmt.N(last.DeadRows)} dead rows in job_queue when released");
+         $"{Fmt.N(last.DeadRows)} dead rows in job_queue when released; cpu: held {heldCpu[held.IndexOf(held.Max())]}, normal {normalCpu[normal.IndexOf(normal.Max())]}");
 }
 
 if (options.Runs("enqueue"))

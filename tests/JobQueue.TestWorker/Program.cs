@@ -3,10 +3,17 @@
 // until the test kills the process, so that the job's lease is held by a process that is gone.
 //
 //   JobQueue.TestWorker <connection string> <lease seconds>
+//   JobQueue.TestWorker chaos <execution log> [--Setting=value ...]   the chaos tests' worker (ChaosWorker.cs)
 using JobQueue;
+using JobQueue.TestWorker;
 using JobQueue.Runner;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+
+if (args.Length > 1 && args[0] == "chaos")
+{
+    return await ChaosWorker.RunAsync(args[1], args[2..]);
+}
 
 var config = new ConfigurationBuilder()
     .AddInMemoryCollection(new Dictionary<string, string?>

@@ -155,10 +155,13 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         return attempts;
     }
 
-    /// <summary>Counts, pause state, oldest pending age, stuck jobs, recent failures and runs.</summary>
+    /// <summary>
+    /// Counts, pause state, oldest pending age, stuck jobs, recent failures and runs, and the database's
+    /// signals for a held xmin horizon (oldest open transaction, dead rows: job_queue_database_health).
+    /// </summary>
     public async Task<JsonElement> GetHealthAsync(int recentLimit = 10, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_health($1)::text");
+        await using var cmd = dataSource.CreateCommand("SELECT (jobqueue.job_queue_health($1) || jobqueue.job_queue_database_health())::text");
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = recentLimit });
         var json = (string)(await cmd.ExecuteScalarAsync(cancellationToken))!;
         return ParseJson(json);

@@ -36,6 +36,10 @@ internal static partial class RunnerLog
         Message = "Runner pass {RunnerId} stopped claiming: {RemainingMs} ms left of its time budget")]
     public static partial void PassOutOfTime(ILogger logger, string runnerId, long remainingMs);
 
-    [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Runner loop pass failed ({ErrorType}): {Error}")]
-    public static partial void LoopPassFailed(ILogger logger, string errorType, string error);
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Warning,
+        Message = "Runner loop pass failed {Failures} times in a row ({Error}); next pass in {RetryInSeconds} s")]
+    public static partial void LoopPassFailed(ILogger logger, int failures, string error, double retryInSeconds);
+
+    [LoggerMessage(EventId = 1021, Level = LogLevel.Information, Message = "Runner loop works again after {Failures} failed passes")]
+    public static partial void LoopRecovered(ILogger logger, int failures);
 }

@@ -1,3 +1,4 @@
+using JobQueue.Database;
 using JobQueue.Queue;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,8 @@ namespace JobQueue.Runner;
 /// jobs (<see cref="JobQueueStore.SetRunnerIdleAsync"/>, LISTEN via <see cref="JobWakeListener"/>)
 /// and waits for a notification or the poll interval, whichever comes first. Jobs that become due
 /// later (a future run_at, a backoff) are found by the poll. Without the listening connection it
-/// simply polls.
+/// simply polls. A pass that fails (the database is unavailable) is followed by a wait of 1 s doubling
+/// up to 30 s (<see cref="OutageBackoff"/>), one log line per wait, until a pass works again.
 /// </summary>
 public sealed class RunnerLoop(
     JobRunner runner, JobQueueStore store, NpgsqlDataSource dataSource, IOptions<RunnerOptions> options, ILogger<RunnerLoop> logger)
@@ -22,11 +24,29 @@ public sealed class RunnerLoop(
         // the wake-up request outlives a missed refresh, and lapses soon after this runner stops refreshing it
         var idleFor = pollInterval * 2 + TimeSpan.FromSeconds(5);
         var armed = false;
+        var failures = 0;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var full = (await PassAsync(stoppingToken)).Full;
+                var pass = await PassAsync(stoppingToken);
+                if (pass.Error is { } error)
+                {
+                    // the database is unavailable (or a pass broke): back off, one line per wait
+                    failures++;
+                    var wait = OutageBackoff.After(failures);
+                    RunnerLog.LoopPassFailed(logger, failures, error, Math.Round(wait.TotalSeconds, 1));
+                    await Task.Delay(wait, stoppingToken);
+                    continue;
+                }
+
+                if (failures > 0)
+                {
+                    RunnerLog.LoopRecovered(logger, failures);
+                    failures = 0;
+                }
+
+                var full = pass.Full;
                 if (full)
                 {
                     if (armed && await TrySetIdleAsync(null, stoppingToken))
@@ -64,17 +84,16 @@ public sealed class RunnerLoop(
         }
     }
 
-    private async Task<(int Processed, bool Full)> PassAsync(CancellationToken stoppingToken)
+    private async Task<(int Processed, bool Full, string? Error)> PassAsync(CancellationToken stoppingToken)
     {
         try
         {
             var report = await runner.RunPassAsync(new RunPassRequest(), stoppingToken);
-            return (report.Processed, report.Processed >= Math.Min(options.Value.DefaultLimit, options.Value.MaxLimit));
+            return (report.Processed, report.Processed >= Math.Min(options.Value.DefaultLimit, options.Value.MaxLimit), null);
         }
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            RunnerLog.LoopPassFailed(logger, e.GetType().Name, e.Message);
-            return (0, false);
+            return (0, false, DatabaseFailure.Describe(e));
         }
     }
 

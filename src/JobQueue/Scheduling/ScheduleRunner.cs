@@ -1,3 +1,4 @@
+using JobQueue.Maintenance;
 using JobQueue.Queue;
 using JobQueue.Runner;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,8 @@ namespace JobQueue.Scheduling;
 /// What a schedule's tick does. A Functions timer function is one line:
 /// <c>=&gt; scheduleRunner.RunAsync(Schedules.GamePlatformSync.Name, timer.IsPastDue, ct)</c>.
 /// </summary>
-public sealed partial class ScheduleRunner(JobQueueStore store, JobRunner runner, QueueGaugeSampler gauges, ILogger<ScheduleRunner> logger)
+public sealed partial class ScheduleRunner(
+    JobQueueStore store, JobRunner runner, QueueGaugeSampler gauges, QueueMaintainer maintainer, ILogger<ScheduleRunner> logger)
 {
     public async Task RunAsync(string name, bool isPastDue, CancellationToken cancellationToken)
     {
@@ -16,6 +18,12 @@ public sealed partial class ScheduleRunner(JobQueueStore store, JobRunner runner
         if (isPastDue)
         {
             LogPastDue(logger, name);
+        }
+
+        if (schedule.Action == ScheduleAction.QueueMaintenance)
+        {
+            await maintainer.RunOnceAsync(cancellationToken);
+            return;
         }
 
         if (schedule.StandingTaskType is { } taskType)

@@ -21,7 +21,15 @@ public static class Schedules
     public static readonly ScheduleDefinition Runner =
         new("Runner", "Schedules:Runner", "0 * * * * *", null);
 
-    public static IReadOnlyList<ScheduleDefinition> All { get; } = [GamePlatformSync, GamePlatformTotalsSweep, JobQueueCleanup, Runner];
+    /// <summary>
+    /// The queue's upkeep every 15 s: lease rescue, final-failure reports, queue gauges, by the elected
+    /// leader (Maintenance/QueueMaintainer.cs). The Functions app's timer; the server runs the
+    /// maintainer as a loop of its own (Maintenance:IntervalSeconds) and skips this schedule.
+    /// </summary>
+    public static readonly ScheduleDefinition QueueMaintenance =
+        new("QueueMaintenance", "Schedules:QueueMaintenance", "*/15 * * * * *", null, Maintenance: true);
+
+    public static IReadOnlyList<ScheduleDefinition> All { get; } = [GamePlatformSync, GamePlatformTotalsSweep, JobQueueCleanup, Runner, QueueMaintenance];
 
     public static ScheduleDefinition Get(string name) =>
         All.FirstOrDefault(s => s.Name == name) ?? throw new ArgumentException($"no schedule '{name}'", nameof(name));

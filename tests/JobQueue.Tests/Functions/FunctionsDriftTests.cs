@@ -116,7 +116,7 @@ public sealed class FunctionsDriftTests
                      "FunctionsApplication.CreateBuilder(args)", "ConfigureFunctionsWebApplication()",
                      "AddApplicationInsightsTelemetryWorkerService(", ".ConfigureFunctionsApplicationInsights()",
                      "Microsoft.Extensions.Logging.ApplicationInsights.ApplicationInsightsLoggerProvider",
-                     "AddJobQueue(builder.Configuration)", "StartupMigration.RunIfEnabledAsync(host.Services)",
+                     "AddJobQueue(builder.Configuration)", "UseMiddleware<DatabaseOutageMiddleware>()",
                  })
         {
             Assert.Contains(call, program, StringComparison.Ordinal);

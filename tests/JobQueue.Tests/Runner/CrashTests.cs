@@ -49,16 +49,6 @@ public sealed class CrashTests : IAsyncLifetime
         Assert.StartsWith("test-worker:", history[0].RunnerId);
     }
 
-    private static Process StartWorker(string connectionString, int leaseSeconds)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "JobQueue.TestWorker", "bin",
-            new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0", "JobQueue.TestWorker.dll");
-        Assert.True(File.Exists(dll), $"test worker not built: {dll}");
-        var psi = new ProcessStartInfo("dotnet", [dll, connectionString, leaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)])
-        {
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        return Process.Start(psi)!;
-    }
+    private static Process StartWorker(string connectionString, int leaseSeconds) =>
+        TestWorkerProcess.Start([connectionString, leaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
 }

@@ -72,8 +72,10 @@ public sealed class ScheduleTests : IAsyncLifetime
             ["Schedules:JobQueueCleanup"] = "0 0 0 1 1 *",
             ["Schedules:Runner"] = "0 0 0 1 1 *",
         }).Build();
+        var ready = new JobQueue.Database.DatabaseReadiness();
+        ready.MarkReady();
         var instances = Enumerable.Range(0, 2).Select(_ => new ScheduleHostedService(
-            config, services.GetRequiredService<JobQueueStore>(), services.GetRequiredService<ScheduleRunner>(), time,
+            config, services.GetRequiredService<JobQueueStore>(), services.GetRequiredService<ScheduleRunner>(), ready, time,
             NullLogger<ScheduleHostedService>.Instance)).ToList();
         foreach (var instance in instances)
         {

@@ -21,7 +21,7 @@ AS $$
     SELECT a.xact_start, a.backend_xmin, a.backend_xid
       FROM pg_catalog.pg_stat_activity a
      WHERE a.pid <> pg_catalog.pg_backend_pid()
-       AND a.backend_type <> 'autovacuum worker'
+       AND a.backend_type IS DISTINCT FROM 'autovacuum worker'  -- NULL for sessions whose details are hidden
        AND (a.datname = pg_catalog.current_database() OR a.backend_type = 'walsender')
        AND (a.backend_xmin IS NOT NULL OR a.backend_xid IS NOT NULL)
   ), prepared AS (
