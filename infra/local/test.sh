@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# The test command (README, CI): starts the local PostgreSQL with pg_cron, builds everything that
-# can be built here, runs every test, compiles the Bicep, and prints one "N passed, N failed" line.
+# The test command (README, CI): starts the local PostgreSQL with pg_cron, builds everything (the
+# Functions app with the official SDK included), runs every test, compiles the Bicep, and prints one
+# "N passed, N failed" line.
 #
-#   JOBQUEUE_STRICT_FUNCTIONS=1   fail when the Azure Functions project cannot be built
-#                                 (use on a machine that reaches nuget.org, e.g. CI in the cloud)
 #   JOBQUEUE_TEST_FILTER=...      passed to dotnet test --filter
 set -euo pipefail
 cd "$(dirname "$0")/../.."

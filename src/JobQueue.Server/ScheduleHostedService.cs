@@ -1,6 +1,5 @@
 using Cronos;
 using JobQueue.Database;
-using JobQueue.Queue;
 using JobQueue.Scheduling;
 
 namespace JobQueue.Server;
@@ -12,7 +11,7 @@ namespace JobQueue.Server;
 /// Functions timer singleton. <c>Schedules:Enabled=false</c> turns them off on this instance.
 /// </summary>
 public sealed partial class ScheduleHostedService(
-    IConfiguration configuration, JobQueueStore store, ScheduleRunner scheduleRunner, DatabaseReadiness readiness, TimeProvider time,
+    ScheduleExpressions expressions, ScheduleTickStore ticks, ScheduleRunner scheduleRunner, DatabaseReadiness readiness, TimeProvider time,
     ILogger<ScheduleHostedService> logger) : BackgroundService
 {
     private static readonly TimeSpan PastDueAfter = TimeSpan.FromMinutes(1);
@@ -20,30 +19,16 @@ public sealed partial class ScheduleHostedService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!configuration.GetValue($"{Schedules.Section}:Enabled", true))
+        if (!expressions.Enabled)
         {
             return;
         }
 
         // the server runs the queue's upkeep as a loop of its own (MaintenanceHostedService)
-        var schedules = Schedules.All.Where(s => s.Action != ScheduleAction.QueueMaintenance).Select(s => (s, Parse(s))).ToList();
+        var schedules = Schedules.All.Where(s => s.Action != ScheduleAction.QueueMaintenance).Select(s => (s, expressions.For(s))).ToList();
         // not before the database start-up has succeeded (migrations applied)
         await readiness.WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await Task.WhenAll(schedules.Select(s => RunScheduleAsync(s.Item1, s.Item2, stoppingToken)));
-    }
-
-    private CronExpression Parse(ScheduleDefinition schedule)
-    {
-        var text = configuration[schedule.SettingKey];
-        text = string.IsNullOrWhiteSpace(text) ? schedule.DefaultCron : text;
-        try
-        {
-            return CronExpression.Parse(text, CronFormat.IncludeSeconds);
-        }
-        catch (CronFormatException e)
-        {
-            throw new InvalidOperationException($"setting {schedule.SettingKey} = '{text}' is not a 6-field cron expression: {e.Message}", e);
-        }
     }
 
     private async Task RunScheduleAsync(ScheduleDefinition schedule, CronExpression cron, CancellationToken stoppingToken)
@@ -67,9 +52,9 @@ public sealed partial class ScheduleHostedService(
                 }
 
                 var pastDue = time.GetUtcNow() - tick > PastDueAfter;
-                if (await store.ClaimScheduleTickAsync(schedule.Name, tick, instance, stoppingToken))
+                if (await ticks.ClaimTickAsync(schedule.Name, tick, instance, stoppingToken))
                 {
-                    await scheduleRunner.RunAsync(schedule.Name, pastDue, stoppingToken);
+                    await scheduleRunner.FireAsync(schedule, pastDue, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -58,7 +58,11 @@ public static class JobQueueServiceCollectionExtensions
         services.TryAddSingleton<CronJobStore>();
         services.TryAddSingleton<CronJobRequestValidator>();
         services.TryAddSingleton<StandingCronInstaller>();
+        services.TryAddSingleton<ScheduleExpressions>();
+        services.TryAddSingleton<ScheduleTickStore>();
         services.TryAddSingleton<ScheduleRunner>();
+        services.TryAddSingleton<ScheduleCatchUp>();
+        services.AddHostedService<ScheduleCatchUpService>();
         services.TryAddSingleton<AppServiceAuthenticationMode>();
         services.AddHostedService(sp => sp.GetRequiredService<AppServiceAuthenticationMode>());
         services.TryAddSingleton<ApiAuthenticator>();

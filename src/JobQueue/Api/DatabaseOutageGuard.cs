@@ -38,12 +38,14 @@ public sealed partial class DatabaseOutageGuard(DatabaseReadiness readiness, Tim
 
     /// <summary>
     /// True when <paramref name="e"/> means the database is unavailable (or, before the instance is
-    /// ready, not migrated yet): then <paramref name="result"/> is the 503 answer and Retry-After is set.
+    /// ready, any database error: not migrated yet, migrating): then <paramref name="result"/> is the
+    /// 503 answer and Retry-After is set.
     /// </summary>
     public bool TryHandle(Exception e, HttpContext context, out IResult? result)
     {
         result = null;
-        if (!DatabaseFailure.IsUnavailable(e) && !(DatabaseFailure.IsSchemaMissing(e) && !readiness.IsReady))
+        // before the start-up has finished (migrations may be half-way), any database error means "not ready"
+        if (!DatabaseFailure.IsUnavailable(e) && !(DatabaseFailure.IsDatabaseError(e) && !readiness.IsReady))
         {
             return false;
         }

@@ -72,16 +72,31 @@ public sealed class DatabaseConnection(
         var o = options.Value;
         if (!o.UseEntraId)
         {
-            return JobQueueServiceCollectionExtensions.BuildDataSource(OnDatabase(ResolveAsync().GetAwaiter().GetResult(), database));
+            var builder = JobQueueServiceCollectionExtensions.CreateDataSourceBuilder(OnDatabase(ResolveAsync().GetAwaiter().GetResult(), database));
+            if (!string.IsNullOrWhiteSpace(secretOptions.Value.VaultUri))
+            {
+                // the password comes from the vault's current connection string each time a physical
+                // connection opens (the secret provider caches it): a rotated password is picked up
+                // without a restart. A new host, user or database still needs one.
+                builder.ConnectionStringBuilder.Password = null;
+                builder.UsePasswordProvider(
+                    _ => PasswordFromVaultAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult(),
+                    (_, ct) => PasswordFromVaultAsync(ct));
+            }
+
+            return builder.Build();
         }
 
-        var builder = JobQueueServiceCollectionExtensions.CreateDataSourceBuilder(OnDatabase(Required(o.ConnectionString), database));
-        builder.ConnectionStringBuilder.SslMode = SslMode.Require;
-        builder.UsePeriodicPasswordProvider(
+        var entra = JobQueueServiceCollectionExtensions.CreateDataSourceBuilder(OnDatabase(Required(o.ConnectionString), database));
+        entra.ConnectionStringBuilder.SslMode = SslMode.Require;
+        entra.UsePeriodicPasswordProvider(
             async (_, ct) => (await Credential.GetTokenAsync(EntraScope, ct)).Token,
             TimeSpan.FromMinutes(30), TimeSpan.FromSeconds(10));
-        return builder.Build();
+        return entra.Build();
     }
+
+    private async ValueTask<string> PasswordFromVaultAsync(CancellationToken cancellationToken) =>
+        new NpgsqlConnectionStringBuilder(await secrets.GetAsync(SecretNames.DatabaseConnectionString, cancellationToken)).Password ?? "";
 
     /// <summary>The same connection string pointed at another database (null: unchanged).</summary>
     public static string OnDatabase(string connectionString, string? database) =>

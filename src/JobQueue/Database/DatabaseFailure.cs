@@ -32,6 +32,9 @@ public static class DatabaseFailure
         return false;
     }
 
+    /// <summary>Any error from the database or its driver (while the app is not ready, every one is a 503 "not ready").</summary>
+    public static bool IsDatabaseError(Exception e) => Find<NpgsqlException>(e) is not null;
+
     /// <summary>
     /// The schema (or one of its functions) does not exist: the migrations have not run yet. A 503
     /// only while the app is not ready; once it is, the same error is a bug.

@@ -21,6 +21,9 @@ public sealed class DatabaseMigrator(ILogger<DatabaseMigrator> logger, IOptions<
     /// <summary>JobQueue's own schema (migration 0100): every table, function and journal lives in it.</summary>
     public const string Schema = "jobqueue";
 
+    private const string CoreJournal = "job_queue_schema_versions";
+    private const string CronJournal = "job_queue_cron_schema_versions";
+
     /// <summary>
     /// Applies every migration to the app database (<paramref name="connectionString"/>: the schema
     /// owner's); when <c>Cron:MigrationConnectionString</c>, <c>Cron:Database</c> or
@@ -29,7 +32,7 @@ public sealed class DatabaseMigrator(ILogger<DatabaseMigrator> logger, IOptions<
     /// </summary>
     public async Task MigrateAsync(string connectionString, CancellationToken cancellationToken = default)
     {
-        await MigrateSetAsync(connectionString, IsMigration, "job_queue_schema_versions", cancellationToken);
+        await MigrateSetAsync(connectionString, IsMigration, CoreJournal, cancellationToken);
         if (cronOptions?.Value.CronMigrationConnectionString(connectionString) is { } cron)
         {
             await MigrateCronAsync(cron, cancellationToken);
@@ -42,7 +45,7 @@ public sealed class DatabaseMigrator(ILogger<DatabaseMigrator> logger, IOptions<
     /// set (<c>job_queue_cron_schema_versions</c>).
     /// </summary>
     public Task MigrateCronAsync(string cronConnectionString, CancellationToken cancellationToken = default) =>
-        MigrateSetAsync(cronConnectionString, IsCronMigration, "job_queue_cron_schema_versions", cancellationToken);
+        MigrateSetAsync(cronConnectionString, IsCronMigration, CronJournal, cancellationToken);
 
     private static bool IsCronMigration(string resourceName) =>
         IsMigration(resourceName)
@@ -65,11 +68,17 @@ public sealed class DatabaseMigrator(ILogger<DatabaseMigrator> logger, IOptions<
         try
         {
             await PrepareJournalAsync(lockConnection, journalTable, cancellationToken);
+
+            // one database can have served as the app's and as pg_cron's (another database) over time,
+            // e.g. the local cluster's: a script the other set's journal records ran here already
+            var ranThroughOtherSet = await JournaledScriptsAsync(
+                lockConnection, journalTable == CoreJournal ? CronJournal : CoreJournal, cancellationToken);
+
             // the scripts before 0100 name their objects without a schema: they were written for public
             var scripts = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = "public" }.ConnectionString;
             var upgrader = DeployChanges.To
                 .PostgresqlDatabase(scripts)
-                .WithScriptsEmbeddedInAssembly(typeof(DatabaseMigrator).Assembly, filter)
+                .WithScriptsEmbeddedInAssembly(typeof(DatabaseMigrator).Assembly, name => filter(name) && !ranThroughOtherSet.Contains(name))
                 .WithTransactionPerScript()
                 .WithVariablesDisabled()
                 .JournalToPostgresqlTable(Schema, journalTable)
@@ -89,6 +98,30 @@ public sealed class DatabaseMigrator(ILogger<DatabaseMigrator> logger, IOptions<
             release.Parameters.AddWithValue(AdvisoryLockKey);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// The script names a journal table of this database records: in <see cref="Schema"/>, or still in
+    /// public where its set has not run since 0100 (none when it does not exist).
+    /// </summary>
+    private static async Task<HashSet<string>> JournaledScriptsAsync(NpgsqlConnection connection, string journalTable, CancellationToken cancellationToken)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        await using var find = new NpgsqlCommand(
+            $"SELECT COALESCE(to_regclass('{Schema}.{journalTable}'), to_regclass('public.{journalTable}'))::text", connection);
+        if (await find.ExecuteScalarAsync(cancellationToken) is not string table)
+        {
+            return names;
+        }
+
+        await using var read = new NpgsqlCommand($"SELECT scriptname FROM {table}", connection);
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
     }
 
     /// <summary>

@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace JobQueue.Queue;
 
-/// <summary>One row of <c>job_queue</c>.</summary>
+/// <summary>
+/// One row of <c>job_queue</c>. <see cref="ReadError"/> says why its payload or output could not be
+/// read (written by a producer that bypassed the limits); the runner then fails that job alone.
+/// </summary>
 public sealed record Job(
     Guid Id,
     string TaskType,
@@ -21,4 +24,5 @@ public sealed record Job(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? StartedAt,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt,
+    string? ReadError = null);

@@ -2,7 +2,8 @@ namespace JobQueue.Queue;
 
 /// <summary>
 /// The end of one attempt, as sent to <c>job_queue_complete</c>. <see cref="RetryIn"/> null means
-/// "do not retry": the job fails for good.
+/// "do not retry": the job fails for good. <see cref="Snooze"/>: back to pending after
+/// <see cref="RetryIn"/> with the attempt given back (recorded as <c>snoozed</c>).
 /// </summary>
 public sealed record JobCompletion(
     Guid Id,
@@ -10,7 +11,8 @@ public sealed record JobCompletion(
     string? OutputJson,
     string? Error,
     TimeSpan? RetryIn,
-    int DurationMs);
+    int DurationMs,
+    bool Snooze = false);
 
 /// <summary>A job's state after its attempt was recorded. Jobs whose lease was lost are absent.</summary>
 public sealed record CompletedJob(Guid Id, string Status, int Attempts, string? LastError);

@@ -180,16 +180,6 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         return (reader.GetInt64(0), reader.GetDouble(1));
     }
 
-    /// <summary>True for the one caller (across instances) that fires schedule <paramref name="name"/>'s <paramref name="tick"/>.</summary>
-    public async Task<bool> ClaimScheduleTickAsync(string name, DateTimeOffset tick, string instance, CancellationToken cancellationToken = default)
-    {
-        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_claim_schedule_tick($1, $2, $3)");
-        cmd.Parameters.Add(Text(name));
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = tick.UtcDateTime });
-        cmd.Parameters.Add(Text(instance));
-        return (bool)(await cmd.ExecuteScalarAsync(cancellationToken))!;
-    }
-
     private async Task<int> ScalarIntAsync(string sql, DateTimeOffset olderThan, int batchSize, CancellationToken cancellationToken)
     {
         await using var cmd = dataSource.CreateCommand(sql);
@@ -238,16 +228,20 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         var o = new JobOrdinals(reader);
         while (await reader.ReadAsync(cancellationToken))
         {
+            // one unreadable row (a producer that bypassed the limits) must not fail the whole batch
+            string? readError = null;
+            var payload = TryParseJson(reader.GetString(o.Payload), "payload", ref readError) ?? EmptyObject;
+            var output = reader.IsDBNull(o.Output) ? null : TryParseJson(reader.GetString(o.Output), "output", ref readError);
             jobs.Add(new Job(
                 reader.GetGuid(o.Id),
                 reader.GetString(o.TaskType),
-                ParseJson(reader.GetString(o.Payload)),
+                payload,
                 reader.GetString(o.Status),
                 reader.GetFieldValue<DateTimeOffset>(o.RunAt),
                 reader.GetInt32(o.Attempts),
                 reader.GetInt32(o.MaxAttempts),
                 NullableString(reader, o.LastError),
-                reader.IsDBNull(o.Output) ? null : ParseJson(reader.GetString(o.Output)),
+                output,
                 NullableString(reader, o.DedupeKey),
                 NullableString(reader, o.LockedBy),
                 NullableTime(reader, o.LockedUntil),
@@ -256,7 +250,8 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
                 reader.GetFieldValue<DateTimeOffset>(o.CreatedAt),
                 reader.GetFieldValue<DateTimeOffset>(o.UpdatedAt),
                 NullableTime(reader, o.StartedAt),
-                NullableTime(reader, o.CompletedAt)));
+                NullableTime(reader, o.CompletedAt),
+                readError));
         }
 
         return jobs;
@@ -289,6 +284,11 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
                     json.WriteNumber("retryInMs", (long)retryIn.TotalMilliseconds);
                 }
 
+                if (c.Snooze)
+                {
+                    json.WriteBoolean("snooze", true);
+                }
+
                 json.WriteNumber("durationMs", c.DurationMs);
                 json.WriteEndObject();
             }
@@ -297,6 +297,19 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         }
 
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static JsonElement? TryParseJson(string json, string what, ref string? readError)
+    {
+        try
+        {
+            return ParseJson(json);
+        }
+        catch (JsonException e)
+        {
+            readError ??= $"the {what} cannot be read ({json.Length} characters): {e.Message}";
+            return null;
+        }
     }
 
     private static JsonElement ParseJson(string json)

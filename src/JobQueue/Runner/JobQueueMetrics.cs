@@ -16,6 +16,7 @@ public sealed class JobQueueMetrics
     private readonly Counter<long> retried;
     private readonly Counter<long> failed;
     private readonly Counter<long> leaseLost;
+    private readonly Counter<long> snoozed;
     private readonly Histogram<double> duration;
     private long queueDepth;
     private double oldestPendingAgeSeconds;
@@ -28,6 +29,7 @@ public sealed class JobQueueMetrics
         retried = meter.CreateCounter<long>("jobqueue.jobs.retried", "{job}", "Failed attempts scheduled for a retry");
         failed = meter.CreateCounter<long>("jobqueue.jobs.failed", "{job}", "Jobs that failed for good");
         leaseLost = meter.CreateCounter<long>("jobqueue.jobs.lease_lost", "{job}", "Attempts whose result was discarded because the lease was taken over");
+        snoozed = meter.CreateCounter<long>("jobqueue.jobs.snoozed", "{job}", "Attempts given back: the job runs again later without using up an attempt");
         duration = meter.CreateHistogram<double>("jobqueue.job.duration", "ms", "Attempt duration");
         meter.CreateObservableGauge("jobqueue.queue.depth", () => Volatile.Read(ref queueDepth), "{job}", "Due pending jobs at the last health sample");
         meter.CreateObservableGauge("jobqueue.queue.oldest_pending_age", () => Volatile.Read(ref oldestPendingAgeSeconds), "s", "Age of the oldest due pending job at the last health sample");
@@ -44,6 +46,7 @@ public sealed class JobQueueMetrics
             case AttemptOutcome.Succeeded: succeeded.Add(1, tag); break;
             case AttemptOutcome.Retry: retried.Add(1, tag); break;
             case AttemptOutcome.Failed: failed.Add(1, tag); break;
+            case AttemptOutcome.Snoozed: snoozed.Add(1, tag); break;
             default: leaseLost.Add(1, tag); break;
         }
     }
@@ -62,4 +65,5 @@ public static class AttemptOutcome
     public const string Retry = "retry";
     public const string Failed = "failed";
     public const string LeaseLost = "lease_lost";
+    public const string Snoozed = "snoozed";
 }

@@ -100,15 +100,24 @@ public sealed class JobRunner(
         string? output = null;
         string? error = null;
         var retryable = true;
+        TimeSpan? snoozeFor = null;
         try
         {
-            if (!handlers.TryGet(job.TaskType, out var handler))
+            if (job.ReadError is { } unreadable)
             {
-                throw new PermanentJobException($"unknown task type '{job.TaskType}'");
+                throw new PermanentJobException(unreadable);
             }
 
-            var result = await handler.ExecuteAsync(new JobContext(job, runnerId, deadlineAt), token);
-            output = result is null ? null : JsonSerializer.Serialize(result, result.GetType(), OutputJson);
+            if (!handlers.TryGet(job.TaskType, out var handler))
+            {
+                (error, snoozeFor) = UnknownTaskType(job, runnerId);
+                retryable = snoozeFor is not null;
+            }
+            else
+            {
+                var result = await handler.ExecuteAsync(new JobContext(job, runnerId, deadlineAt), token);
+                output = result is null ? null : JsonSerializer.Serialize(result, result.GetType(), OutputJson);
+            }
         }
         catch (PermanentJobException e)
         {
@@ -125,11 +134,30 @@ public sealed class JobRunner(
         }
 
         var durationMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
-        TimeSpan? retryIn = error is not null && retryable && job.Attempts < job.MaxAttempts ? backoff.For(job.Attempts) : null;
+        TimeSpan? retryIn = snoozeFor ?? (error is not null && retryable && job.Attempts < job.MaxAttempts ? backoff.For(job.Attempts) : null);
         return new AttemptResult(
             job,
-            new JobCompletion(job.Id, error is null, output, Truncate(error), retryIn, (int)Math.Min(durationMs, int.MaxValue)),
+            new JobCompletion(job.Id, error is null, output, Truncate(error), retryIn, (int)Math.Min(durationMs, int.MaxValue), snoozeFor is not null),
             durationMs);
+    }
+
+    /// <summary>
+    /// A task type this instance has no handler for: a newer version may have enqueued it during a
+    /// rolling deploy, so the job waits (snoozed, its attempt given back) for an instance that has one,
+    /// for up to <see cref="RunnerOptions.UnknownTaskTypeGraceSeconds"/> after it was created; then it
+    /// fails for good.
+    /// </summary>
+    private (string Error, TimeSpan? SnoozeFor) UnknownTaskType(Job job, string runnerId)
+    {
+        var o = options.Value;
+        var grace = TimeSpan.FromSeconds(Math.Max(0, o.UnknownTaskTypeGraceSeconds));
+        if (time.GetUtcNow() - job.CreatedAt < grace)
+        {
+            var wait = TimeSpan.FromSeconds(Math.Max(1, o.UnknownTaskTypeRetrySeconds));
+            return ($"no handler for task type '{job.TaskType}' on runner {runnerId}: waiting {wait.TotalSeconds:0} s for an instance that has one", wait);
+        }
+
+        return ($"unknown task type '{job.TaskType}': no runner had a handler for it within {grace.TotalMinutes:0} minutes of its creation", null);
     }
 
     private async Task FinishAsync(string runnerId, AttemptResult[] attempts, List<RunnerJobResult> results)
@@ -155,6 +183,11 @@ public sealed class JobRunner(
                 case JobStatus.Succeeded:
                     metrics.Finished(job.TaskType, AttemptOutcome.Succeeded, a.DurationMs);
                     RunnerLog.AttemptSucceeded(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, AttemptOutcome.Succeeded, a.DurationMs);
+                    break;
+                case JobStatus.Pending when a.Completion.Snooze:
+                    metrics.Finished(job.TaskType, AttemptOutcome.Snoozed, a.DurationMs);
+                    RunnerLog.AttemptSnoozed(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, AttemptOutcome.Snoozed, a.DurationMs,
+                        a.Completion.RetryIn?.TotalSeconds ?? 0, after.LastError ?? "");
                     break;
                 case JobStatus.Pending:
                     metrics.Finished(job.TaskType, AttemptOutcome.Retry, a.DurationMs);

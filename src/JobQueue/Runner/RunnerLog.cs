@@ -24,6 +24,10 @@ internal static partial class RunnerLog
         Message = "Job {JobId} ({TaskType}) attempt {Attempt}/{MaxAttempts} {Outcome}: its lease was taken over, the result ({DurationMs} ms) was discarded")]
     public static partial void AttemptLeaseLost(ILogger logger, Guid jobId, string taskType, int attempt, int maxAttempts, string outcome, long durationMs);
 
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information,
+        Message = "Job {JobId} ({TaskType}) attempt {Attempt}/{MaxAttempts} {Outcome}: runs again in {RetryInSeconds} s without using up an attempt: {Error}")]
+    public static partial void AttemptSnoozed(ILogger logger, Guid jobId, string taskType, int attempt, int maxAttempts, string outcome, long durationMs, double retryInSeconds, string error);
+
     [LoggerMessage(EventId = 1010, Level = LogLevel.Information,
         Message = "Runner pass {RunnerId} skipped: processing is paused ({PausedReason})")]
     public static partial void PassPaused(ILogger logger, string runnerId, string? pausedReason);

@@ -26,6 +26,15 @@ public sealed class RunnerOptions
     /// <summary>Identifies this process in <c>locked_by</c> and the attempt history (default: machine name).</summary>
     public string? RunnerName { get; set; }
 
+    /// <summary>
+    /// A job whose task type this instance has no handler for (a newer version enqueued it during a
+    /// rolling deploy) waits this long between looks, without using up an attempt...
+    /// </summary>
+    public int UnknownTaskTypeRetrySeconds { get; set; } = 60;
+
+    /// <summary>...for up to this long after it was created; then it fails for good.</summary>
+    public int UnknownTaskTypeGraceSeconds { get; set; } = 3600;
+
     public RetryBackoffOptions Backoff { get; set; } = new();
 }
 

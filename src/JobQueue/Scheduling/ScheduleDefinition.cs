@@ -6,10 +6,15 @@ namespace JobQueue.Scheduling;
 /// a tick does (<see cref="Action"/>: enqueue a standing job, run one runner pass, or one round of
 /// the queue's upkeep).
 /// </summary>
-public sealed record ScheduleDefinition(string Name, string SettingKey, string DefaultCron, string? StandingTaskType, bool Maintenance = false)
+public sealed record ScheduleDefinition(
+    string Name, string SettingKey, string DefaultCron, string? StandingTaskType, MissedTickPolicy DefaultMissedPolicy = MissedTickPolicy.Once,
+    bool Maintenance = false)
 {
     public ScheduleAction Action =>
         StandingTaskType is not null ? ScheduleAction.EnqueueStandingJob : Maintenance ? ScheduleAction.QueueMaintenance : ScheduleAction.RunnerPass;
+
+    /// <summary>Setting that overrides <see cref="DefaultMissedPolicy"/> (<c>Once</c> or <c>Skip</c>).</summary>
+    public string MissedPolicyKey => $"{Schedules.Section}:MissedPolicy:{Name}";
 
     /// <summary>Dedupe key of the standing job: timers and pg_cron use the same one, so they never double-enqueue.</summary>
     public string? DedupeKey => StandingTaskType is null ? null : "standing:" + StandingTaskType;

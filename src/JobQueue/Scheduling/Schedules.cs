@@ -19,7 +19,7 @@ public static class Schedules
 
     /// <summary>One runner pass a minute (the Functions app's timer-driven runner; the server also polls).</summary>
     public static readonly ScheduleDefinition Runner =
-        new("Runner", "Schedules:Runner", "0 * * * * *", null);
+        new("Runner", "Schedules:Runner", "0 * * * * *", null, MissedTickPolicy.Skip);
 
     /// <summary>
     /// The queue's upkeep every 15 s: lease rescue, final-failure reports, queue gauges, by the elected
@@ -27,7 +27,7 @@ public static class Schedules
     /// maintainer as a loop of its own (Maintenance:IntervalSeconds) and skips this schedule.
     /// </summary>
     public static readonly ScheduleDefinition QueueMaintenance =
-        new("QueueMaintenance", "Schedules:QueueMaintenance", "*/15 * * * * *", null, Maintenance: true);
+        new("QueueMaintenance", "Schedules:QueueMaintenance", "*/15 * * * * *", null, MissedTickPolicy.Skip, Maintenance: true);
 
     public static IReadOnlyList<ScheduleDefinition> All { get; } = [GamePlatformSync, GamePlatformTotalsSweep, JobQueueCleanup, Runner, QueueMaintenance];
 

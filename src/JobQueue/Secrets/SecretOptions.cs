@@ -13,4 +13,11 @@ public sealed class SecretOptions
 
     /// <summary>The longest a vault read may take; a secret never loaded then fails with a clear error.</summary>
     public int TimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// While the vault cannot be reached, a cached value is served for at most this long past its cache
+    /// time; then reads fail (the API answers 503) rather than trusting a value that may have been
+    /// rotated or revoked. A 401/403 from the vault drops the cached value at once.
+    /// </summary>
+    public int MaxStaleSeconds { get; set; } = 3600;
 }

@@ -88,7 +88,8 @@ public sealed class ChaosTests(ITestOutputHelper output) : IAsyncLifetime
 
             var analysis = ChaosAnalysis.Run(await JobsAsync(owner), await AttemptsAsync(owner),
                 workers.All.SelectMany(w => ExecutionRecords.Parse(w.Name, w.ExecutionLog)).ToList(), workers.All, restarts);
-            var summary = analysis.Summary(options, duration, kills, freezes, restarts) + $"\n  logs: {directory}";
+            var keep = Environment.GetEnvironmentVariable("JOBQUEUE_CHAOS_KEEP") == "1";
+            var summary = analysis.Summary(options, duration, kills, freezes, restarts) + (keep ? $"\n  logs: {directory}" : "");
             output.WriteLine(summary);
             if (Environment.GetEnvironmentVariable("JOBQUEUE_CHAOS_REPORT") is { Length: > 0 } report)
             {
@@ -111,6 +112,10 @@ public sealed class ChaosTests(ITestOutputHelper output) : IAsyncLifetime
         if (Environment.GetEnvironmentVariable("JOBQUEUE_CHAOS_KEEP") != "1")
         {
             Directory.Delete(directory, recursive: true);
+        }
+        else
+        {
+            output.WriteLine("logs kept in " + directory);
         }
     }
 

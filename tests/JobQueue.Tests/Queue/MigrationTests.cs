@@ -8,14 +8,8 @@ namespace JobQueue.Tests.Queue;
 public sealed class MigrationTests
 {
     [Fact]
-    public async Task Instances_migrating_at_once_apply_each_script_once_and_a_rerun_changes_nothing()
-    {
-        var name = "jq_t_mig_" + Guid.NewGuid().ToString("N")[..8];
-        await using var admin = new NpgsqlConnection(LocalPostgres.ConnectionString);
-        await admin.OpenAsync();
-        await new NpgsqlCommand($"CREATE DATABASE {name}", admin).ExecuteNonQueryAsync();
-        var cs = new NpgsqlConnectionStringBuilder(LocalPostgres.ConnectionString) { Database = name, Pooling = false }.ConnectionString;
-        try
+    public Task Instances_migrating_at_once_apply_each_script_once_and_a_rerun_changes_nothing() =>
+        WithEmptyDatabaseAsync(async cs =>
         {
             var migrator = new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance);
             await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => migrator.MigrateAsync(cs))));
@@ -29,6 +23,49 @@ public sealed class MigrationTests
             Assert.Equal(embedded, scripts);
             Assert.Equal(scripts, distinct);
             Assert.Equal(1L, (long)(await new NpgsqlCommand("SELECT count(*) FROM job_queue_settings", conn).ExecuteScalarAsync())!);
+        });
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public Task A_database_migrated_as_pg_crons_and_as_an_app_database_runs_each_script_once(bool cronSetFirst) =>
+        // the local cluster's database jobqueue is both (pg_cron's own database, and the app's for run.sh)
+        WithEmptyDatabaseAsync(async cs =>
+        {
+            var migrator = new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance);
+            Func<Task>[] sets = [() => migrator.MigrateCronAsync(cs), () => migrator.MigrateAsync(cs)];
+            foreach (var set in cronSetFirst ? sets : sets.AsEnumerable().Reverse())
+            {
+                await set();
+            }
+
+            await using var conn = new NpgsqlConnection(cs);
+            await conn.OpenAsync();
+            long journaled = 0;
+            foreach (var journal in new[] { "jobqueue.job_queue_schema_versions", "jobqueue.job_queue_cron_schema_versions" })
+            {
+                // a set with nothing left to run writes no journal
+                if (await new NpgsqlCommand($"SELECT to_regclass('{journal}')::text", conn).ExecuteScalarAsync() is string)
+                {
+                    journaled += (long)(await new NpgsqlCommand($"SELECT count(*) FROM {journal}", conn).ExecuteScalarAsync())!;
+                }
+            }
+
+            var embedded = typeof(DatabaseMigrator).Assembly.GetManifestResourceNames().Count(n => n.Contains(".Database.Migrations.", StringComparison.Ordinal));
+            Assert.Equal(embedded, journaled); // every script once, in one of the two journals
+        });
+
+    /// <summary>Runs <paramref name="test"/> on a new empty database (its connection string), dropped afterwards.</summary>
+    private static async Task WithEmptyDatabaseAsync(Func<string, Task> test)
+    {
+        var name = "jq_t_mig_" + Guid.NewGuid().ToString("N")[..8];
+        await using var admin = new NpgsqlConnection(LocalPostgres.ConnectionString);
+        await admin.OpenAsync();
+        await new NpgsqlCommand($"CREATE DATABASE {name}", admin).ExecuteNonQueryAsync();
+        var cs = new NpgsqlConnectionStringBuilder(LocalPostgres.ConnectionString) { Database = name, Pooling = false }.ConnectionString;
+        try
+        {
+            await test(cs);
         }
         finally
         {

@@ -7,7 +7,7 @@ namespace JobQueue.Tests.Recovery;
 /// A PostgreSQL cluster of a test's own, on the shared cluster's port + <paramref name="offset"/>
 /// (infra/local/pg.sh with JOBQUEUE_PG_PORT), so that stopping, restarting or crashing it disturbs
 /// no other test. Offsets in use: 50 DatabaseRestartTests, 51 StartWithoutDatabaseTests,
-/// 52 ChaosTests, 53 (never started: a port where no database answers).
+/// 52 ChaosTests, 53 (never started: a port where no database answers), 54 FunctionsStartWithoutDatabaseTests.
 /// </summary>
 public sealed class OwnCluster(int offset)
 {

@@ -85,20 +85,6 @@ public sealed class RunnerPassTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unknown_task_type_fails_at_once_without_retries()
-    {
-        await using var h = new RunnerHarness(db, []);
-        var id = await h.Store.EnqueueAsync(new EnqueueRequest("nobody_handles_this", MaxAttempts: 5));
-
-        var report = await h.PassAsync();
-
-        var row = Assert.Single(report.Results);
-        Assert.Equal("failed", row.Status);
-        Assert.Contains("unknown task type", row.LastError);
-        Assert.Equal(1, (await h.Store.GetAsync(id))!.Attempts);
-    }
-
-    [Fact]
     public async Task Invalid_payload_fails_at_once_naming_the_field()
     {
         var ran = false;

@@ -20,15 +20,15 @@ public sealed class ScheduleTests : IAsyncLifetime
     [Fact]
     public async Task A_tick_is_claimed_once_and_only_later_ticks_after_it()
     {
-        var store = new JobQueueStore(db.DataSource);
+        var store = new ScheduleTickStore(db.DataSource);
         var tick = DateTimeOffset.Parse("2030-01-01T00:30:00Z", System.Globalization.CultureInfo.InvariantCulture);
 
-        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => store.ClaimScheduleTickAsync("S", tick, "instance-" + i)));
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => store.ClaimTickAsync("S", tick, "instance-" + i)));
 
         Assert.Equal(1, claims.Count(c => c));
-        Assert.False(await store.ClaimScheduleTickAsync("S", tick.AddMinutes(-30), "late"));
-        Assert.True(await store.ClaimScheduleTickAsync("S", tick.AddMinutes(30), "next"));
-        Assert.True(await store.ClaimScheduleTickAsync("Other", tick, "other schedule"));
+        Assert.False(await store.ClaimTickAsync("S", tick.AddMinutes(-30), "late"));
+        Assert.True(await store.ClaimTickAsync("S", tick.AddMinutes(30), "next"));
+        Assert.True(await store.ClaimTickAsync("Other", tick, "other schedule"));
     }
 
     [Fact]
@@ -65,18 +65,17 @@ public sealed class ScheduleTests : IAsyncLifetime
     public async Task Two_server_instances_fire_each_tick_once()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2030-01-01T00:29:59Z", System.Globalization.CultureInfo.InvariantCulture));
-        await using var services = db.BuildServices(s => s.AddSingleton<TimeProvider>(time));
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        await using var services = db.BuildServices(s => s.AddSingleton<TimeProvider>(time), new Dictionary<string, string?>
         {
             ["Schedules:GamePlatformTotalsSweep"] = "0 0 0 1 1 *",
             ["Schedules:JobQueueCleanup"] = "0 0 0 1 1 *",
             ["Schedules:Runner"] = "0 0 0 1 1 *",
-        }).Build();
+        });
         var ready = new JobQueue.Database.DatabaseReadiness();
         ready.MarkReady();
         var instances = Enumerable.Range(0, 2).Select(_ => new ScheduleHostedService(
-            config, services.GetRequiredService<JobQueueStore>(), services.GetRequiredService<ScheduleRunner>(), ready, time,
-            NullLogger<ScheduleHostedService>.Instance)).ToList();
+            services.GetRequiredService<ScheduleExpressions>(), services.GetRequiredService<ScheduleTickStore>(),
+            services.GetRequiredService<ScheduleRunner>(), ready, time, NullLogger<ScheduleHostedService>.Instance)).ToList();
         foreach (var instance in instances)
         {
             await instance.StartAsync(CancellationToken.None);

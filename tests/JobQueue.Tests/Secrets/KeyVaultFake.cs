@@ -5,10 +5,27 @@ using NSubstitute.ExceptionExtensions;
 
 namespace JobQueue.Tests.Secrets;
 
-/// <summary>A substituted <see cref="SecretClient"/> holding secret versions built with <see cref="SecretModelFactory"/>.</summary>
+/// <summary>
+/// A substituted <see cref="SecretClient"/> holding secret versions built with <see cref="SecretModelFactory"/>,
+/// answering like Key Vault: a read without a version returns the LATEST version, and a disabled
+/// version (the latest included) answers 403 Forbidden.
+/// </summary>
 public sealed class KeyVaultFake
 {
     private readonly Dictionary<string, List<(SecretProperties Properties, string Value)>> versions = new(StringComparer.Ordinal);
+    private volatile TaskCompletionSource? gate;
+
+    /// <summary>Vault reads wait until <see cref="Release"/> (to see concurrent callers pile up).</summary>
+    public void Hold() => gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release() => gate?.TrySetResult();
+
+    /// <summary>Disables version <paramref name="index"/> (0 = the first added) of a secret.</summary>
+    public KeyVaultFake Disable(string name, int index)
+    {
+        versions[name][index].Properties.Enabled = false;
+        return this;
+    }
 
     public KeyVaultFake()
     {
@@ -51,16 +68,24 @@ public sealed class KeyVaultFake
         Client.GetSecretAsync(Arg.Any<string>(), Arg.Any<string?>(), Arg.Any<CancellationToken>())
             .Returns(new TaskCompletionSource<Response<KeyVaultSecret>>().Task);
 
-    private Task<Response<KeyVaultSecret>> Get(string name, string? version)
+    private async Task<Response<KeyVaultSecret>> Get(string name, string? version)
     {
+        if (gate is { } held)
+        {
+            await held.Task;
+        }
+
         if (!versions.TryGetValue(name, out var list))
         {
             throw new RequestFailedException(404, $"secret {name} not found");
         }
 
-        var match = version is null
-            ? list.Last(v => v.Properties.Enabled == true)
-            : list.Single(v => v.Properties.Version == version);
-        return Task.FromResult(Response.FromValue(SecretModelFactory.KeyVaultSecret(match.Properties, match.Value), Substitute.For<Response>()));
+        var match = version is null ? list.Last() : list.Single(v => v.Properties.Version == version);
+        if (match.Properties.Enabled != true)
+        {
+            throw new RequestFailedException(403, "Operation get is not allowed on a disabled secret.", "Forbidden", null);
+        }
+
+        return Response.FromValue(SecretModelFactory.KeyVaultSecret(match.Properties, match.Value), Substitute.For<Response>());
     }
 }
