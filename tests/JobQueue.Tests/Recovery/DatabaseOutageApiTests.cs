@@ -63,10 +63,11 @@ public sealed class DatabaseOutageApiTests : IAsyncLifetime, IDisposable
         Assert.Contains("answered 503", warnings[0], StringComparison.Ordinal);
     }
 
-    /// <summary>A body the route accepts, so that it gets as far as the database.</summary>
-    private static string? ValidBodyOf(ApiRoute route) => route.Name switch
+    /// <summary>A body the route accepts (with <paramref name="taskType"/> where it names one), so that it gets as far as the database.</summary>
+    internal static string? ValidBodyOf(ApiRoute route, string taskType = "test_echo") => route.Name switch
     {
-        "AdminCronJobsCreate" => "{\"jobName\":\"outage\",\"schedule\":\"* * * * *\",\"taskType\":\"test_echo\",\"payload\":{}}",
+        "AdminJobsEnqueue" => $"{{\"taskType\":\"{taskType}\"}}",
+        "AdminCronJobsCreate" => $"{{\"jobName\":\"outage\",\"schedule\":\"* * * * *\",\"taskType\":\"{taskType}\",\"payload\":{{}}}}",
         "AdminCronJobsToggle" => "{\"jobName\":\"outage\",\"active\":true}",
         "AdminCronJobsSchedule" => "{\"jobName\":\"outage\",\"schedule\":\"* * * * *\"}",
         "AdminCronJobsDelete" => "{\"jobName\":\"outage\"}",

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using JobQueue.Api;
 using JobQueue.FunctionsTestHost;
 using JobQueue.Scheduling;
 using JobQueue.Tests.Functions;
@@ -41,10 +42,14 @@ public sealed class FunctionsStartWithoutDatabaseTests : IAsyncLifetime
         settings["Database:MigrationConnectionString"] = cluster.OwnerConnectionString;
         await using var host = await FunctionsHost.StartAsync(new FunctionsHostOptions(FunctionsWorkerFixture.App) { Settings = settings });
 
-        using (var unavailable = await SendAsync(host, HttpMethod.Get, "/api/admin/job-queue/health"))
+        // every HTTP function: 503 problem+json with Retry-After, and the function did not fail
+        foreach (var route in ApiRoutes.All)
         {
+            var path = "/api/" + route.Template.Replace("{id}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+            using var unavailable = await SendAsync(host, new HttpMethod(route.Method), path, DatabaseOutageApiTests.ValidBodyOf(route, "job_queue_cleanup"),
+                route.Auth == ApiAuth.Runner ? FunctionsWorkerFixture.RunnerSecret : FunctionsWorkerFixture.AdminToken);
             var body = await unavailable.Response.Content.ReadAsStringAsync();
-            Assert.True(unavailable.Response.StatusCode == HttpStatusCode.ServiceUnavailable, body + "\n" + host.Diagnostics());
+            Assert.True(unavailable.Response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{route.Name}: {body}\n{host.Diagnostics()}");
             Assert.Equal("application/problem+json", unavailable.Response.Content.Headers.ContentType?.MediaType);
             Assert.NotNull(unavailable.Response.Headers.RetryAfter);
             Assert.Contains("not ready", body, StringComparison.Ordinal);
@@ -82,7 +87,8 @@ public sealed class FunctionsStartWithoutDatabaseTests : IAsyncLifetime
         Assert.DoesNotContain(host.Stream.Logs, l => l.Level >= RpcLog.Types.Level.Error);
     }
 
-    private static Task<HttpInvocationResult> SendAsync(FunctionsHost host, HttpMethod method, string path, string? json = null)
+    private static Task<HttpInvocationResult> SendAsync(
+        FunctionsHost host, HttpMethod method, string path, string? json = null, string bearer = FunctionsWorkerFixture.AdminToken)
     {
         var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         if (json is not null)
@@ -90,7 +96,7 @@ public sealed class FunctionsStartWithoutDatabaseTests : IAsyncLifetime
             request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
         }
 
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", FunctionsWorkerFixture.AdminToken);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
         return host.Http.SendAsync(request);
     }
 }
