@@ -11,4 +11,10 @@ public sealed record JobContext(Job Job, string RunnerId, DateTimeOffset Deadlin
     public int Attempt => Job.Attempts;
     public int MaxAttempts => Job.MaxAttempts;
     public JsonElement Payload => Job.Payload;
+
+    /// <summary>
+    /// Ends this attempt without using it up: the job runs again after <paramref name="delay"/>
+    /// (<c>throw context.Snooze(...)</c>, or let the exception propagate from a helper).
+    /// </summary>
+    public SnoozeJobException Snooze(TimeSpan delay, string reason) => new(delay, reason);
 }

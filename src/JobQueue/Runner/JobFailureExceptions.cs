@@ -14,3 +14,16 @@ public sealed class InvalidJobPayloadException(IReadOnlyList<PayloadError> error
 {
     public IReadOnlyList<PayloadError> Errors { get; } = errors;
 }
+
+/// <summary>
+/// Thrown by a handler (or through <see cref="JobContext.Snooze"/>) to run the job again after
+/// <see cref="Delay"/> without using up an attempt: for jobs that poll for a condition, or wait for
+/// a rate limit. Recorded in the attempt history as <c>snoozed</c> with <see cref="Exception.Message"/>.
+/// </summary>
+public sealed class SnoozeJobException(TimeSpan delay, string reason) : Exception(reason)
+{
+    /// <summary>The longest a job may snooze at once.</summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(7);
+
+    public TimeSpan Delay { get; } = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxDelay ? MaxDelay : delay;
+}

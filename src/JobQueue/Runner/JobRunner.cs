@@ -124,6 +124,11 @@ public sealed class JobRunner(
             error = e.Message;
             retryable = false;
         }
+        catch (SnoozeJobException e)
+        {
+            error = "snoozed: " + e.Message;
+            snoozeFor = e.Delay;
+        }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             error = "deadline exceeded: the runner pass's time budget ran out";
