@@ -73,6 +73,7 @@ trap cleanup EXIT
 cat >&2 <<MSG
 
   JobQueue server: $URL   (routes under $URL/api/...)
+  Dashboard:       $URL/   (sign in with JOBQUEUE_ADMIN_TOKEN below)
   Database:        ${DB%%;Password=*}   (infra/local/pg.sh; the app login owns nothing, migrations run as the owner)
   Secrets:         $SECRETS
                    JOBQUEUE_RUNNER_SECRET (runner: x-job-runner-secret header)

@@ -17,6 +17,10 @@ trap cleanup EXIT
 
 bash infra/local/build.sh
 
+# headless Chromium for the dashboard's browser tests (installed where missing)
+JOBQUEUE_CHROMIUM="$(bash infra/local/chromium.sh)"
+export JOBQUEUE_CHROMIUM
+
 results="$(mktemp -d)"
 filter=()
 if [ -n "${JOBQUEUE_TEST_FILTER:-}" ]; then filter=(--filter "$JOBQUEUE_TEST_FILTER"); fi

@@ -4,8 +4,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace JobQueue.Functions;
 
-/// <summary>The pg_cron admin routes of the route table: schedules and runs, create, toggle, reschedule, delete, install the standing ones.</summary>
-public sealed class CronAdminFunctions(CronJobEndpoints cron)
+/// <summary>The pg_cron admin routes of the route table: schedules and runs, create, toggle, reschedule, delete, install the standing ones, check a schedule.</summary>
+public sealed class CronAdminFunctions(CronJobEndpoints cron, CronScheduleEndpoint schedules)
 {
     [Function("AdminCronJobsList")]
     public Task<IResult> AdminCronJobsList([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/cron-jobs")] HttpRequest request, CancellationToken cancellationToken) =>
@@ -30,4 +30,8 @@ public sealed class CronAdminFunctions(CronJobEndpoints cron)
     [Function("AdminCronJobsInstallStanding")]
     public Task<IResult> AdminCronJobsInstallStanding([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/cron-jobs/install-standing")] HttpRequest request, CancellationToken cancellationToken) =>
         cron.InstallStandingAsync(request, cancellationToken);
+
+    [Function("AdminCronJobsDescribe")]
+    public Task<IResult> AdminCronJobsDescribe([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/cron-jobs/describe")] HttpRequest request, CancellationToken cancellationToken) =>
+        schedules.DescribeAsync(request, cancellationToken);
 }

@@ -4,16 +4,28 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace JobQueue.Functions;
 
-/// <summary>The jobs admin routes of the route table: list, enqueue, triggers, one job and its actions.</summary>
-public sealed class JobAdminFunctions(JobEndpoints jobs, TriggerEndpoints triggers)
+/// <summary>The jobs admin routes of the route table: list, task types, enqueue, bulk retry and cancel, triggers, one job and its actions.</summary>
+public sealed class JobAdminFunctions(JobEndpoints jobs, TriggerEndpoints triggers, TaskTypesEndpoint taskTypes, JobBulkEndpoints bulk)
 {
     [Function("AdminJobsList")]
     public Task<IResult> AdminJobsList([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/jobs")] HttpRequest request, CancellationToken cancellationToken) =>
         jobs.ListAsync(request, cancellationToken);
 
+    [Function("AdminTaskTypes")]
+    public Task<IResult> AdminTaskTypes([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/task-types")] HttpRequest request, CancellationToken cancellationToken) =>
+        taskTypes.GetAsync(request, cancellationToken);
+
     [Function("AdminJobsEnqueue")]
     public Task<IResult> AdminJobsEnqueue([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/jobs")] HttpRequest request, CancellationToken cancellationToken) =>
         jobs.EnqueueAsync(request, cancellationToken);
+
+    [Function("AdminJobsBulkRetry")]
+    public Task<IResult> AdminJobsBulkRetry([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/jobs/bulk-retry")] HttpRequest request, CancellationToken cancellationToken) =>
+        bulk.RetryAsync(request, cancellationToken);
+
+    [Function("AdminJobsBulkCancel")]
+    public Task<IResult> AdminJobsBulkCancel([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/jobs/bulk-cancel")] HttpRequest request, CancellationToken cancellationToken) =>
+        bulk.CancelAsync(request, cancellationToken);
 
     [Function("AdminJobsTriggerSync")]
     public Task<IResult> AdminJobsTriggerSync([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/jobs/trigger-sync")] HttpRequest request, CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using JobQueue.Api;
+using JobQueue.Dashboard;
 using JobQueue.Database;
 
 namespace JobQueue.Server;
@@ -30,10 +31,11 @@ public static class JobQueueServer
     }
 
     /// <summary>
-    /// Maps every route of <see cref="ApiRoutes.All"/> and the probes <c>/healthz/live</c> and
-    /// <c>/healthz/ready</c>. The database start-up (migrations unless <c>Database:MigrateOnStartup=false</c>)
-    /// runs in the background (<see cref="DatabaseStartupService"/>): the server starts and answers
-    /// "not ready" while PostgreSQL is down, and becomes ready by itself when it returns.
+    /// Maps every route of <see cref="ApiRoutes.All"/> on <c>/api/...</c>, the dashboard on <c>/</c> and the
+    /// probes <c>/healthz/live</c> and <c>/healthz/ready</c>. The database start-up (migrations unless
+    /// <c>Database:MigrateOnStartup=false</c>) runs in the background (<see cref="DatabaseStartupService"/>):
+    /// the server starts and answers "not ready" while PostgreSQL is down, and becomes ready by itself
+    /// when it returns.
     /// </summary>
     public static Task ConfigureAppAsync(WebApplication app)
     {
@@ -43,6 +45,11 @@ public static class JobQueueServer
         {
             app.MapMethods("/api/" + route.Template, [route.Method], route.Invoke).WithName(route.Name);
         }
+
+        // the dashboard at the server's root too (its files are also at /api/dashboard/..., as on Functions)
+        app.MapGet("/", (HttpContext context, DashboardEndpoint dashboard) => dashboard.GetAsync(context.Request, "", context.RequestAborted));
+        app.MapGet("/assets/{*path}", (HttpContext context, string? path, DashboardEndpoint dashboard) =>
+            dashboard.GetAsync(context.Request, "assets/" + path, context.RequestAborted));
 
         app.MapGet("/healthz/live", (ReadinessEndpoint probe) => probe.Live()).WithName("Live");
         app.MapGet("/healthz/ready", (ReadinessEndpoint probe, HttpContext context) => probe.ReadyAsync(context)).WithName("Ready");

@@ -1,7 +1,9 @@
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using JobQueue.Api;
+using JobQueue.Audit;
 using JobQueue.Cron;
+using JobQueue.Dashboard;
 using JobQueue.Database;
 using JobQueue.GamePlatform;
 using JobQueue.Scheduling;
@@ -41,6 +43,13 @@ public static class JobQueueServiceCollectionExtensions
         services.TryAddSingleton<DatabaseOutageGuard>();
         services.TryAddSingleton<ReadinessEndpoint>();
         services.TryAddSingleton<JobQueueStore>();
+        services.TryAddSingleton<TaskLimitStore>();
+        services.AddOptions<Dictionary<string, TaskLimitOptions>>().Bind(configuration.GetSection(TaskLimitOptions.Section));
+        services.AddHostedService<TaskLimitDefaults>();
+        services.TryAddSingleton<JobBulkStore>();
+        services.TryAddSingleton<QueueThroughputStore>();
+        services.TryAddSingleton<AuditStore>();
+        services.TryAddSingleton<AdminAudit>();
         services.TryAddSingleton<JobQueueMetrics>();
         services.TryAddSingleton<QueueGaugeSampler>();
         services.TryAddSingleton<RetryBackoff>();
@@ -66,6 +75,7 @@ public static class JobQueueServiceCollectionExtensions
         services.TryAddSingleton<AppServiceAuthenticationMode>();
         services.AddHostedService(sp => sp.GetRequiredService<AppServiceAuthenticationMode>());
         services.TryAddSingleton<ApiAuthenticator>();
+        services.TryAddSingleton<DashboardFiles>();
         foreach (var endpoints in ApiRoutes.EndpointTypes)
         {
             services.TryAddSingleton(endpoints);

@@ -16,7 +16,8 @@ public sealed class BenchDatabase : IAsyncDisposable
     {
         _server = server;
         Name = name;
-        ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+        // the harness's own SQL names JobQueue's tables without their schema (the library qualifies its calls)
+        ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = name, SearchPath = "jobqueue,public" }.ConnectionString;
     }
 
     public string Name { get; }

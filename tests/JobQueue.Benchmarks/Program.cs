@@ -114,6 +114,8 @@ if (options.Runs("scale"))
     var scale = await ScaleFigures.RunAsync(server, options.ScaleRows, options.LatencySamples, Progress);
     Line($"scale claim: 1,000 finished rows {scale.Small.P50P99()}; {Fmt.N(options.ScaleRows)} finished rows {scale.Large.P50P99()}; " +
          $"ratio p50 {Fmt.Ratio(scale.Large.Percentile(50) / scale.Small.Percentile(50))}");
+    Line($"scale health (counts by status, due and oldest pending, stuck, recent failures and attempts): 1,000 finished rows {scale.HealthSmall.P50P99()}; " +
+         $"{Fmt.N(options.ScaleRows)} finished rows {scale.HealthLarge.P50P99()}; ratio p50 {Fmt.Ratio(scale.HealthLarge.Percentile(50) / scale.HealthSmall.Percentile(50))}");
     Line($"scale list ({Fmt.N(options.ScaleRows)} rows, one page of 50): " +
          string.Join("; ", scale.Lists.Select(l => $"{l.Filter} {l.Samples.P50P99()}")));
     Line($"scale cleanup: {Fmt.N(scale.CleanedRows)} old rows (+ attempts) deleted at {Fmt.Rate(scale.CleanupRowsPerSecond)} rows/s in batches of 1,000; " +

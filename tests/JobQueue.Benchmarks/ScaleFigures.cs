@@ -5,9 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace JobQueue.Benchmarks;
 
 /// <summary>
-/// Whether the hot path stays flat as the table grows: claim cost with 1,000 and with
-/// <c>ScaleRows</c> finished jobs (each with its attempt row) in the table (two databases, measured
-/// interleaved); on the large table, one page of the admin list per filter (<see cref="ListFigures"/>),
+/// Whether the hot path stays flat as the table grows: claim cost, and the health read (counts by
+/// status, due and oldest pending, stuck jobs, recent failures and attempts: what the dashboard's
+/// overview refreshes), with 1,000 and with <c>ScaleRows</c> finished jobs (each with its attempt row)
+/// in the table (two databases, measured interleaved); on the large table, one page of the admin list per filter (<see cref="ListFigures"/>),
 /// then a cleanup of all its old rows (<c>job_queue_cleanup_batch</c>) while runners keep claiming.
 /// </summary>
 public static class ScaleFigures
@@ -16,7 +17,7 @@ public static class ScaleFigures
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
     public sealed record Result(
-        Samples Small, Samples Large, IReadOnlyList<(string Filter, Samples Samples)> Lists,
+        Samples Small, Samples Large, Samples HealthSmall, Samples HealthLarge, IReadOnlyList<(string Filter, Samples Samples)> Lists,
         Samples Before, Samples During, double CleanupRowsPerSecond, long CleanedRows);
 
     public static async Task<Result> RunAsync(string server, int scaleRows, int samples, Action<string> progress)
@@ -37,6 +38,8 @@ public static class ScaleFigures
         // during the run weighs on both alike
         progress($"claim cost with 1,000 and with {Fmt.N(scaleRows)} finished rows, interleaved");
         var (small, large) = await MeasureClaimsAsync(smallStore, store, samples);
+        progress($"health with 1,000 and with {Fmt.N(scaleRows)} finished rows, interleaved");
+        var (healthSmall, healthLarge) = await MeasureHealthAsync(smallStore, store, samples);
         progress($"one page of the admin list per filter, {Fmt.N(scaleRows)} rows");
         var lists = await ListFigures.MeasureAsync(store, Math.Max(20, samples / 20));
 
@@ -77,7 +80,7 @@ public static class ScaleFigures
         var cleanupSeconds = sw.Elapsed.TotalSeconds;
         await stop.CancelAsync();
         await Task.WhenAll(loops);
-        return new Result(small, large, lists, before, during, cleaned / cleanupSeconds, cleaned);
+        return new Result(small, large, healthSmall, healthLarge, lists, before, during, cleaned / cleanupSeconds, cleaned);
     }
 
     /// <summary>
@@ -102,6 +105,27 @@ public static class ScaleFigures
                 }
 
                 await store.CompleteAsync("scale", jobs.Select(j => new JobCompletion(j.Id, true, null, null, null, 0)).ToList());
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Timed health reads on the small and the large table alternately, after 50 untimed ones each.</summary>
+    private static async Task<(Samples Small, Samples Large)> MeasureHealthAsync(JobQueueStore small, JobQueueStore large, int samples)
+    {
+        var result = (Small: new Samples(), Large: new Samples());
+        for (var i = 0; i < samples + 50; i++)
+        {
+            var order = i % 2 == 0 ? new[] { (small, result.Small), (large, result.Large) } : [(large, result.Large), (small, result.Small)];
+            foreach (var (store, into) in order)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                await store.GetHealthAsync();
+                if (i >= 50)
+                {
+                    into.Add(t0);
+                }
             }
         }
 

@@ -19,6 +19,12 @@ public sealed partial class ApiAuthenticator(
 {
     public const string RunnerSecretHeader = "x-job-runner-secret";
 
+    /// <summary>
+    /// <c>HttpContext.Items</c> key of the admin caller's name once known (admitted, or a principal
+    /// refused for lacking the role), for the audit log.
+    /// </summary>
+    public const string ActorItem = "jobqueue.actor";
+
     public async Task<AuthResult> RunnerAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var presented = Header(request, RunnerSecretHeader) ?? BearerToken(request);
@@ -39,7 +45,13 @@ public sealed partial class ApiAuthenticator(
             var check = await MatchesAsync(SecretNames.AdminToken, bearer, cancellationToken);
             if (check is not null)
             {
-                return check.Succeeded ? AuthResult.Allow("admin-token") : check;
+                if (check.Succeeded)
+                {
+                    request.HttpContext.Items[ActorItem] = "admin-token";
+                    return AuthResult.Allow("admin-token");
+                }
+
+                return check;
             }
         }
 
@@ -53,8 +65,10 @@ public sealed partial class ApiAuthenticator(
                 return AuthResult.Deny(ApiProblems.Unauthorized(request, $"the {ClientPrincipal.HeaderName} header is malformed"));
             }
 
+            var name = Bounded("principal:" + principal.Name);
+            request.HttpContext.Items[ActorItem] = name;
             return principal.Roles.Contains(o.AdminRole, StringComparer.Ordinal)
-                ? AuthResult.Allow(Bounded("principal:" + principal.Name))
+                ? AuthResult.Allow(name)
                 : AuthResult.Deny(ApiProblems.Forbidden($"the signed-in principal lacks the app role '{o.AdminRole}'"));
         }
 

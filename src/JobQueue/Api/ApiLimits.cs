@@ -19,4 +19,11 @@ public static class ApiLimits
     public const int MaxRequestIdLength = 200;
     public const int MaxListLimit = 500;
     public const int MaxRunLimit = 1000;
+
+    /// <summary>Job priorities: higher runs first; 0 is the default.</summary>
+    public const int MinPriority = -100;
+
+    public const int MaxPriority = 100;
+
+    public const int MaxPartitionKeyLength = 200;
 }

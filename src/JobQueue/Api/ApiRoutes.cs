@@ -1,3 +1,4 @@
+using JobQueue.Dashboard;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,6 +12,13 @@ public enum ApiAuth
 
     /// <summary>The admin token (bearer) or an App Service principal with the admin role.</summary>
     Admin,
+
+    /// <summary>
+    /// Nobody in particular: static files that hold no data (the dashboard's HTML, CSS and scripts). The
+    /// Functions app serves them with AuthorizationLevel.Anonymous, so that a browser loads the page
+    /// without a function key in its address.
+    /// </summary>
+    Public,
 }
 
 /// <summary>
@@ -38,6 +46,13 @@ public static class ApiRoutes
         typeof(TriggerEndpoints),
         typeof(QueueSettingsEndpoints),
         typeof(CronJobEndpoints),
+        typeof(TaskLimitEndpoints),
+        typeof(CronScheduleEndpoint),
+        typeof(TaskTypesEndpoint),
+        typeof(JobBulkEndpoints),
+        typeof(ThroughputEndpoint),
+        typeof(AuditEndpoint),
+        typeof(DashboardEndpoint),
     ];
 
     public static IReadOnlyList<ApiRoute> All { get; } =
@@ -49,10 +64,14 @@ public static class ApiRoutes
         Route<HealthEndpoint>("AdminHealth", "GET", "admin/job-queue/health", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),
         Route<QueueSettingsEndpoints>("AdminSettingsGet", "GET", "admin/job-queue/settings", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),
         Route<QueueSettingsEndpoints>("AdminSettingsPut", "PUT", "admin/job-queue/settings", ApiAuth.Admin, (e, r, ct) => e.PutAsync(r, ct)),
+        Route<ThroughputEndpoint>("AdminThroughput", "GET", "admin/job-queue/throughput", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),
 
         // jobs
         Route<JobEndpoints>("AdminJobsList", "GET", "admin/jobs", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
+        Route<TaskTypesEndpoint>("AdminTaskTypes", "GET", "admin/task-types", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),
         Route<JobEndpoints>("AdminJobsEnqueue", "POST", "admin/jobs", ApiAuth.Admin, (e, r, ct) => e.EnqueueAsync(r, ct)),
+        Route<JobBulkEndpoints>("AdminJobsBulkRetry", "POST", "admin/jobs/bulk-retry", ApiAuth.Admin, (e, r, ct) => e.RetryAsync(r, ct)),
+        Route<JobBulkEndpoints>("AdminJobsBulkCancel", "POST", "admin/jobs/bulk-cancel", ApiAuth.Admin, (e, r, ct) => e.CancelAsync(r, ct)),
         Route<TriggerEndpoints>("AdminJobsTriggerSync", "POST", "admin/jobs/trigger-sync", ApiAuth.Admin, (e, r, ct) => e.TriggerSyncAsync(r, ct)),
         Route<TriggerEndpoints>("AdminJobsTriggerTotalsSweep", "POST", "admin/jobs/trigger-totals-sweep", ApiAuth.Admin, (e, r, ct) => e.TriggerTotalsSweepAsync(r, ct)),
         Route<JobEndpoints>("AdminJobsGet", "GET", "admin/jobs/{id}", ApiAuth.Admin, (e, r, id, ct) => e.GetAsync(r, id, ct)),
@@ -66,7 +85,20 @@ public static class ApiRoutes
         Route<CronJobEndpoints>("AdminCronJobsToggle", "POST", "admin/cron-jobs/toggle", ApiAuth.Admin, (e, r, ct) => e.ToggleAsync(r, ct)),
         Route<CronJobEndpoints>("AdminCronJobsSchedule", "POST", "admin/cron-jobs/schedule", ApiAuth.Admin, (e, r, ct) => e.RescheduleAsync(r, ct)),
         Route<CronJobEndpoints>("AdminCronJobsDelete", "POST", "admin/cron-jobs/delete", ApiAuth.Admin, (e, r, ct) => e.DeleteAsync(r, ct)),
+        // flow control per task type
+        Route<TaskLimitEndpoints>("AdminTaskLimitsList", "GET", "admin/task-limits", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
+        Route<TaskLimitEndpoints>("AdminTaskLimitsSet", "POST", "admin/task-limits/set", ApiAuth.Admin, (e, r, ct) => e.SetAsync(r, ct)),
+        Route<TaskLimitEndpoints>("AdminTaskLimitsPause", "POST", "admin/task-limits/pause", ApiAuth.Admin, (e, r, ct) => e.PauseAsync(r, ct)),
+        Route<TaskLimitEndpoints>("AdminTaskLimitsResume", "POST", "admin/task-limits/resume", ApiAuth.Admin, (e, r, ct) => e.ResumeAsync(r, ct)),
+
         Route<CronJobEndpoints>("AdminCronJobsInstallStanding", "POST", "admin/cron-jobs/install-standing", ApiAuth.Admin, (e, r, ct) => e.InstallStandingAsync(r, ct)),
+        Route<CronScheduleEndpoint>("AdminCronJobsDescribe", "GET", "admin/cron-jobs/describe", ApiAuth.Admin, (e, r, ct) => e.DescribeAsync(r, ct)),
+
+        // the audit log of admin actions
+        Route<AuditEndpoint>("AdminAudit", "GET", "admin/audit", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
+
+        // the browser dashboard's static files (the server also serves them at / and /assets/...)
+        Route<DashboardEndpoint>("Dashboard", "GET", "dashboard/{*path}", ApiAuth.Public, (e, r, path, ct) => e.GetAsync(r, path, ct)),
     ];
 
     /// <summary>A route without route values.</summary>
@@ -76,10 +108,21 @@ public static class ApiRoutes
         new(name, method, template, auth, ctx => DatabaseOutageGuard.InvokeAsync(
             ctx, () => call(ctx.RequestServices.GetRequiredService<TEndpoints>(), ctx.Request, ctx.RequestAborted)));
 
-    /// <summary>A route with one route value, <c>{id}</c>.</summary>
+    /// <summary>A route with one route value, <c>{id}</c> or a catch-all such as <c>{*path}</c>.</summary>
     public static ApiRoute Route<TEndpoints>(
         string name, string method, string template, ApiAuth auth, Func<TEndpoints, HttpRequest, string, CancellationToken, Task<IResult>> call)
-        where TEndpoints : notnull =>
-        new(name, method, template, auth, ctx => DatabaseOutageGuard.InvokeAsync(ctx, () => call(
-            ctx.RequestServices.GetRequiredService<TEndpoints>(), ctx.Request, ctx.Request.RouteValues["id"]?.ToString() ?? "", ctx.RequestAborted)));
+        where TEndpoints : notnull
+    {
+        var valueName = RouteValueName(template);
+        return new(name, method, template, auth, ctx => DatabaseOutageGuard.InvokeAsync(ctx, () => call(
+            ctx.RequestServices.GetRequiredService<TEndpoints>(), ctx.Request, ctx.Request.RouteValues[valueName]?.ToString() ?? "", ctx.RequestAborted)));
+    }
+
+    /// <summary>The name of the template's route value: <c>id</c> for <c>{id}</c>, <c>path</c> for <c>{*path}</c>.</summary>
+    private static string RouteValueName(string template)
+    {
+        var start = template.IndexOf('{', StringComparison.Ordinal);
+        var end = template.IndexOf('}', start + 1);
+        return template[(start + 1)..end].TrimStart('*');
+    }
 }

@@ -11,7 +11,7 @@ namespace JobQueue.Api;
 /// </summary>
 public sealed partial class CronJobEndpoints(
     ApiAuthenticator auth, CronJobStore store, CronJobRequestValidator validator, StandingCronInstaller standing,
-    ILogger<CronJobEndpoints> logger)
+    AdminAudit audit, TimeProvider clock, ILogger<CronJobEndpoints> logger)
 {
     /// <summary><c>GET admin/cron-jobs?limit</c>: <c>{jobs, runs, summary: {total, active, inactive, recentFailures}}</c>.</summary>
     public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -31,7 +31,10 @@ public sealed partial class CronJobEndpoints(
 
         return await CallAsync(async () =>
         {
-            var jobs = await store.GetJobsAsync(cancellationToken);
+            var now = clock.GetUtcNow();
+            var jobs = (await store.GetJobsAsync(cancellationToken))
+                .Select(j => j.Active && CronScheduleDescriber.NextRuns(j.Schedule, now, 1) is [var next] ? j with { NextRun = next } : j)
+                .ToList();
             var runs = await store.GetRunsAsync(limit, cancellationToken);
             var active = jobs.Count(j => j.Active);
             var summary = new
@@ -46,7 +49,10 @@ public sealed partial class CronJobEndpoints(
     }
 
     /// <summary><c>POST admin/cron-jobs/create</c> <c>{jobName, schedule, taskType, payload, maxAttempts}</c>: 201 with the job.</summary>
-    public async Task<IResult> CreateAsync(HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> CreateAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        audit.RecordAsync(request, "cron.create", null, () => CreateCoreAsync(request, cancellationToken), cancellationToken);
+
+    private async Task<IResult> CreateCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
         if (fields is null)
@@ -54,12 +60,14 @@ public sealed partial class CronJobEndpoints(
             return failure!;
         }
 
+        AdminAudit.Target(request, fields.Text("jobName", CronJobRequestValidator.MaxNameLength));
         var create = new CreateCronJobRequest(
             fields.Text("jobName", CronJobRequestValidator.MaxNameLength, required: true),
             fields.Text("schedule", CronScheduleValidator.MaxLength, required: true),
             fields.Text("taskType", ApiLimits.MaxTaskTypeLength, required: true),
             fields.ObjectValue("payload", CronJobRequestValidator.MaxPayloadBytes),
-            fields.Number("maxAttempts", 1, CronJobRequestValidator.MaxAttemptsLimit));
+            fields.Number("maxAttempts", 1, CronJobRequestValidator.MaxAttemptsLimit),
+            fields.Number("priority", ApiLimits.MinPriority, ApiLimits.MaxPriority));
         var errors = validator.ValidateCreate(create, out var definition);
         foreach (var error in errors)
         {
@@ -75,12 +83,16 @@ public sealed partial class CronJobEndpoints(
         {
             var job = await store.CreateAsync(definition, cancellationToken);
             LogChanged(logger, "created", job.Name, job.Schedule, actor);
+            AdminAudit.Detail(request, $"{definition.Schedule} -> {definition.TaskType} {definition.PayloadJson}");
             return ApiJson.Ok(job with { TaskType = definition.TaskType }, StatusCodes.Status201Created);
         });
     }
 
     /// <summary><c>POST admin/cron-jobs/toggle</c> <c>{jobName, active}</c>: the job.</summary>
-    public async Task<IResult> ToggleAsync(HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> ToggleAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        audit.RecordAsync(request, "cron.toggle", null, () => ToggleCoreAsync(request, cancellationToken), cancellationToken);
+
+    private async Task<IResult> ToggleCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
         if (fields is null)
@@ -88,7 +100,7 @@ public sealed partial class CronJobEndpoints(
             return failure!;
         }
 
-        var jobName = JobName(fields);
+        var jobName = JobName(request, fields);
         var active = fields.Flag("active");
         if (active is null)
         {
@@ -104,12 +116,16 @@ public sealed partial class CronJobEndpoints(
         {
             var job = await store.ToggleAsync(jobName!, active!.Value, cancellationToken);
             LogChanged(logger, job.Active ? "enabled" : "disabled", job.Name, job.Schedule, actor);
+            AdminAudit.Detail(request, job.Active ? "enabled" : "disabled");
             return ApiJson.Ok(job);
         });
     }
 
     /// <summary><c>POST admin/cron-jobs/schedule</c> <c>{jobName, schedule}</c>: the job with its new schedule.</summary>
-    public async Task<IResult> RescheduleAsync(HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> RescheduleAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        audit.RecordAsync(request, "cron.reschedule", null, () => RescheduleCoreAsync(request, cancellationToken), cancellationToken);
+
+    private async Task<IResult> RescheduleCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
         if (fields is null)
@@ -117,7 +133,7 @@ public sealed partial class CronJobEndpoints(
             return failure!;
         }
 
-        var jobName = JobName(fields);
+        var jobName = JobName(request, fields);
         var schedule = "";
         if (fields.Text("schedule", CronScheduleValidator.MaxLength, required: true) is { } text
             && CronJobRequestValidator.CheckSchedule(text, out schedule) is { } error)
@@ -134,12 +150,16 @@ public sealed partial class CronJobEndpoints(
         {
             var job = await store.RescheduleAsync(jobName!, schedule, cancellationToken);
             LogChanged(logger, "rescheduled", job.Name, job.Schedule, actor);
+            AdminAudit.Detail(request, "schedule " + job.Schedule);
             return ApiJson.Ok(job);
         });
     }
 
     /// <summary><c>POST admin/cron-jobs/delete</c> <c>{jobName}</c>: <c>{deleted, jobName}</c>.</summary>
-    public async Task<IResult> DeleteAsync(HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> DeleteAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        audit.RecordAsync(request, "cron.delete", null, () => DeleteCoreAsync(request, cancellationToken), cancellationToken);
+
+    private async Task<IResult> DeleteCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
         if (fields is null)
@@ -147,7 +167,7 @@ public sealed partial class CronJobEndpoints(
             return failure!;
         }
 
-        var jobName = JobName(fields);
+        var jobName = JobName(request, fields);
         if (fields.HasErrors)
         {
             return fields.Problem();
@@ -165,7 +185,10 @@ public sealed partial class CronJobEndpoints(
     /// <c>POST admin/cron-jobs/install-standing</c>: installs the standing jobs (idempotent);
     /// <c>{results: [{jobName, outcome, job}]}</c>, outcome created / rescheduled / replaced / unchanged.
     /// </summary>
-    public async Task<IResult> InstallStandingAsync(HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> InstallStandingAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        audit.RecordAsync(request, "cron.install-standing", null, () => InstallStandingCoreAsync(request, cancellationToken), cancellationToken);
+
+    private async Task<IResult> InstallStandingCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
         if (fields is null)
@@ -176,6 +199,7 @@ public sealed partial class CronJobEndpoints(
         return await CallAsync(async () =>
         {
             var results = await standing.InstallAsync(cancellationToken);
+            AdminAudit.Detail(request, string.Join(", ", results.Select(r => $"{r.JobName}: {r.Outcome}")));
             foreach (var r in results.Where(r => r.Outcome != StandingCronInstaller.Unchanged))
             {
                 LogChanged(logger, r.Outcome, r.JobName, r.Job.Schedule, actor);
@@ -185,9 +209,10 @@ public sealed partial class CronJobEndpoints(
         });
     }
 
-    private static string? JobName(RequestFields fields)
+    private static string? JobName(HttpRequest request, RequestFields fields)
     {
         var name = fields.Text("jobName", CronJobRequestValidator.MaxNameLength, required: true);
+        AdminAudit.Target(request, name);
         if (name is not null && CronJobRequestValidator.CheckName(name) is { } error)
         {
             fields.Error(error.Field, error.Reason);

@@ -63,7 +63,7 @@ public sealed partial class DatabaseOutageGuard(DatabaseReadiness readiness, Tim
         return true;
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 2110, Level = LogLevel.Warning,
         Message = "Database unavailable: {Method} {Path} answered 503 ({Reason}: {Error}); {Suppressed} more 503s since the last line")]
     private static partial void LogUnavailable(ILogger logger, string method, string path, string reason, string error, int suppressed);
 }

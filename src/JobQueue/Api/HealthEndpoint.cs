@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using JobQueue.Queue;
 using JobQueue.Runner;
 using Microsoft.AspNetCore.Http;
 
@@ -5,9 +8,10 @@ namespace JobQueue.Api;
 
 /// <summary>
 /// <c>GET admin/job-queue/health</c>: counts by status, processing enabled, oldest pending age,
-/// stuck jobs, recent failures and runs (admin auth). Also samples the queue gauges.
+/// stuck jobs, recent failures and runs, and the task types paused right now (an operator's or a
+/// handler's pause after a 429) (admin auth). Also samples the queue gauges.
 /// </summary>
-public sealed class HealthEndpoint(ApiAuthenticator auth, QueueGaugeSampler gauges)
+public sealed class HealthEndpoint(ApiAuthenticator auth, QueueGaugeSampler gauges, TaskLimitStore taskLimits)
 {
     public async Task<IResult> GetAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -17,7 +21,11 @@ public sealed class HealthEndpoint(ApiAuthenticator auth, QueueGaugeSampler gaug
             return caller.Failure!;
         }
 
-        var health = await gauges.HealthAsync(10, cancellationToken);
+        var health = JsonSerializer.SerializeToNode(await gauges.HealthAsync(10, cancellationToken))!.AsObject();
+        health["pausedTaskTypes"] = JsonSerializer.SerializeToNode(
+            (await taskLimits.GetAsync(cancellationToken)).Where(l => l.PausedUntil is not null)
+                .Select(l => new { l.TaskType, l.PausedUntil, l.PausedReason, l.Source }),
+            ApiJson.Options);
         return ApiJson.Ok(health);
     }
 }

@@ -11,11 +11,14 @@ namespace JobQueue.Api;
 /// The job routes (admin auth): list with filters and keyset pagination, one job with its attempt
 /// history, generic enqueue of a registered task type, and retry / cancel / run-now.
 /// </summary>
-public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, JobHandlerRegistry handlers)
+public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, JobHandlerRegistry handlers, AdminAudit audit)
 {
     private static readonly JsonElement EmptyPayload = JsonDocument.Parse("{}").RootElement.Clone();
 
-    /// <summary><c>GET admin/jobs?status&amp;taskType&amp;limit&amp;cursor</c>: <c>{jobs, nextCursor}</c>, newest first.</summary>
+    /// <summary>
+    /// <c>GET admin/jobs?status&amp;taskType&amp;createdAfter&amp;createdBefore&amp;q&amp;limit&amp;cursor</c>:
+    /// <c>{jobs, nextCursor}</c>, newest first (<c>q</c>: text the payload contains).
+    /// </summary>
     public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var caller = await auth.AdminAsync(request, cancellationToken);
@@ -25,13 +28,7 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
         }
 
         var fields = new RequestFields(default);
-        var status = fields.QueryString(request.Query, "status", 20);
-        if (status is not null && !JobStatus.IsValid(status))
-        {
-            fields.Error("status", "must be one of " + string.Join(", ", JobStatus.All));
-        }
-
-        var taskType = fields.QueryString(request.Query, "taskType", ApiLimits.MaxTaskTypeLength);
+        var filter = JobFilterFields.FromQuery(fields, request.Query);
         var limit = fields.QueryInt(request.Query, "limit", 1, ApiLimits.MaxListLimit) ?? 50;
         var cursorText = fields.QueryString(request.Query, "cursor", 200);
         var cursor = cursorText is null ? null : ListCursor.TryParse(cursorText);
@@ -45,7 +42,7 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
             return fields.Problem();
         }
 
-        var jobs = await store.ListAsync(new JobListQuery(status, taskType, limit, cursor?.Id), cancellationToken);
+        var jobs = await store.ListAsync(new JobListQuery(filter, limit, cursor?.Id), cancellationToken);
         var next = jobs.Count == limit ? new ListCursor(jobs[^1].Id).ToString() : null;
         return ApiJson.Ok(new { jobs, nextCursor = next });
     }
@@ -76,10 +73,13 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
     }
 
     /// <summary>
-    /// <c>POST admin/jobs</c> <c>{taskType, payload, runAt, maxAttempts, dedupeKey}</c>: enqueue a registered
+    /// <c>POST admin/jobs</c> <c>{taskType, payload, runAt, maxAttempts, dedupeKey, priority, partitionKey}</c>: enqueue a registered
     /// task type after its handler validated the payload; 201 <c>{success, jobId, message}</c>.
     /// </summary>
-    public async Task<IResult> EnqueueAsync(HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> EnqueueAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        audit.RecordAsync(request, "job.enqueue", null, () => EnqueueCoreAsync(request, cancellationToken), cancellationToken);
+
+    private async Task<IResult> EnqueueCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
         if (fields is null)
@@ -92,6 +92,8 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
         var runAt = fields.Timestamp("runAt");
         var maxAttempts = fields.Number("maxAttempts", 1, 100);
         var dedupeKey = fields.Text("dedupeKey", ApiLimits.MaxDedupeKeyLength);
+        var priority = fields.Number("priority", ApiLimits.MinPriority, ApiLimits.MaxPriority);
+        var partitionKey = fields.Text("partitionKey", ApiLimits.MaxPartitionKeyLength);
         if (taskType is not null && !handlers.TryGet(taskType, out _))
         {
             fields.Error("taskType", $"'{taskType}' is not a registered task type (registered: {string.Join(", ", handlers.TaskTypes.Order(StringComparer.Ordinal))})");
@@ -110,8 +112,10 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
         }
 
         var id = await store.EnqueueAsync(
-            new EnqueueRequest(taskType!, payload, runAt, maxAttempts, dedupeKey, "admin:" + actor, ApiRequest.RequestId(request)),
+            new EnqueueRequest(taskType!, payload, runAt, maxAttempts, dedupeKey, "admin:" + actor, ApiRequest.RequestId(request), priority, partitionKey),
             cancellationToken);
+        AdminAudit.Target(request, id.ToString());
+        AdminAudit.Detail(request, taskType);
         return ApiJson.Ok(new { success = true, jobId = id, message = $"{taskType} job enqueued" }, StatusCodes.Status201Created);
     }
 
@@ -127,7 +131,12 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
     public Task<IResult> RunNowAsync(HttpRequest request, string id, CancellationToken cancellationToken) =>
         ActAsync(request, id, "run-now", "pending", (jobId, _, _) => store.RunNowAsync(jobId, cancellationToken), cancellationToken);
 
-    private async Task<IResult> ActAsync(
+    private Task<IResult> ActAsync(
+        HttpRequest request, string id, string action, string allowedStates,
+        Func<Guid, string, string?, Task<JobActionResult>> act, CancellationToken cancellationToken) =>
+        audit.RecordAsync(request, "job." + action, id, () => ActCoreAsync(request, id, action, allowedStates, act, cancellationToken), cancellationToken);
+
+    private async Task<IResult> ActCoreAsync(
         HttpRequest request, string id, string action, string allowedStates,
         Func<Guid, string, string?, Task<JobActionResult>> act, CancellationToken cancellationToken)
     {
@@ -138,6 +147,7 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
         }
 
         var reason = fields.Text("reason", ApiLimits.MaxReasonLength);
+        AdminAudit.Detail(request, reason is null ? null : "reason: " + reason);
         if (ApiRequest.JobId(id) is not { } jobId)
         {
             fields.Error("id", "must be a job id (a UUID)");

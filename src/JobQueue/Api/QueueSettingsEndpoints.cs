@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace JobQueue.Api;
 
 /// <summary><c>GET</c>/<c>PUT admin/job-queue/settings</c> <c>{processingEnabled, pausedReason}</c>: pause and resume (admin auth).</summary>
-public sealed class QueueSettingsEndpoints(ApiAuthenticator auth, JobQueueStore store)
+public sealed class QueueSettingsEndpoints(ApiAuthenticator auth, JobQueueStore store, AdminAudit audit)
 {
     public async Task<IResult> GetAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -12,7 +12,10 @@ public sealed class QueueSettingsEndpoints(ApiAuthenticator auth, JobQueueStore 
         return caller.Succeeded ? ApiJson.Ok(await store.GetSettingsAsync(cancellationToken)) : caller.Failure!;
     }
 
-    public async Task<IResult> PutAsync(HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> PutAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        audit.RecordAsync(request, "settings.update", "processing", () => PutCoreAsync(request, cancellationToken), cancellationToken);
+
+    private async Task<IResult> PutCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
         if (fields is null)
@@ -32,6 +35,7 @@ public sealed class QueueSettingsEndpoints(ApiAuthenticator auth, JobQueueStore 
             return fields.Problem();
         }
 
-        return ApiJson.Ok(await store.SetSettingsAsync(enabled!.Value, reason, "admin:" + actor, cancellationToken));
+        AdminAudit.Detail(request, enabled!.Value ? "resumed" : "paused" + (reason is null ? "" : ": " + reason));
+        return ApiJson.Ok(await store.SetSettingsAsync(enabled.Value, reason, "admin:" + actor, cancellationToken));
     }
 }

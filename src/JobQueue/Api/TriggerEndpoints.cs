@@ -13,16 +13,18 @@ namespace JobQueue.Api;
 /// The body's types are checked here; the values by the job's own handler, so that what is accepted
 /// here is what the handler runs.
 /// </summary>
-public sealed class TriggerEndpoints(ApiAuthenticator auth, JobQueueStore store, JobHandlerRegistry handlers)
+public sealed class TriggerEndpoints(ApiAuthenticator auth, JobQueueStore store, JobHandlerRegistry handlers, AdminAudit audit)
 {
     public const string SyncTaskType = GamePlatformSyncHandler.Name;
     public const string TotalsSweepTaskType = GamePlatformTotalsSweepHandler.Name;
 
     public Task<IResult> TriggerSyncAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        TriggerAsync(request, SyncTaskType, withBatchSize: false, cancellationToken);
+        audit.RecordAsync(request, "job.trigger-sync", null,
+            () => TriggerAsync(request, SyncTaskType, withBatchSize: false, cancellationToken), cancellationToken);
 
     public Task<IResult> TriggerTotalsSweepAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        TriggerAsync(request, TotalsSweepTaskType, withBatchSize: true, cancellationToken);
+        audit.RecordAsync(request, "job.trigger-totals-sweep", null,
+            () => TriggerAsync(request, TotalsSweepTaskType, withBatchSize: true, cancellationToken), cancellationToken);
 
     private async Task<IResult> TriggerAsync(HttpRequest request, string taskType, bool withBatchSize, CancellationToken cancellationToken)
     {
@@ -63,6 +65,8 @@ public sealed class TriggerEndpoints(ApiAuthenticator auth, JobQueueStore store,
             new EnqueueRequest(taskType, element, TriggeredBy: "admin:" + actor,
                 RequestId: ApiRequest.RequestId(request)),
             cancellationToken);
+        AdminAudit.Target(request, id.ToString());
+        AdminAudit.Detail(request, element.GetRawText());
         return ApiJson.Ok(new { success = true, jobId = id, message = $"{taskType} job enqueued" });
     }
 }

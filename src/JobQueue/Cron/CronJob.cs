@@ -17,10 +17,14 @@ public sealed record CronJob(
     int MaxAttempts,
     string? DedupeKey,
     string Database,
+    int Priority = 0,
     CronJobLastRun? LastRun = null)
 {
     /// <summary>The schedule in words ("Every 30 minutes", "Daily at 03:15 UTC").</summary>
     public string Description => CronScheduleDescriber.Describe(Schedule);
+
+    /// <summary>The next time an active job fires (UTC); set by the list route.</summary>
+    public DateTimeOffset? NextRun { get; init; }
 }
 
 /// <summary>The latest run of a job (pg_cron's <c>job_run_details</c>).</summary>
@@ -44,4 +48,5 @@ public sealed record CronJobDefinition(
     string TaskType,
     string PayloadJson = "{}",
     int MaxAttempts = 3,
-    string? DedupeKey = null);
+    string? DedupeKey = null,
+    int Priority = 0);

@@ -6,7 +6,7 @@ using JobQueue.Runner;
 namespace JobQueue.Cron;
 
 /// <summary>The fields of a create request as they arrive (the API binds JSON to this).</summary>
-public sealed record CreateCronJobRequest(string? JobName, string? Schedule, string? TaskType, JsonElement? Payload, int? MaxAttempts);
+public sealed record CreateCronJobRequest(string? JobName, string? Schedule, string? TaskType, JsonElement? Payload, int? MaxAttempts, int? Priority = null);
 
 /// <summary>
 /// Checks cron admin requests before anything reaches pg_cron; each problem names the request field
@@ -97,7 +97,7 @@ public sealed partial class CronJobRequestValidator(JobHandlerRegistry handlers)
 
         if (errors.Count == 0)
         {
-            definition = new CronJobDefinition(request.JobName!, schedule, request.TaskType!, payloadJson, maxAttempts);
+            definition = new CronJobDefinition(request.JobName!, schedule, request.TaskType!, payloadJson, maxAttempts, Priority: request.Priority ?? 0);
         }
 
         return errors;

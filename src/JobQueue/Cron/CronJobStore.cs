@@ -14,7 +14,7 @@ public sealed class CronJobStore(CronDatabase cron)
     public const string ConflictState = "JQC09";
     public const string UnavailableState = "JQC01";
 
-    private const string JobColumns = "jobid, jobname, schedule, active, task_type, payload::text, max_attempts, dedupe_key, database";
+    private const string JobColumns = "jobid, jobname, schedule, active, task_type, payload::text, max_attempts, dedupe_key, database, priority";
 
     public async Task<IReadOnlyList<CronJob>> GetJobsAsync(CancellationToken cancellationToken = default)
     {
@@ -39,7 +39,7 @@ public sealed class CronJobStore(CronDatabase cron)
     public async Task<CronJob> CreateAsync(CronJobDefinition job, CancellationToken cancellationToken = default)
     {
         var target = await cron.GetTargetDatabaseAsync(cancellationToken);
-        await using var cmd = cron.DataSource.CreateCommand($"SELECT {JobColumns} FROM jobqueue.create_cron_job($1, $2, $3, $4, $5, $6, $7)");
+        await using var cmd = cron.DataSource.CreateCommand($"SELECT {JobColumns} FROM jobqueue.create_cron_job($1, $2, $3, $4, $5, $6, $7, $8)");
         cmd.Parameters.Add(Text(job.JobName));
         cmd.Parameters.Add(Text(job.Schedule));
         cmd.Parameters.Add(Text(job.TaskType));
@@ -47,6 +47,7 @@ public sealed class CronJobStore(CronDatabase cron)
         cmd.Parameters.Add(Integer(job.MaxAttempts));
         cmd.Parameters.Add(Text(job.DedupeKey));
         cmd.Parameters.Add(Text(target));
+        cmd.Parameters.Add(Integer(job.Priority));
         return await SingleJobAsync(cmd, cancellationToken);
     }
 
@@ -93,12 +94,12 @@ public sealed class CronJobStore(CronDatabase cron)
         {
             var job = new CronJob(
                 reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), reader.GetString(4),
-                ParsePayload(reader.GetString(5)), reader.GetInt32(6), Str(reader, 7), reader.GetString(8));
+                ParsePayload(reader.GetString(5)), reader.GetInt32(6), Str(reader, 7), reader.GetString(8), reader.GetInt32(9));
             return !withDetails ? job : job with
             {
-                LastRun = reader.IsDBNull(9) && reader.IsDBNull(10)
+                LastRun = reader.IsDBNull(10) && reader.IsDBNull(11)
                     ? null
-                    : new CronJobLastRun(Str(reader, 9), Time(reader, 10), Time(reader, 11), Str(reader, 12)),
+                    : new CronJobLastRun(Str(reader, 10), Time(reader, 11), Time(reader, 12), Str(reader, 13)),
             };
         }, cancellationToken);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Cronos;
 
 namespace JobQueue.Cron;
 
@@ -82,6 +83,28 @@ public static partial class CronScheduleDescriber
         }
 
         return schedule;
+    }
+
+    /// <summary>
+    /// The next <paramref name="count"/> times (UTC) a 5-field schedule fires after <paramref name="from"/>;
+    /// empty for what Cronos's standard format does not parse (macros, seconds).
+    /// </summary>
+    public static IReadOnlyList<DateTimeOffset> NextRuns(string schedule, DateTimeOffset from, int count)
+    {
+        if (!CronExpression.TryParse(schedule, CronFormat.Standard, out var expression))
+        {
+            return [];
+        }
+
+        var runs = new List<DateTimeOffset>(count);
+        var after = from.UtcDateTime;
+        while (runs.Count < count && expression.GetNextOccurrence(after) is { } next)
+        {
+            runs.Add(new DateTimeOffset(next, TimeSpan.Zero));
+            after = next;
+        }
+
+        return runs;
     }
 
     private static string DescribeSpecial(string schedule)

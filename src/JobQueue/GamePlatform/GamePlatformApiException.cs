@@ -25,9 +25,13 @@ public enum GamePlatformFailure
 }
 
 /// <summary>A failed Game Platform call. The message never contains the API key.</summary>
-public sealed class GamePlatformApiException(GamePlatformFailure failure, string message, HttpStatusCode? statusCode = null, Exception? inner = null)
+public sealed class GamePlatformApiException(
+    GamePlatformFailure failure, string message, HttpStatusCode? statusCode = null, Exception? inner = null, TimeSpan? retryAfter = null)
     : Exception(message, inner)
 {
+    /// <summary>With <see cref="GamePlatformFailure.RateLimited"/>: how long the API asked every caller to wait.</summary>
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+
     public GamePlatformFailure Failure { get; } = failure;
 
     public HttpStatusCode? StatusCode { get; } = statusCode;

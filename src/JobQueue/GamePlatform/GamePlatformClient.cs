@@ -111,10 +111,9 @@ public sealed class GamePlatformClient(HttpClient http, TimeProvider time)
                 _ when status >= 500 => GamePlatformFailure.Unavailable,
                 _ => GamePlatformFailure.BadResponse,
             };
-            var detail = failure == GamePlatformFailure.RateLimited && GamePlatformResilience.RetryAfter(response, time) is { } wait
-                ? $" (Retry-After {wait.TotalSeconds:0} s)"
-                : "";
-            throw new GamePlatformApiException(failure, $"GET {Redact(path)}: HTTP {status} {failure}{detail}", response.StatusCode);
+            var retryAfter = failure == GamePlatformFailure.RateLimited ? GamePlatformResilience.RetryAfter(response, time) : null;
+            var detail = retryAfter is { } wait ? $" (Retry-After {wait.TotalSeconds:0} s)" : "";
+            throw new GamePlatformApiException(failure, $"GET {Redact(path)}: HTTP {status} {failure}{detail}", response.StatusCode, retryAfter: retryAfter);
         }
     }
 

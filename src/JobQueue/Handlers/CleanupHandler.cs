@@ -1,3 +1,4 @@
+using JobQueue.Audit;
 using JobQueue.Cron;
 using JobQueue.Queue;
 using JobQueue.Runner;
@@ -13,14 +14,19 @@ public sealed class CleanupPayload
 
     /// <summary>Rows per delete statement: each batch is its own short transaction.</summary>
     public int BatchSize { get; set; } = 1000;
+
+    /// <summary>Audit log entries (and per-minute throughput counts) older than this many days are deleted.</summary>
+    public int AuditRetentionDays { get; set; } = 90;
 }
 
 /// <summary>
 /// <c>job_queue_cleanup</c>: deletes finished jobs and their attempts older than the retention,
 /// in bounded batches, then trims <c>cron.job_run_details</c> the same way, in pg_cron's database
-/// (<c>Cron:ConnectionString</c>, which may differ from the app database).
+/// (<c>Cron:ConnectionString</c>, which may differ from the app database), and the audit log and the
+/// per-minute throughput counts older than their own (longer) retention.
 /// </summary>
-public sealed class CleanupHandler(JobQueueStore store, CronJobStore cron, TimeProvider time) : JobHandler<CleanupPayload>
+public sealed class CleanupHandler(JobQueueStore store, CronJobStore cron, AuditStore audit, QueueThroughputStore throughput, TimeProvider time)
+    : JobHandler<CleanupPayload>
 {
     public const string Name = "job_queue_cleanup";
 
@@ -36,6 +42,11 @@ public sealed class CleanupHandler(JobQueueStore store, CronJobStore cron, TimeP
         if (payload.BatchSize is < 1 or > 50000)
         {
             yield return new PayloadError("batchSize", "must be between 1 and 50000");
+        }
+
+        if (payload.AuditRetentionDays is < 1 or > 3650)
+        {
+            yield return new PayloadError("auditRetentionDays", "must be between 1 and 3650");
         }
     }
 
@@ -60,6 +71,10 @@ public sealed class CleanupHandler(JobQueueStore store, CronJobStore cron, TimeP
             cronHistoryError = "not trimmed: " + e.Message;
         }
 
+        var auditOlderThan = time.GetUtcNow().AddDays(-payload.AuditRetentionDays);
+        var (auditEntries, _) = await DeleteInBatchesAsync(audit.PruneBatchAsync, auditOlderThan, payload.BatchSize, cancellationToken);
+        var throughputMinutes = await throughput.PruneAsync(auditOlderThan, cancellationToken);
+
         return new
         {
             retentionDays = payload.RetentionDays,
@@ -68,6 +83,9 @@ public sealed class CleanupHandler(JobQueueStore store, CronJobStore cron, TimeP
             batches = jobBatches,
             deletedCronRuns = cronRuns,
             cronHistoryError,
+            auditRetentionDays = payload.AuditRetentionDays,
+            deletedAuditEntries = auditEntries,
+            deletedThroughputMinutes = throughputMinutes,
             durationMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
         };
     }

@@ -59,6 +59,7 @@ public sealed class GamePlatformSyncHandler(
         var errors = new ConcurrentBag<CompetitorError>();
         long fetched = 0;
         var synced = 0;
+        var rateLimit = new GamePlatformRateLimit(time);
 
         await Parallel.ForEachAsync(
             scope,
@@ -82,11 +83,13 @@ public sealed class GamePlatformSyncHandler(
                 }
                 catch (Exception e) when (!ct.IsCancellationRequested)
                 {
+                    rateLimit.Note(e);
                     errors.Add(GamePlatformJobOutcome.Describe(c.Id, c.CoachId, c.UserId, e, Name, logger));
                 }
             });
 
         GamePlatformLog.RunFinished(logger, Name, synced, scope.Count, errors.Count, changes.Count, payload.DryRun);
+        rateLimit.ThrowIfLimited(Name);
         GamePlatformJobOutcome.ThrowIfFailed(Name, scope.Count, synced, errors);
         return new
         {

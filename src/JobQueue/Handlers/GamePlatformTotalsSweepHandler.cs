@@ -59,6 +59,7 @@ public sealed class GamePlatformTotalsSweepHandler(
         var lease = TimeSpan.FromSeconds(Math.Max(1, o.SweepClaimLeaseSeconds));
         var errors = new ConcurrentBag<CompetitorError>();
         var failedIds = new ConcurrentBag<long>();
+        var rateLimit = new GamePlatformRateLimit(time);
         var preview = new ConcurrentBag<TotalsPreview>();
         int seen = 0, refreshed = 0, cleared = 0, batches = 0;
         long afterId = 0;
@@ -99,13 +100,14 @@ public sealed class GamePlatformTotalsSweepHandler(
                         }
                         catch (Exception e) when (!ct.IsCancellationRequested)
                         {
+                            rateLimit.Note(e);
                             failedIds.Add(c.Id);
                             errors.Add(GamePlatformJobOutcome.Describe(c.Id, c.CoachId, c.UserId, e, Name, logger));
                         }
                     });
 
-                // the API is down: stop claiming, the next sweep (or this job's retry) goes on
-                if (batch.Count < payload.BatchSize || errors.Any(e => e.Failure == nameof(GamePlatformFailure.CircuitOpen)))
+                // the API is down or asked us to wait: stop claiming, the next sweep (or this job's retry) goes on
+                if (batch.Count < payload.BatchSize || errors.Any(e => e.Failure is nameof(GamePlatformFailure.CircuitOpen) or nameof(GamePlatformFailure.RateLimited)))
                 {
                     break;
                 }
@@ -123,6 +125,7 @@ public sealed class GamePlatformTotalsSweepHandler(
         }
 
         GamePlatformLog.RunFinished(logger, Name, refreshed, seen, errors.Count, payload.DryRun ? preview.Count : cleared, payload.DryRun);
+        rateLimit.ThrowIfLimited(Name);
         GamePlatformJobOutcome.ThrowIfFailed(Name, seen, refreshed, errors);
         return new
         {

@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace JobQueue.Queue;
 
-/// <summary>Arguments of <c>job_queue_enqueue</c>.</summary>
+/// <summary>
+/// Arguments of <c>job_queue_enqueue</c>. <see cref="Priority"/>: -100..100, higher runs first (default 0).
+/// <see cref="PartitionKey"/>: the partition of a per-partition concurrency limit (default: the payload key the limit names).
+/// </summary>
 public sealed record EnqueueRequest(
     string TaskType,
     JsonElement? Payload = null,
@@ -10,4 +13,6 @@ public sealed record EnqueueRequest(
     int? MaxAttempts = null,
     string? DedupeKey = null,
     string? TriggeredBy = null,
-    string? RequestId = null);
+    string? RequestId = null,
+    int? Priority = null,
+    string? PartitionKey = null);

@@ -25,4 +25,6 @@ public sealed record Job(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? CompletedAt,
-    string? ReadError = null);
+    string? ReadError = null,
+    int Priority = 0,
+    string? PartitionKey = null);

@@ -17,7 +17,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
     public async Task<Guid> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand(
-            "SELECT jobqueue.job_queue_enqueue($1, $2, $3, $4, $5, $6, $7)");
+            "SELECT jobqueue.job_queue_enqueue($1, $2, $3, $4, $5, $6, $7, $8, $9)");
         cmd.Parameters.Add(Text(request.TaskType));
         cmd.Parameters.Add(Jsonb(request.Payload?.GetRawText() ?? "{}"));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)request.RunAt?.UtcDateTime ?? DBNull.Value });
@@ -25,20 +25,23 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(Text(request.DedupeKey));
         cmd.Parameters.Add(Text(request.TriggeredBy));
         cmd.Parameters.Add(Text(request.RequestId));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)request.Priority ?? DBNull.Value });
+        cmd.Parameters.Add(Text(request.PartitionKey));
         return (Guid)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>Enqueues many jobs of one task type in one statement (bulk producers).</summary>
     public async Task<int> EnqueueManyAsync(
         string taskType, IReadOnlyList<string> payloadsJson, DateTimeOffset? runAt = null, int? maxAttempts = null,
-        string? triggeredBy = null, CancellationToken cancellationToken = default)
+        string? triggeredBy = null, int? priority = null, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_enqueue_many($1, $2, $3, $4, $5)");
+        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_enqueue_many($1, $2, $3, $4, $5, $6)");
         cmd.Parameters.Add(Text(taskType));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = payloadsJson.ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)runAt?.UtcDateTime ?? DBNull.Value });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)maxAttempts ?? DBNull.Value });
         cmd.Parameters.Add(Text(triggeredBy));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)priority ?? DBNull.Value });
         return (int)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -46,12 +49,13 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<Job>> ClaimAsync(int limit, TimeSpan lease, string runnerId, CancellationToken cancellationToken = default)
     {
         var after = claimCursor.Next();
-        await using var cmd = dataSource.CreateCommand("SELECT * FROM jobqueue.job_queue_claim($1, $2, $3, $4, $5)");
+        await using var cmd = dataSource.CreateCommand("SELECT * FROM jobqueue.job_queue_claim($1, $2, $3, $4, $5, $6)");
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = limit });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = lease });
         cmd.Parameters.Add(Text(runnerId));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)after?.RunAt.UtcDateTime ?? DBNull.Value });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)after?.Id ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)after?.Priority ?? DBNull.Value });
         var jobs = await ReadJobsAsync(cmd, cancellationToken);
         claimCursor.Advance(jobs);
         return jobs;
@@ -120,11 +124,14 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
 
     public async Task<IReadOnlyList<Job>> ListAsync(JobListQuery query, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT * FROM jobqueue.job_queue_list($1, $2, $3, $4)");
+        await using var cmd = dataSource.CreateCommand("SELECT * FROM jobqueue.job_queue_list($1, $2, $3, $4, $5, $6, $7)");
         cmd.Parameters.Add(Text(query.Status));
         cmd.Parameters.Add(Text(query.TaskType));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = query.Limit });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)query.BeforeId ?? DBNull.Value });
+        cmd.Parameters.Add(DbParameters.Timestamp(query.CreatedAfter));
+        cmd.Parameters.Add(DbParameters.Timestamp(query.CreatedBefore));
+        cmd.Parameters.Add(Text(query.PayloadText));
         return await ReadJobsAsync(cmd, cancellationToken);
     }
 
@@ -216,7 +223,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
             reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3));
     }
 
-    private static async Task<IReadOnlyList<Job>> ReadJobsAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<Job>> ReadJobsAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
     {
         var jobs = new List<Job>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
@@ -251,7 +258,9 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
                 reader.GetFieldValue<DateTimeOffset>(o.UpdatedAt),
                 NullableTime(reader, o.StartedAt),
                 NullableTime(reader, o.CompletedAt),
-                readError));
+                readError,
+                reader.GetInt32(o.Priority),
+                NullableString(reader, o.PartitionKey)));
         }
 
         return jobs;
@@ -358,5 +367,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         public int UpdatedAt { get; } = r.GetOrdinal("updated_at");
         public int StartedAt { get; } = r.GetOrdinal("started_at");
         public int CompletedAt { get; } = r.GetOrdinal("completed_at");
+        public int Priority { get; } = r.GetOrdinal("priority");
+        public int PartitionKey { get; } = r.GetOrdinal("partition_key");
     }
 }

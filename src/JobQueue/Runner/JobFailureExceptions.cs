@@ -27,3 +27,13 @@ public sealed class SnoozeJobException(TimeSpan delay, string reason) : Exceptio
 
     public TimeSpan Delay { get; } = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxDelay ? MaxDelay : delay;
 }
+
+/// <summary>
+/// Thrown by a handler whose downstream asked every caller to wait (a 429 with Retry-After): its whole
+/// task type is paused until <see cref="Until"/> across all runners (visible in health and
+/// <c>GET admin/task-limits</c>), and this job is snoozed until then without using up an attempt.
+/// </summary>
+public sealed class PauseTaskTypeException(DateTimeOffset until, string reason) : Exception(reason)
+{
+    public DateTimeOffset Until { get; } = until;
+}

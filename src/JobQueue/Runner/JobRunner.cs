@@ -12,6 +12,7 @@ namespace JobQueue.Runner;
 /// </summary>
 public sealed class JobRunner(
     JobQueueStore store,
+    TaskLimitStore taskLimits,
     JobHandlerRegistry handlers,
     RetryBackoff backoff,
     JobQueueMetrics metrics,
@@ -128,6 +129,13 @@ public sealed class JobRunner(
         {
             error = "snoozed: " + e.Message;
             snoozeFor = e.Delay;
+        }
+        catch (PauseTaskTypeException e)
+        {
+            // the whole task type waits; this job too, without using up its attempt
+            await taskLimits.PauseAsync(job.TaskType, e.Until, e.Message, TaskLimitStore.FromHandler, runnerId, CancellationToken.None);
+            error = $"task type paused until {e.Until:O}: {e.Message}";
+            snoozeFor = e.Until - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {

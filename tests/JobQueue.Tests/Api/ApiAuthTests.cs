@@ -10,7 +10,7 @@ public sealed class ApiAuthTests(ApiServerFixture fixture) : IClassFixture<ApiSe
     public static TheoryData<string, Credentials, int> Rejections()
     {
         var data = new TheoryData<string, Credentials, int>();
-        foreach (var route in ApiRoutes.All)
+        foreach (var route in ApiRoutes.All.Where(r => r.Auth != ApiAuth.Public))
         {
             data.Add(route.Name, Credentials.None, 401);
             data.Add(route.Name, Credentials.WrongBearer, 401);
@@ -52,6 +52,17 @@ public sealed class ApiAuthTests(ApiServerFixture fixture) : IClassFixture<ApiSe
         Assert.DoesNotContain(ApiTestServer.AdminToken, body, StringComparison.Ordinal);
         Assert.DoesNotContain(ApiTestServer.RunnerSecret, body, StringComparison.Ordinal);
         Assert.Equal(before, await fixture.Api.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task Public_routes_are_only_the_dashboards_static_files()
+    {
+        var open = ApiRoutes.All.Where(r => r.Auth == ApiAuth.Public).ToList();
+        Assert.Equal(["Dashboard"], open.Select(r => r.Name));
+        Assert.All(open, r => Assert.Equal("GET", r.Method));
+        using var response = await fixture.Api.SendAsync(HttpMethod.Get, "/api/dashboard/", null, Credentials.None);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]

@@ -5,30 +5,15 @@ using JobQueue.Tests.Infrastructure;
 namespace JobQueue.Tests.Api;
 
 /// <summary>Every route's happy path through the real pipeline and database, with the exact response shapes.</summary>
-public sealed class ApiHappyPathTests : IAsyncLifetime
+public sealed class ApiHappyPathTests : ApiServerTest
 {
-    private TestDatabase db = null!;
-    private ApiTestServer api = null!;
-
-    public async Task InitializeAsync()
-    {
-        db = await TestDatabase.CreateAsync();
-        api = await ApiTestServer.StartAsync(db);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await api.DisposeAsync();
-        await db.DisposeAsync();
-    }
-
     [Fact]
     public async Task Runner_pass_returns_the_report_callers_read()
     {
         var ok = await EnqueueAsync("{\"taskType\":\"test_echo\",\"payload\":{\"count\":3}}");
         var failing = await EnqueueAsync("{\"taskType\":\"test_echo\",\"payload\":{\"fail\":true},\"maxAttempts\":1}");
 
-        var report = await api.JsonAsync(HttpMethod.Post, "/api/jobs/run", "{\"limit\":5}", Credentials.Runner, 200);
+        var report = await Api.JsonAsync(HttpMethod.Post, "/api/jobs/run", "{\"limit\":5}", Credentials.Runner, 200);
 
         Assert.Equal("ok", report.GetProperty("status").GetString());
         Assert.Equal(2, report.GetProperty("processed").GetInt32());
@@ -42,14 +27,14 @@ public sealed class ApiHappyPathTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Null, results[ok].GetProperty("lastError").ValueKind);
         Assert.Equal("failed", results[failing].GetProperty("status").GetString());
         Assert.Contains("asked to fail", results[failing].GetProperty("lastError").GetString(), StringComparison.Ordinal);
-        Assert.Equal(3, await db.ScalarAsync<int>("SELECT (output->>'echoed')::int FROM job_queue WHERE id = $1", ok));
+        Assert.Equal(3, await Db.ScalarAsync<int>("SELECT (output->>'echoed')::int FROM job_queue WHERE id = $1", ok));
     }
 
     [Fact]
     public async Task Runner_accepts_a_bearer_token_the_previous_secret_and_an_empty_body()
     {
-        await api.JsonAsync(HttpMethod.Post, "/api/jobs/run", null, Credentials.RunnerBearer, 200);
-        var report = await api.JsonAsync(HttpMethod.Post, "/api/jobs/run", "{}", Credentials.PreviousRunner, 200);
+        await Api.JsonAsync(HttpMethod.Post, "/api/jobs/run", null, Credentials.RunnerBearer, 200);
+        var report = await Api.JsonAsync(HttpMethod.Post, "/api/jobs/run", "{}", Credentials.PreviousRunner, 200);
         Assert.Equal(0, report.GetProperty("processed").GetInt32());
     }
 
@@ -57,22 +42,22 @@ public sealed class ApiHappyPathTests : IAsyncLifetime
     public async Task Pause_stops_the_runner_unless_forced_and_resume_clears_the_reason()
     {
         var id = await EnqueueAsync("{\"taskType\":\"test_echo\"}");
-        var paused = await api.JsonAsync(HttpMethod.Put, "/api/admin/job-queue/settings",
+        var paused = await Api.JsonAsync(HttpMethod.Put, "/api/admin/job-queue/settings",
             "{\"processingEnabled\":false,\"pausedReason\":\"maintenance\"}", Credentials.Admin, 200);
         Assert.False(paused.GetProperty("processingEnabled").GetBoolean());
         Assert.Equal("maintenance", paused.GetProperty("pausedReason").GetString());
         Assert.Equal("admin:admin-token", paused.GetProperty("updatedBy").GetString());
 
-        var report = await api.JsonAsync(HttpMethod.Post, "/api/jobs/run", "{}", Credentials.Runner, 200);
+        var report = await Api.JsonAsync(HttpMethod.Post, "/api/jobs/run", "{}", Credentials.Runner, 200);
         Assert.Equal("paused", report.GetProperty("status").GetString());
-        Assert.Equal("pending", await db.ScalarAsync<string>("SELECT status FROM job_queue WHERE id = $1", id));
+        Assert.Equal("pending", await Db.ScalarAsync<string>("SELECT status FROM job_queue WHERE id = $1", id));
 
-        var forced = await api.JsonAsync(HttpMethod.Post, "/api/jobs/run", "{\"force\":true}", Credentials.Runner, 200);
+        var forced = await Api.JsonAsync(HttpMethod.Post, "/api/jobs/run", "{\"force\":true}", Credentials.Runner, 200);
         Assert.Equal(1, forced.GetProperty("processed").GetInt32());
 
-        var settings = await api.JsonAsync(HttpMethod.Get, "/api/admin/job-queue/settings", null, Credentials.Admin, 200);
+        var settings = await Api.JsonAsync(HttpMethod.Get, "/api/admin/job-queue/settings", null, Credentials.Admin, 200);
         Assert.False(settings.GetProperty("processingEnabled").GetBoolean());
-        var resumed = await api.JsonAsync(HttpMethod.Put, "/api/admin/job-queue/settings", "{\"processingEnabled\":true}", Credentials.PrincipalWithRole, 200);
+        var resumed = await Api.JsonAsync(HttpMethod.Put, "/api/admin/job-queue/settings", "{\"processingEnabled\":true}", Credentials.PrincipalWithRole, 200);
         Assert.True(resumed.GetProperty("processingEnabled").GetBoolean());
         Assert.Equal(JsonValueKind.Null, resumed.GetProperty("pausedReason").ValueKind);
         Assert.Equal("admin:principal:alice@example.com", resumed.GetProperty("updatedBy").GetString());
@@ -82,7 +67,7 @@ public sealed class ApiHappyPathTests : IAsyncLifetime
     public async Task Health_reports_counts_and_pause_state()
     {
         await EnqueueAsync("{\"taskType\":\"test_echo\"}");
-        var health = await api.JsonAsync(HttpMethod.Get, "/api/admin/job-queue/health", null, Credentials.Admin, 200);
+        var health = await Api.JsonAsync(HttpMethod.Get, "/api/admin/job-queue/health", null, Credentials.Admin, 200);
         Assert.Equal(1, health.GetProperty("counts").GetProperty("pending").GetInt32());
         Assert.True(health.GetProperty("processingEnabled").GetBoolean());
         Assert.Equal(JsonValueKind.Array, health.GetProperty("stuckJobs").ValueKind);
@@ -101,13 +86,13 @@ public sealed class ApiHappyPathTests : IAsyncLifetime
             await Task.Delay(2); // the list is ordered by id, whose time part counts milliseconds
         }
 
-        await api.JsonAsync(HttpMethod.Post, "/api/admin/jobs/" + ids[0] + "/cancel", null, Credentials.Admin, 200);
+        await Api.JsonAsync(HttpMethod.Post, "/api/admin/jobs/" + ids[0] + "/cancel", null, Credentials.Admin, 200);
 
         var seen = new List<Guid>();
         string? cursor = null;
         do
         {
-            var page = await api.JsonAsync(HttpMethod.Get,
+            var page = await Api.JsonAsync(HttpMethod.Get,
                 "/api/admin/jobs?status=pending&taskType=test_echo&limit=2" + (cursor is null ? "" : "&cursor=" + cursor), null, Credentials.Admin, 200);
             seen.AddRange(page.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("id").GetGuid()));
             cursor = page.GetProperty("nextCursor").GetString();
@@ -115,7 +100,7 @@ public sealed class ApiHappyPathTests : IAsyncLifetime
         while (cursor is not null);
 
         Assert.Equal(ids.Skip(1).Reverse(), seen);
-        var cancelled = await api.JsonAsync(HttpMethod.Get, "/api/admin/jobs?status=cancelled", null, Credentials.Admin, 200);
+        var cancelled = await Api.JsonAsync(HttpMethod.Get, "/api/admin/jobs?status=cancelled", null, Credentials.Admin, 200);
         Assert.Equal(ids[0], Assert.Single(cancelled.GetProperty("jobs").EnumerateArray()).GetProperty("id").GetGuid());
     }
 
@@ -123,9 +108,9 @@ public sealed class ApiHappyPathTests : IAsyncLifetime
     public async Task Get_returns_the_job_with_payload_output_and_attempt_history()
     {
         var id = await EnqueueAsync("{\"taskType\":\"test_echo\",\"payload\":{\"count\":7},\"maxAttempts\":2}");
-        await api.JsonAsync(HttpMethod.Post, "/api/jobs/run", "{}", Credentials.Runner, 200);
+        await Api.JsonAsync(HttpMethod.Post, "/api/jobs/run", "{}", Credentials.Runner, 200);
 
-        var job = await api.JsonAsync(HttpMethod.Get, "/api/admin/jobs/" + id, null, Credentials.Admin, 200);
+        var job = await Api.JsonAsync(HttpMethod.Get, "/api/admin/jobs/" + id, null, Credentials.Admin, 200);
 
         Assert.Equal(id, job.GetProperty("id").GetGuid());
         Assert.Equal("succeeded", job.GetProperty("status").GetString());
@@ -142,7 +127,7 @@ public sealed class ApiHappyPathTests : IAsyncLifetime
     public async Task Enqueue_stores_every_field_and_a_dedupe_key_returns_the_live_job()
     {
         var runAt = DateTimeOffset.UtcNow.AddHours(1);
-        using var response = await api.SendAsync(HttpMethod.Post, "/api/admin/jobs",
+        using var response = await Api.SendAsync(HttpMethod.Post, "/api/admin/jobs",
             $"{{\"taskType\":\"test_echo\",\"payload\":{{\"count\":2}},\"runAt\":\"{runAt:O}\",\"maxAttempts\":4,\"dedupeKey\":\"k1\"}}", Credentials.Admin);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
@@ -150,13 +135,13 @@ public sealed class ApiHappyPathTests : IAsyncLifetime
         var id = body.GetProperty("jobId").GetGuid();
         Assert.False(string.IsNullOrEmpty(body.GetProperty("message").GetString()));
 
-        Assert.Equal(4, await db.ScalarAsync<int>("SELECT max_attempts FROM job_queue WHERE id = $1", id));
-        Assert.Equal("k1", await db.ScalarAsync<string>("SELECT dedupe_key FROM job_queue WHERE id = $1", id));
-        Assert.Equal("admin:admin-token", await db.ScalarAsync<string>("SELECT triggered_by FROM job_queue WHERE id = $1", id));
-        Assert.True(await db.ScalarAsync<bool>("SELECT abs(extract(epoch FROM run_at - $2)) < 0.001 FROM job_queue WHERE id = $1", id, runAt.UtcDateTime));
+        Assert.Equal(4, await Db.ScalarAsync<int>("SELECT max_attempts FROM job_queue WHERE id = $1", id));
+        Assert.Equal("k1", await Db.ScalarAsync<string>("SELECT dedupe_key FROM job_queue WHERE id = $1", id));
+        Assert.Equal("admin:admin-token", await Db.ScalarAsync<string>("SELECT triggered_by FROM job_queue WHERE id = $1", id));
+        Assert.True(await Db.ScalarAsync<bool>("SELECT abs(extract(epoch FROM run_at - $2)) < 0.001 FROM job_queue WHERE id = $1", id, runAt.UtcDateTime));
 
         Assert.Equal(id, await EnqueueAsync("{\"taskType\":\"test_echo\",\"dedupeKey\":\"k1\"}"));
-        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM job_queue"));
+        Assert.Equal(1L, await Db.ScalarAsync<long>("SELECT count(*) FROM job_queue"));
     }
 
     [Theory]
@@ -165,13 +150,13 @@ public sealed class ApiHappyPathTests : IAsyncLifetime
     [InlineData("trigger-totals-sweep", "game_platform_totals_sweep", "{\"dryRun\":false,\"batchSize\":250}", "{\"dryRun\": false, \"batchSize\": 250}")]
     public async Task Triggers_enqueue_their_task_type_with_the_validated_payload(string route, string taskType, string? body, string expectedPayload)
     {
-        var result = await api.JsonAsync(HttpMethod.Post, "/api/admin/jobs/" + route, body, Credentials.Admin, 200);
+        var result = await Api.JsonAsync(HttpMethod.Post, "/api/admin/jobs/" + route, body, Credentials.Admin, 200);
 
         Assert.True(result.GetProperty("success").GetBoolean());
         Assert.False(string.IsNullOrEmpty(result.GetProperty("message").GetString()));
         var id = result.GetProperty("jobId").GetGuid();
-        Assert.Equal(taskType, await db.ScalarAsync<string>("SELECT task_type FROM job_queue WHERE id = $1", id));
-        Assert.Equal(expectedPayload, await db.ScalarAsync<string>("SELECT payload::text FROM job_queue WHERE id = $1", id));
+        Assert.Equal(taskType, await Db.ScalarAsync<string>("SELECT task_type FROM job_queue WHERE id = $1", id));
+        Assert.Equal(expectedPayload, await Db.ScalarAsync<string>("SELECT payload::text FROM job_queue WHERE id = $1", id));
     }
 
     [Fact]
@@ -179,25 +164,25 @@ public sealed class ApiHappyPathTests : IAsyncLifetime
     {
         var later = await EnqueueAsync($"{{\"taskType\":\"test_echo\",\"runAt\":\"{DateTimeOffset.UtcNow.AddDays(1):O}\"}}");
 
-        var ran = await api.JsonAsync(HttpMethod.Post, $"/api/admin/jobs/{later}/run-now", null, Credentials.Admin, 200);
+        var ran = await Api.JsonAsync(HttpMethod.Post, $"/api/admin/jobs/{later}/run-now", null, Credentials.Admin, 200);
         Assert.Equal("pending", ran.GetProperty("status").GetString());
-        Assert.True(await db.ScalarAsync<bool>("SELECT run_at <= now() FROM job_queue WHERE id = $1", later));
+        Assert.True(await Db.ScalarAsync<bool>("SELECT run_at <= now() FROM job_queue WHERE id = $1", later));
 
-        await api.JsonAsync(HttpMethod.Post, $"/api/admin/jobs/{later}/retry", null, Credentials.Admin, 409);
+        await Api.JsonAsync(HttpMethod.Post, $"/api/admin/jobs/{later}/retry", null, Credentials.Admin, 409);
 
-        var cancelled = await api.JsonAsync(HttpMethod.Post, $"/api/admin/jobs/{later}/cancel", "{\"reason\":\"not needed\"}", Credentials.Admin, 200);
+        var cancelled = await Api.JsonAsync(HttpMethod.Post, $"/api/admin/jobs/{later}/cancel", "{\"reason\":\"not needed\"}", Credentials.Admin, 200);
         Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
-        Assert.Contains("not needed", await db.ScalarAsync<string>("SELECT last_error FROM job_queue WHERE id = $1", later), StringComparison.Ordinal);
+        Assert.Contains("not needed", await Db.ScalarAsync<string>("SELECT last_error FROM job_queue WHERE id = $1", later), StringComparison.Ordinal);
 
-        var before = await api.SnapshotAsync();
-        var conflict = await api.JsonAsync(HttpMethod.Post, $"/api/admin/jobs/{later}/cancel", null, Credentials.Admin, 409);
+        var before = await Api.SnapshotAsync();
+        var conflict = await Api.JsonAsync(HttpMethod.Post, $"/api/admin/jobs/{later}/cancel", null, Credentials.Admin, 409);
         Assert.Contains("cancelled", conflict.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        await api.JsonAsync(HttpMethod.Post, $"/api/admin/jobs/{later}/run-now", null, Credentials.Admin, 409);
-        Assert.Equal(before, await api.SnapshotAsync());
+        await Api.JsonAsync(HttpMethod.Post, $"/api/admin/jobs/{later}/run-now", null, Credentials.Admin, 409);
+        Assert.Equal(before, await Api.SnapshotAsync());
 
-        var retried = await api.JsonAsync(HttpMethod.Post, $"/api/admin/jobs/{later}/retry", null, Credentials.Admin, 200);
+        var retried = await Api.JsonAsync(HttpMethod.Post, $"/api/admin/jobs/{later}/retry", null, Credentials.Admin, 200);
         Assert.Equal("pending", retried.GetProperty("status").GetString());
-        Assert.Equal(0, await db.ScalarAsync<int>("SELECT attempts FROM job_queue WHERE id = $1", later));
+        Assert.Equal(0, await Db.ScalarAsync<int>("SELECT attempts FROM job_queue WHERE id = $1", later));
     }
 
     [Theory]
@@ -208,14 +193,14 @@ public sealed class ApiHappyPathTests : IAsyncLifetime
     public async Task Unknown_job_ids_get_404_and_malformed_ids_400(string method, string suffix)
     {
         await EnqueueAsync("{\"taskType\":\"test_echo\"}");
-        var before = await api.SnapshotAsync();
-        var missing = await api.JsonAsync(new HttpMethod(method), $"/api/admin/jobs/{Guid.NewGuid()}{suffix}", null, Credentials.Admin, 404);
+        var before = await Api.SnapshotAsync();
+        var missing = await Api.JsonAsync(new HttpMethod(method), $"/api/admin/jobs/{Guid.NewGuid()}{suffix}", null, Credentials.Admin, 404);
         Assert.Equal(404, missing.GetProperty("status").GetInt32());
-        var malformed = await api.JsonAsync(new HttpMethod(method), $"/api/admin/jobs/not-a-uuid{suffix}", null, Credentials.Admin, 400);
+        var malformed = await Api.JsonAsync(new HttpMethod(method), $"/api/admin/jobs/not-a-uuid{suffix}", null, Credentials.Admin, 400);
         Assert.True(malformed.GetProperty("errors").TryGetProperty("id", out _));
-        Assert.Equal(before, await api.SnapshotAsync());
+        Assert.Equal(before, await Api.SnapshotAsync());
     }
 
     private async Task<Guid> EnqueueAsync(string body) =>
-        (await api.JsonAsync(HttpMethod.Post, "/api/admin/jobs", body, Credentials.Admin, 201)).GetProperty("jobId").GetGuid();
+        (await Api.JsonAsync(HttpMethod.Post, "/api/admin/jobs", body, Credentials.Admin, 201)).GetProperty("jobId").GetGuid();
 }

@@ -26,6 +26,8 @@ public sealed class ApiHostileInputTests(ApiServerFixture fixture) : IClassFixtu
         ["AdminJobsCancel"] = ["reason"],
         ["AdminJobsRetry"] = ["reason"],
         ["AdminJobsRunNow"] = ["reason"],
+        ["AdminJobsBulkRetry"] = ["status", "taskType", "createdAfter", "createdBefore", "q", "dryRun"],
+        ["AdminJobsBulkCancel"] = ["status", "taskType", "createdAfter", "createdBefore", "q", "dryRun", "reason"],
     };
 
     public static TheoryData<string> Routes()

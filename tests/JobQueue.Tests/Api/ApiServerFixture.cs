@@ -30,9 +30,15 @@ public sealed class ApiServerFixture : IAsyncLifetime
         await Db.DisposeAsync();
     }
 
-    /// <summary>The route's path with <c>{id}</c> filled in with a job the route could act on.</summary>
+    /// <summary>
+    /// The route's path with <c>{id}</c> filled in with a job the route could act on, the dashboard's
+    /// root for <c>{*path}</c>, and a query that a route requires.
+    /// </summary>
     public string PathOf(JobQueue.Api.ApiRoute route) =>
-        "/api/" + route.Template.Replace("{id}", (route.Name == "AdminJobsRetry" ? FailedJob : PendingJob).ToString(), StringComparison.Ordinal);
+        "/api/" + route.Template
+            .Replace("{id}", (route.Name == "AdminJobsRetry" ? FailedJob : PendingJob).ToString(), StringComparison.Ordinal)
+            .Replace("{*path}", "", StringComparison.Ordinal)
+        + (route.Name == "AdminCronJobsDescribe" ? "?schedule=*/5%20*%20*%20*%20*" : "");
 
     /// <summary>A body the route would accept (so that only the credentials make the difference).</summary>
     public static string? ValidBodyOf(JobQueue.Api.ApiRoute route) => route.Name switch
@@ -40,6 +46,9 @@ public sealed class ApiServerFixture : IAsyncLifetime
         "AdminJobsEnqueue" => "{\"taskType\":\"test_echo\"}",
         "AdminSettingsPut" => "{\"processingEnabled\":false,\"pausedReason\":\"x\"}",
         "JobsRun" => "{\"force\":true}",
+        "AdminTaskLimitsSet" => "{\"taskType\":\"test_echo\",\"maxConcurrency\":2}",
+        "AdminTaskLimitsPause" => "{\"taskType\":\"test_echo\",\"seconds\":60}",
+        "AdminTaskLimitsResume" => "{\"taskType\":\"test_echo\"}",
         _ => route.Method == "GET" ? null : "{}",
     };
 }

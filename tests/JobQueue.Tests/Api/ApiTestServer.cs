@@ -13,8 +13,9 @@ using Microsoft.Extensions.Logging;
 namespace JobQueue.Tests.Api;
 
 /// <summary>
-/// The server app (the very same <see cref="JobQueueServer"/> configuration) on a TestServer over a
-/// test database, with known local secrets, schedules, the polling runner and the maintainer off.
+/// The server app (the very same <see cref="JobQueueServer"/> configuration) on a TestServer (or, with
+/// <c>loopback</c>, on Kestrel at a free port of 127.0.0.1, for a real browser) over a test database,
+/// with known local secrets, schedules, the polling runner and the maintainer off.
 /// </summary>
 public sealed class ApiTestServer : IAsyncDisposable
 {
@@ -23,12 +24,16 @@ public sealed class ApiTestServer : IAsyncDisposable
     public const string AdminToken = "admin-token-5e6f7a8b9c";
     public const string AdminRole = "JobQueue.Admin";
 
-    private ApiTestServer(WebApplication app, TestDatabase db)
+    private ApiTestServer(WebApplication app, TestDatabase db, Uri? baseAddress)
     {
         App = app;
         Db = db;
-        Client = app.GetTestClient();
+        BaseAddress = baseAddress;
+        Client = baseAddress is null ? app.GetTestClient() : new HttpClient { BaseAddress = baseAddress };
     }
+
+    /// <summary>The Kestrel address (<c>http://127.0.0.1:port/</c>) of a loopback server; null on a TestServer.</summary>
+    public Uri? BaseAddress { get; }
 
     public WebApplication App { get; }
 
@@ -40,11 +45,19 @@ public sealed class ApiTestServer : IAsyncDisposable
 
     public static async Task<ApiTestServer> StartAsync(
         TestDatabase db, Action<IServiceCollection>? configure = null, IDictionary<string, string?>? settings = null,
-        ILoggerProvider? logs = null)
+        ILoggerProvider? logs = null, bool loopback = false)
     {
         await CronTestDatabase.EnsureMigratedAsync();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.WebHost.UseTestServer();
+        if (loopback)
+        {
+            builder.Configuration["urls"] = "http://127.0.0.1:0";
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Database:ConnectionString"] = db.AppConnectionString,
@@ -74,7 +87,7 @@ public sealed class ApiTestServer : IAsyncDisposable
         var app = builder.Build();
         await JobQueueServer.ConfigureAppAsync(app);
         await app.StartAsync();
-        return new ApiTestServer(app, db);
+        return new ApiTestServer(app, db, loopback ? new Uri(app.Urls.Single().TrimEnd('/') + "/") : null);
     }
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? json = null, Credentials credentials = Credentials.None, string contentType = "application/json")
@@ -147,7 +160,8 @@ public sealed class ApiTestServer : IAsyncDisposable
     public Task<string> SnapshotAsync() => Db.ScalarAsync<string>(
         "SELECT md5(COALESCE((SELECT string_agg(j::text, '|' ORDER BY j.id) FROM job_queue j), '') || '#' || " +
         "COALESCE((SELECT string_agg(a::text, '|' ORDER BY a.id) FROM job_queue_attempts a), '') || '#' || " +
-        "(SELECT s::text FROM job_queue_settings s))");
+        "(SELECT s::text FROM job_queue_settings s) || '#' || " +
+        "COALESCE((SELECT string_agg(l::text, '|' ORDER BY l.task_type) FROM job_queue_task_limits l), ''))");
 
     public async ValueTask DisposeAsync()
     {

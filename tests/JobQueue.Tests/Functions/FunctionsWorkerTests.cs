@@ -67,6 +67,48 @@ public sealed class FunctionsWorkerTests(FunctionsWorkerFixture worker, ITestOut
     }
 
     [Fact]
+    public async Task The_dashboard_is_served_by_its_anonymous_function_with_the_security_policy()
+    {
+        using var page = await worker.SendAsync(HttpMethod.Get, "/api/dashboard/");
+        Assert.Equal(HttpStatusCode.OK, page.Response.StatusCode);
+        Assert.Equal("Dashboard", page.FunctionName);
+        Assert.Equal("text/html", page.Response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(JobQueue.Dashboard.DashboardEndpoint.ContentSecurityPolicy, page.Response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Contains("assets/app.js", await page.Response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var script = await worker.SendAsync(HttpMethod.Get, "/api/dashboard/assets/pages/jobs.js");
+        Assert.Equal(HttpStatusCode.OK, script.Response.StatusCode);
+        Assert.Equal("text/javascript", script.Response.Content.Headers.ContentType?.MediaType);
+
+        // the root without its slash is redirected, so that the page's relative links resolve below it
+        using var bare = await worker.SendAsync(HttpMethod.Get, "/api/dashboard");
+        Assert.Equal(HttpStatusCode.Redirect, bare.Response.StatusCode);
+        Assert.Equal("/api/dashboard/", bare.Response.Headers.Location?.ToString());
+
+        using var missing = await worker.SendAsync(HttpMethod.Get, "/api/dashboard/assets/nope.js");
+        Assert.Equal(HttpStatusCode.NotFound, missing.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_dashboards_admin_routes_and_the_audit_log_work_on_the_functions_host()
+    {
+        var hour = await worker.AdminJsonAsync(HttpMethod.Get, "/api/admin/job-queue/throughput?window=hour", 200);
+        Assert.Equal(60, hour.GetProperty("minutes").GetArrayLength());
+        var dryRun = await worker.AdminJsonAsync(HttpMethod.Post, "/api/admin/jobs/bulk-cancel", 200, """{"taskType":"no_such_type","dryRun":true}""");
+        Assert.Equal(0, dryRun.GetProperty("matched").GetInt64());
+
+        var enqueued = await worker.AdminJsonAsync(HttpMethod.Post, "/api/admin/jobs", 201,
+            """{"taskType":"job_queue_cleanup","payload":{"retentionDays":30},"runAt":"2099-01-01T00:00:00Z"}""");
+        var jobId = enqueued.GetProperty("jobId").GetString();
+        await worker.AdminJsonAsync(HttpMethod.Post, $"/api/admin/jobs/{jobId}/cancel", 200, """{"reason":"functions host"}""");
+        var audit = await worker.AdminJsonAsync(HttpMethod.Get, $"/api/admin/audit?action=job.cancel&limit=50", 200);
+        var entry = audit.GetProperty("entries").EnumerateArray().First(e => e.GetProperty("target").GetString() == jobId);
+        Assert.Equal("admin-token", entry.GetProperty("actor").GetString());
+        Assert.Equal("ok", entry.GetProperty("outcome").GetString());
+        Assert.Equal("reason: functions host", entry.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Job_enqueued_through_the_http_function_goes_from_pending_to_succeeded_on_the_runner_timer()
     {
         var enqueued = await worker.AdminJsonAsync(HttpMethod.Post, "/api/admin/jobs", 201,

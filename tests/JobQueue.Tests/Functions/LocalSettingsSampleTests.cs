@@ -95,7 +95,11 @@ public sealed class LocalSettingsSampleTests
                 continue;
             }
 
-            foreach (var key in PropertyKeys(type, (string)section.GetRawConstantValue()!))
+            // options keyed by name (TaskLimits:<taskType>:...): the sample shows one key
+            var keyed = type.GetField("SampleKey", BindingFlags.Public | BindingFlags.Static);
+            var prefix = (string)section.GetRawConstantValue()!
+                         + (keyed is { IsLiteral: true } ? "__" + (string)keyed.GetRawConstantValue()! : "");
+            foreach (var key in PropertyKeys(type, prefix))
             {
                 yield return key;
             }

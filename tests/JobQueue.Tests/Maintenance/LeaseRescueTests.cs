@@ -56,6 +56,32 @@ public sealed class LeaseRescueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rescued_job_of_a_limited_type_keeps_its_priority_and_place_under_the_final_claim()
+    {
+        await using var h = new RunnerHarness(db, []);
+        await db.ExecuteAsync("SELECT jobqueue.job_queue_set_task_limits('limited', 1, NULL, NULL, NULL, NULL)");
+        var dueAt = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var victim = await h.Store.EnqueueAsync(new EnqueueRequest("limited", RunAt: dueAt, Priority: 5));
+        var lease = Stopwatch.StartNew();
+        Assert.Equal(victim, Assert.Single(await h.Store.ClaimAsync(1, TimeSpan.FromSeconds(2), "dead-runner")).Id);
+        await h.Store.EnqueueManyAsync("limited", Enumerable.Repeat("{}", 100).ToList(), priority: 5);
+        await h.Store.EnqueueManyAsync("t", Enumerable.Repeat("{}", 100).ToList());
+        var first = await h.Store.ClaimAsync(500, TimeSpan.FromMinutes(1), "r1");
+        if (lease.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            // the victim still held its type's only slot: none of its type was taken
+            Assert.DoesNotContain(first, j => j.TaskType == "limited");
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2.5) - lease.Elapsed is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+
+        // a claim (or r1's own, on a slow machine) rescued it keeping its run_at; the limit of one then
+        // takes it first of its type: it kept its place ahead of the 100 enqueued after it
+        var taken = Assert.Single(first.Concat(await h.Store.ClaimAsync(500, TimeSpan.FromMinutes(1), "r2")), j => j.TaskType == "limited");
+        Assert.Equal((victim, 5, dueAt.ToUnixTimeMilliseconds(), 2), (taken.Id, taken.Priority, taken.RunAt.ToUnixTimeMilliseconds(), taken.Attempts));
+    }
+
+    [Fact]
     public async Task A_job_abandoned_by_a_killed_runner_runs_again_long_before_a_deep_backlog_is_drained()
     {
         const int backlog = 20_000;

@@ -11,7 +11,8 @@
 --   xminHorizonAge               how many transactions the oldest xmin still held (by any session
 --                                of this database, prepared transaction or replication slot) lags
 --                                behind: visible whatever the privileges
---   deadRows                     the statistics' estimate of dead row versions per queue table
+--   deadRows                     the statistics' estimate of dead row versions per queue table (the jobs,
+--                                their attempts, and the status counters of 0140 when they exist)
 
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_database_health()
 RETURNS jsonb
@@ -41,7 +42,7 @@ AS $$
         (SELECT max(GREATEST(pg_catalog.age(s.xmin), pg_catalog.age(s.catalog_xmin))) FROM slots s)), 0),
     'deadRows', (SELECT COALESCE(jsonb_object_agg(t.relname, t.n_dead_tup), '{}'::jsonb)
                    FROM pg_catalog.pg_stat_user_tables t
-                  WHERE t.schemaname = 'jobqueue' AND t.relname IN ('job_queue', 'job_queue_attempts')));
+                  WHERE t.schemaname = 'jobqueue' AND t.relname IN ('job_queue', 'job_queue_attempts', 'job_queue_status_counts')));
 $$;
 
 CALL jobqueue.lock_down();

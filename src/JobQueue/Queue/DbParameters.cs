@@ -1,0 +1,32 @@
+using NpgsqlTypes;
+using Npgsql;
+
+namespace JobQueue.Queue;
+
+/// <summary>Typed, nullable parameters for the RPC calls of the dashboard's stores.</summary>
+internal static class DbParameters
+{
+    public static NpgsqlParameter Text(string? value) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
+
+    public static NpgsqlParameter Int(int? value) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)value ?? DBNull.Value };
+
+    public static NpgsqlParameter Long(long? value) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)value ?? DBNull.Value };
+
+    public static NpgsqlParameter Bool(bool value) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Boolean, Value = value };
+
+    public static NpgsqlParameter Timestamp(DateTimeOffset? value) =>
+        new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)value?.UtcDateTime ?? DBNull.Value };
+
+    public static NpgsqlParameter Interval(TimeSpan value) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Interval, Value = value };
+
+    /// <summary>The filter's five values, in the order every filtered RPC takes them first.</summary>
+    public static NpgsqlParameter[] Filter(JobFilter filter) =>
+    [
+        Text(filter.Status), Text(filter.TaskType), Timestamp(filter.CreatedAfter), Timestamp(filter.CreatedBefore), Text(filter.PayloadText),
+    ];
+}
