@@ -2,8 +2,8 @@
 // -p infra/main.parameters.json`): a Flex Consumption Function App (.NET 10 isolated) with a
 // user-assigned managed identity, its storage account (identity-based AzureWebJobsStorage), Key
 // Vault (RBAC, the app is Secrets User), Log Analytics + Application Insights (Entra-only
-// ingestion), PostgreSQL Flexible Server (Entra ID auth, pg_cron allow-listed and preloaded) and
-// the two alert rules. No secret value passes through this template: secrets are set in Key Vault
+// ingestion), PostgreSQL Flexible Server (Entra ID auth, pg_cron allow-listed and preloaded), the
+// two alert rules and the operators' workbook. No secret value passes through this template: secrets are set in Key Vault
 // afterwards (README, "Key Vault secrets"), the database is reached without a password.
 targetScope = 'resourceGroup'
 
@@ -216,6 +216,16 @@ module alerts 'app/alerts.bicep' = {
     applicationInsightsId: monitoring.outputs.applicationInsightsId
     alertEmail: alertEmail
     oldestPendingAgeThresholdSeconds: oldestPendingAgeThresholdSeconds
+  }
+}
+
+module workbook 'app/workbook.bicep' = {
+  name: 'workbook'
+  params: {
+    location: location
+    tags: tags
+    functionAppId: functionApp.outputs.id
+    applicationInsightsId: monitoring.outputs.applicationInsightsId
   }
 }
 

@@ -1,8 +1,11 @@
 // The two alerts an operator needs (README, "Monitoring"), as scheduled log queries over the
-// Application Insights component, notifying an action group that e-mails the operator:
-//   - a job failed for good: the runner's EventId 1003 (Error level, Outcome = failed);
-//   - the oldest due pending job is too old: metric jobqueue.queue.oldest_pending_age (seconds,
-//     meter JobQueue) above a threshold, i.e. nothing is processing the queue.
+// Application Insights component (OpenTelemetry data as the Azure Monitor exporter stores it),
+// notifying an action group that e-mails the operator:
+//   - a job failed for good: the runner's log record EventId 1003 (category JobQueue.Runner.JobRunner,
+//     Error level, Outcome = failed), a row of traces;
+//   - the oldest due pending job is too old: gauge jobqueue.queue.oldest_pending_age (seconds, meter
+//     JobQueue, customMetrics) above a threshold, i.e. nothing is processing the queue, or no sample
+//     of it in the window, i.e. the app, its runner timer or its telemetry stopped.
 param namePrefix string
 param location string = resourceGroup().location
 param tags object = {}
@@ -39,7 +42,7 @@ resource jobFailed 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
   kind: 'LogAlert'
   properties: {
     displayName: 'JobQueue: a job failed for good'
-    description: 'A job used up its attempts (or could not be run at all: unknown task type, invalid payload). Runner EventId 1003. See README, Monitoring.'
+    description: 'A job used up its attempts (or could not be run at all: unknown task type, invalid payload). Runner log EventId 1003 (category JobQueue.Runner.JobRunner). See README, Monitoring.'
     severity: 1
     enabled: true
     scopes: [applicationInsightsId]
@@ -78,7 +81,7 @@ resource oldestPending 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
   kind: 'LogAlert'
   properties: {
     displayName: 'JobQueue: the oldest pending job is too old'
-    description: 'A due job has waited longer than ${oldestPendingAgeThresholdSeconds} s: processing is paused, the runner timer is disabled or failing, or the queue is backed up. See README, Monitoring.'
+    description: 'A due job has waited longer than ${oldestPendingAgeThresholdSeconds} s (processing is paused, the runner timer is disabled or failing, or the queue is backed up), or no sample of the queue arrived in the window (DataState "no samples in the window": the app, its runner timer or its telemetry stopped). See README, Monitoring.'
     severity: 2
     enabled: true
     scopes: [applicationInsightsId]
@@ -91,6 +94,14 @@ resource oldestPending 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
           query: loadTextContent('../monitoring/alert-oldest-pending.kql')
           timeAggregation: 'Maximum'
           metricMeasureColumn: 'OldestPendingAgeSeconds'
+          // the query always returns one row; with no sample in the window it reports 1e9 s
+          dimensions: [
+            {
+              name: 'DataState'
+              operator: 'Include'
+              values: ['*']
+            }
+          ]
           operator: 'GreaterThan'
           threshold: oldestPendingAgeThresholdSeconds
           failingPeriods: {

@@ -1,14 +1,18 @@
 using JobQueue.Api;
 using JobQueue.Dashboard;
 using JobQueue.Database;
+using JobQueue.Telemetry;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 
 namespace JobQueue.Server;
 
 /// <summary>
 /// The self-hosted app: the library's route table on <c>/api/...</c> with minimal APIs, the schedules
 /// in a hosted service, a polling runner, the queue's upkeep (leader-elected), migrations at startup
-/// (retried in the background until the database is there). Tests build the very same app on a
-/// TestServer by calling these two methods.
+/// (retried in the background until the database is there), OpenTelemetry to Azure Monitor when
+/// APPLICATIONINSIGHTS_CONNECTION_STRING is set (with ASP.NET Core's request spans). Tests build the
+/// very same app on a TestServer by calling these two methods.
 /// </summary>
 public static class JobQueueServer
 {
@@ -24,6 +28,7 @@ public static class JobQueueServer
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
         builder.Services.AddProblemDetails();
         builder.Services.AddJobQueue(builder.Configuration);
+        builder.Services.AddJobQueueOpenTelemetry(builder.Configuration, otel => otel.WithTracing(t => t.AddAspNetCoreInstrumentation()));
         builder.Services.AddOptions<ServerRunnerOptions>().Bind(builder.Configuration.GetSection(ServerRunnerOptions.Section));
         builder.Services.AddHostedService<ScheduleHostedService>();
         builder.Services.AddHostedService<RunnerPollingService>();

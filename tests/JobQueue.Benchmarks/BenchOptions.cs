@@ -54,7 +54,16 @@ public sealed class BenchOptions
     /// <summary>Rounds of the held-horizon figure (each: a normal drain, then one with a snapshot held open).</summary>
     public int HorizonRounds { get; private set; } = 2;
 
-    /// <summary>Figures to run (comma-separated): drain, horizon, enqueue, latency, pickup, http, scale; empty = all.</summary>
+    /// <summary>Jobs of each flow-control drain (no limit, concurrency limit, rate limit).</summary>
+    public int LimitJobs { get; private set; } = 5_000;
+
+    /// <summary>The concurrency limit of the flow-control drain.</summary>
+    public int LimitConcurrency { get; private set; } = 3;
+
+    /// <summary>The rate limit (starts per second) of the flow-control drain.</summary>
+    public int LimitRate { get; private set; } = 1_000;
+
+    /// <summary>Figures to run (comma-separated): drain, horizon, enqueue, latency, pickup, http, scale, limits; empty = all.</summary>
     public IReadOnlySet<string> Only { get; private set; } = new HashSet<string>();
 
     /// <summary>PostgreSQL connection string (app user; must be allowed to CREATE DATABASE).</summary>
@@ -68,7 +77,7 @@ public sealed class BenchOptions
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in new[] { "drain-jobs", "runners", "pass-limit", "hangfire-workers", "hangfire-trial-jobs", "hangfire-drain-jobs",
                      "single-enqueue-jobs", "producers", "batch-enqueue-jobs", "batch-size", "scale-rows",
-                     "latency-samples", "poll-ms", "server-poll-seconds", "horizon-rounds", "only", "connection-string", "quick" })
+                     "latency-samples", "poll-ms", "limit-jobs", "limit-concurrency", "limit-rate", "server-poll-seconds", "horizon-rounds", "only", "connection-string", "quick" })
         {
             var env = Environment.GetEnvironmentVariable("BENCH_" + name.Replace('-', '_').ToUpperInvariant());
             if (!string.IsNullOrEmpty(env))
@@ -103,6 +112,8 @@ public sealed class BenchOptions
             o.BatchEnqueueJobs = 50_000;
             o.ScaleRows = 100_000;
             o.LatencySamples = 300;
+            o.LimitJobs = 3_000;
+            o.LimitRate = 500;
         }
 
         foreach (var (name, value) in values)
@@ -122,6 +133,9 @@ public sealed class BenchOptions
                 case "scale-rows": o.ScaleRows = int.Parse(value); break;
                 case "latency-samples": o.LatencySamples = int.Parse(value); break;
                 case "poll-ms": o.PollMs = int.Parse(value); break;
+                case "limit-jobs": o.LimitJobs = int.Parse(value); break;
+                case "limit-concurrency": o.LimitConcurrency = int.Parse(value); break;
+                case "limit-rate": o.LimitRate = int.Parse(value); break;
                 case "server-poll-seconds": o.ServerPollSeconds = double.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
                 case "horizon-rounds": o.HorizonRounds = int.Parse(value); break;
                 case "only": o.Only = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(); break;

@@ -1,4 +1,5 @@
 using JobQueue.Benchmarks;
+using JobQueue.Queue;
 
 // One summary line per figure on stdout (after "== summary"); progress on stderr.
 var options = BenchOptions.Parse(args);
@@ -120,6 +121,29 @@ if (options.Runs("scale"))
          string.Join("; ", scale.Lists.Select(l => $"{l.Filter} {l.Samples.P50P99()}")));
     Line($"scale cleanup: {Fmt.N(scale.CleanedRows)} old rows (+ attempts) deleted at {Fmt.Rate(scale.CleanupRowsPerSecond)} rows/s in batches of 1,000; " +
          $"concurrent claim before {scale.Before.P50P99()}, during {scale.During.P50P99()}");
+}
+
+if (options.Runs("limits"))
+{
+    var runners = options.Runners[0];
+    var configs = new (string Name, TaskLimitSettings? Limits)[]
+    {
+        ("no limit", null),
+        ($"concurrency limit {options.LimitConcurrency}", new TaskLimitSettings(MaxConcurrency: options.LimitConcurrency)),
+        ($"rate limit {Fmt.N(options.LimitRate)}/s", new TaskLimitSettings(RateLimit: options.LimitRate, RateIntervalSeconds: 1)),
+    };
+    foreach (var (name, limits) in configs)
+    {
+        Progress($"limits drain of {Fmt.N(options.LimitJobs)} jobs, R={runners}, pass limit {options.PassLimit}, {name}");
+        var d = await LimitFigures.DrainAsync(server, name, options.LimitJobs, runners, options.PassLimit, limits, 1);
+        Line($"limits drain ({d.Config}, R={runners}, pass limit {options.PassLimit}, N={Fmt.N(options.LimitJobs)}): {Fmt.Rate(d.Rate)} jobs/s; " +
+             $"runner pass {d.Passes.P50P99()}; largest concurrency observed {d.MaxConcurrency}; most starts in 1 s {Fmt.N(d.MaxStartsPerInterval)}");
+    }
+
+    var backlog = options.LimitJobs * 20;
+    Progress($"claim while {Fmt.N(backlog)} due jobs wait behind a full concurrency limit");
+    var blocked = await LimitFigures.BlockedClaimAsync(server, backlog, options.LatencySamples / 4, options.PassLimit);
+    Line($"limits claim (limit {options.PassLimit}; {Fmt.N(backlog)} due jobs of a type whose concurrency limit 1 is taken, one claimable job of another type): {blocked.P50P99()}");
 }
 
 Console.WriteLine("== summary");

@@ -90,10 +90,64 @@ check "app service authentication: authsettingsV2 with Entra ID, 401 for unauthe
         and .globalValidation.unauthenticatedClientAction == \"Return401\"
         and .identityProviders.azureActiveDirectory.enabled == true)
    and ([.. | objects | select(.excludedPaths? != null)][0].excludedPaths.defaultValue == [\"/api/jobs/run\"])"
-check "alerts: job failed for good (EventId 1003 / Outcome failed) and oldest pending job too old" \
+alerts='[.. | objects | select(.type? == "Microsoft.Resources/deployments" and .name? == "alerts")][0].properties.template'
+check "alerts: job failed for good on the runner's final-failure event (category, EventId 1003, Outcome failed), split by TaskType" \
   "($res | map(select(.type == \"Microsoft.Insights/scheduledQueryRules\")) | length == 2)
-   and ([.. | strings | select(test(\"Outcome == .failed.\"))] | length >= 1)
-   and ([.. | strings | select(test(\"jobqueue.queue.oldest_pending_age\"))] | length >= 1)"
+   and ($alerts | ([.variables[] | strings] | join(\"\\n\") | test(\"JobQueue.Runner.JobRunner\") and test(\"EventId.{1,4}== .1003.\") and test(\"Outcome == .failed.\"))
+        and (.resources | map(select(.type == \"Microsoft.Insights/scheduledQueryRules\" and (.name | test(\"job-failed\"))))[0]
+             .properties.criteria.allOf[0].dimensions[0].name == \"TaskType\"))"
+check "alerts: oldest pending job too old, also when no sample arrives (one row always, 1e9 s without samples)" \
+  "$alerts | ([.variables[] | strings] | join(\"\\n\") | test(\"jobqueue.queue.oldest_pending_age\") and test(\"summarize Samples = count\\\\(\\\\)\")
+              and test(\"iff\\\\(Samples == 0, 1.0e9\"))
+   and (.resources | map(select(.type == \"Microsoft.Insights/scheduledQueryRules\" and (.name | test(\"oldest-pending\"))))[0]
+        .properties | .autoMitigate == true and .criteria.allOf[0].metricMeasureColumn == \"OldestPendingAgeSeconds\")"
+
+# The workbook: a module whose content is infra/monitoring/workbook.json (loadTextContent, placeholder
+# for the Application Insights id), deployed as a shared workbook of the Function App.
+workbook='[.. | objects | select(.type? == "Microsoft.Resources/deployments" and .name? == "workbook")][0]'
+items="$workbook"' | .properties.template.variables["$fxv#0"] | fromjson | [.items[] | select(.type == 3)]'
+check "workbook: a shared workbook with the Function App as its source and a hidden-link tag to it" \
+  "$workbook | (.properties.template.resources | map(select(.type == \"Microsoft.Insights/workbooks\"))
+      | length == 1 and (.[0] | .kind == \"shared\" and .properties.category == \"workbook\"
+        and .properties.sourceId == \"[parameters('functionAppId')]\" and (.tags | test(\"hidden-link:\")) and (.tags | test(\"functionAppId\"))
+        and .properties.serializedData == \"[variables('serializedData')]\"))
+    and (.properties.template.variables.serializedData | test(\"__APPLICATION_INSIGHTS_ID__.*applicationInsightsId\"))
+    and (.properties.parameters.functionAppId.value | test(\"'functionapp'.*outputs.id\"))
+    and (.properties.parameters.applicationInsightsId.value | test(\"'monitoring'.*outputs.applicationInsightsId\"))"
+check "workbook: every query reads Application Insights over the TimeRange parameter" \
+  "($items | length >= 7) and ($items | all(.content.crossComponentResources == [\"__APPLICATION_INSIGHTS_ID__\"]
+      and .content.resourceType == \"microsoft.insights/components\" and .content.timeContextFromParameter == \"TimeRange\"))"
+check "workbook: queue depth, oldest pending, throughput, failures by task type, p50/p95 durations, runner passes, latest errors with job ids" \
+  "$items | map(.content.query) | join(\"\\n\")
+    | test(\"jobqueue.queue.depth\") and test(\"jobqueue.queue.oldest_pending_age\") and test(\"jobqueue.jobs.claimed\")
+      and test(\"jobqueue.jobs.failed\") and test(\"task_type\") and test(\"percentilesw_array\\\\(duration, itemCount, 50, 95\\\\)\")
+      and test(\"jobqueue.runner.passes\") and test(\"JobId\") and test(\"EventId\\\\) in \\\\(\\\"1002\\\", \\\"1003\\\"\\\\)\")"
+
+# The queries (workbook, alerts, queries.kql) name only telemetry the library emits: every jobqueue.*
+# metric or tag name is a string literal in src/JobQueue, every runner or schedule EventId a
+# [LoggerMessage(EventId = N)], every CategoryName a class of that name. (The test suite checks the
+# same names against what a real run emits: tests/JobQueue.Tests/Telemetry/MonitoringQueryTests.cs.)
+if [ -f "$template" ]; then
+  queries="$(jq -r "$items | .[].content.query" "$template"; jq -r "$alerts | .variables | to_entries[] | .value" "$template"; cat infra/monitoring/*.kql)"
+else
+  queries=""
+fi
+missing=""
+for name in $(grep -oE 'jobqueue\.[a-z_]+(\.[a-z_]+)*' <<<"$queries" | sort -u); do
+  grep -rqF -e "\"$name\"" -e "\"$name." src/JobQueue --include=*.cs || missing="$missing $name"
+done
+for id in $(grep -oE '"(10|30)[0-9]{2}"' <<<"$queries" | tr -d '"' | sort -u); do
+  grep -rqE "EventId = $id\b" src/JobQueue --include=*.cs || missing="$missing EventId:$id"
+done
+for category in $(grep -oE 'CategoryName\) == "[A-Za-z.]+"' <<<"$queries" | grep -oE '"[^"]+"' | tr -d '"' | sort -u); do
+  ns="${category%.*}"; class="${category##*.}"
+  grep -rqE "class $class\b" "src/${ns//.//}" --include=*.cs 2>/dev/null || missing="$missing category:$category"
+done
+if [ -n "$queries" ] && [ -z "$missing" ]; then
+  passed=$((passed + 1)); echo "bicep: monitoring queries name only telemetry the library emits ok"
+else
+  failed=$((failed + 1)); echo "bicep: monitoring queries name only telemetry the library emits FAILED:${missing:- no queries}"
+fi
 
 echo "bicep: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -3,8 +3,11 @@ using Microsoft.AspNetCore.Http;
 
 namespace JobQueue.Api;
 
-/// <summary><c>POST jobs/run</c> <c>{limit, force}</c>: one runner pass (runner auth).</summary>
-public sealed class RunnerEndpoints(ApiAuthenticator auth, JobRunner runner)
+/// <summary>
+/// <c>POST jobs/run</c> <c>{limit, force}</c>: one runner pass (runner auth); then the queue gauges,
+/// at most every 30 s, for deployments whose runner is called from outside (pg_cron, a scheduler).
+/// </summary>
+public sealed class RunnerEndpoints(ApiAuthenticator auth, JobRunner runner, QueueGaugeSampler gauges)
 {
     public async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -22,6 +25,7 @@ public sealed class RunnerEndpoints(ApiAuthenticator auth, JobRunner runner)
         }
 
         var report = await runner.RunPassAsync(new RunPassRequest(limit, force), cancellationToken);
+        await gauges.SampleIfDueAsync(cancellationToken);
         return ApiJson.Ok(report);
     }
 }

@@ -85,6 +85,7 @@ public sealed class DatabaseMigrator(ILogger<DatabaseMigrator> logger, IOptions<
                 .LogTo(new UpgradeLog(logger))
                 .Build();
 
+            await RefuseOutOfOrderScriptsAsync(lockConnection, journalTable, upgrader, cancellationToken);
             var result = await Task.Run(upgrader.PerformUpgrade, cancellationToken);
             if (!result.Successful)
             {
@@ -97,6 +98,33 @@ public sealed class DatabaseMigrator(ILogger<DatabaseMigrator> logger, IOptions<
             await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", lockConnection);
             release.Parameters.AddWithValue(AdvisoryLockKey);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// A script that sorts before the newest one this journal records would run after it here but
+    /// before it on a new database: the two would end in different states (a function redefined by
+    /// both). Refused before anything runs; new migrations are numbered after the newest landed one.
+    /// </summary>
+    private static async Task RefuseOutOfOrderScriptsAsync(
+        NpgsqlConnection connection, string journalTable, DbUp.Engine.UpgradeEngine upgrader, CancellationToken cancellationToken)
+    {
+        var newest = (await JournaledScriptsAsync(connection, journalTable, cancellationToken)).Max(StringComparer.Ordinal);
+        if (newest is null)
+        {
+            return;
+        }
+
+        var late = upgrader.GetScriptsToExecute()
+            .Select(script => script.Name)
+            .Where(name => string.CompareOrdinal(name, newest) < 0)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (late.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"migration {late[0]} sorts before {newest}, which this database has applied already: "
+                + "number new migrations after the newest one that has landed");
         }
     }
 

@@ -3,7 +3,7 @@ using NpgsqlTypes;
 
 namespace JobQueue.Maintenance;
 
-/// <summary>The maintainer's calls into the queue's RPCs (migrations 0111, 0112).</summary>
+/// <summary>The maintainer's calls into the queue's RPCs (migrations 0180, 0181).</summary>
 public sealed class MaintenanceStore(NpgsqlDataSource dataSource)
 {
     /// <summary>True when <paramref name="leaderId"/> holds the lease <paramref name="name"/> (now taken or renewed) for <paramref name="ttl"/>.</summary>

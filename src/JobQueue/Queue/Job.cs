@@ -5,6 +5,7 @@ namespace JobQueue.Queue;
 /// <summary>
 /// One row of <c>job_queue</c>. <see cref="ReadError"/> says why its payload or output could not be
 /// read (written by a producer that bypassed the limits); the runner then fails that job alone.
+/// <see cref="TraceParent"/>: the W3C traceparent of the trace that enqueued it, if any.
 /// </summary>
 public sealed record Job(
     Guid Id,
@@ -27,4 +28,5 @@ public sealed record Job(
     DateTimeOffset? CompletedAt,
     string? ReadError = null,
     int Priority = 0,
-    string? PartitionKey = null);
+    string? PartitionKey = null,
+    string? TraceParent = null);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using JobQueue.Telemetry;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -7,7 +8,8 @@ namespace JobQueue.Queue;
 
 /// <summary>
 /// Every call the library makes to the queue's RPCs, in one place. The SQL itself lives in the
-/// migrations (Database/Migrations); this class only binds parameters and reads rows.
+/// migrations (Database/Migrations); this class only binds parameters and reads rows. Enqueues store
+/// the caller's trace context (the current activity's traceparent) unless one is given.
 /// </summary>
 public sealed class JobQueueStore(NpgsqlDataSource dataSource)
 {
@@ -17,7 +19,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
     public async Task<Guid> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand(
-            "SELECT jobqueue.job_queue_enqueue($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+            "SELECT jobqueue.job_queue_enqueue($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
         cmd.Parameters.Add(Text(request.TaskType));
         cmd.Parameters.Add(Jsonb(request.Payload?.GetRawText() ?? "{}"));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)request.RunAt?.UtcDateTime ?? DBNull.Value });
@@ -27,6 +29,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(Text(request.RequestId));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)request.Priority ?? DBNull.Value });
         cmd.Parameters.Add(Text(request.PartitionKey));
+        cmd.Parameters.Add(Text(request.TraceParent ?? W3CTraceParent.Current()));
         return (Guid)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -35,13 +38,14 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         string taskType, IReadOnlyList<string> payloadsJson, DateTimeOffset? runAt = null, int? maxAttempts = null,
         string? triggeredBy = null, int? priority = null, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_enqueue_many($1, $2, $3, $4, $5, $6)");
+        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_enqueue_many($1, $2, $3, $4, $5, $6, $7)");
         cmd.Parameters.Add(Text(taskType));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = payloadsJson.ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)runAt?.UtcDateTime ?? DBNull.Value });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)maxAttempts ?? DBNull.Value });
         cmd.Parameters.Add(Text(triggeredBy));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)priority ?? DBNull.Value });
+        cmd.Parameters.Add(Text(W3CTraceParent.Current()));
         return (int)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -260,7 +264,8 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
                 NullableTime(reader, o.CompletedAt),
                 readError,
                 reader.GetInt32(o.Priority),
-                NullableString(reader, o.PartitionKey)));
+                NullableString(reader, o.PartitionKey),
+                NullableString(reader, o.TraceParent)));
         }
 
         return jobs;
@@ -369,5 +374,6 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         public int CompletedAt { get; } = r.GetOrdinal("completed_at");
         public int Priority { get; } = r.GetOrdinal("priority");
         public int PartitionKey { get; } = r.GetOrdinal("partition_key");
+        public int TraceParent { get; } = r.GetOrdinal("trace_parent");
     }
 }

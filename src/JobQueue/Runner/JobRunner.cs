@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Text.Json;
 using JobQueue.Queue;
+using JobQueue.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +10,8 @@ namespace JobQueue.Runner;
 /// <summary>
 /// One runner pass: claim due jobs (up to the limit, capped by <see cref="RunnerOptions.MaxLimit"/>),
 /// run each through its handler, record every attempt in one round trip. Stops claiming when the
-/// time budget is nearly spent; handlers' tokens fire at the deadline.
+/// time budget is nearly spent; handlers' tokens fire at the deadline. Each attempt runs in its own
+/// trace (<see cref="JobAttemptActivity"/>) and is logged and counted once it is recorded.
 /// </summary>
 public sealed class JobRunner(
     JobQueueStore store,
@@ -38,6 +41,7 @@ public sealed class JobRunner(
             if (!settings.ProcessingEnabled)
             {
                 RunnerLog.PassPaused(logger, runnerId, settings.PausedReason);
+                metrics.Pass(RunnerPassStatus.Paused);
                 return RunnerReport.Paused(settings.PausedReason);
             }
         }
@@ -47,6 +51,7 @@ public sealed class JobRunner(
         var deadlineAt = time.GetUtcNow() + budget;
         var results = new List<RunnerJobResult>(limit);
         var remaining = limit;
+        var passStatus = RunnerPassStatus.Ok;
 
         while (remaining > 0)
         {
@@ -54,6 +59,7 @@ public sealed class JobRunner(
             if (left < TimeSpan.FromSeconds(Math.Min(o.ClaimMarginSeconds, o.TimeBudgetSeconds / 2.0)))
             {
                 RunnerLog.PassOutOfTime(logger, runnerId, (long)left.TotalMilliseconds);
+                passStatus = RunnerPassStatus.OutOfTime;
                 break;
             }
 
@@ -83,6 +89,7 @@ public sealed class JobRunner(
             results.Count(r => r.Status == JobStatus.Pending),
             results);
         RunnerLog.PassFinished(logger, runnerId, report.Processed, (long)time.GetElapsedTime(startedAt).TotalMilliseconds);
+        metrics.Pass(passStatus);
         return report;
     }
 
@@ -90,6 +97,8 @@ public sealed class JobRunner(
     {
         var started = time.GetTimestamp();
         await Task.Yield();
+        // ended by FinishAsync once the attempt is recorded (its outcome is known only then)
+        var activity = JobAttemptActivity.Start(job, runnerId);
         using var scope = logger.BeginScope(new Dictionary<string, object>
         {
             ["JobId"] = job.Id,
@@ -124,6 +133,7 @@ public sealed class JobRunner(
         {
             error = e.Message;
             retryable = false;
+            JobAttemptActivity.HandlerFailed(activity, e);
         }
         catch (SnoozeJobException e)
         {
@@ -137,21 +147,25 @@ public sealed class JobRunner(
             error = $"task type paused until {e.Until:O}: {e.Message}";
             snoozeFor = e.Until - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        catch (OperationCanceledException e) when (token.IsCancellationRequested)
         {
             error = "deadline exceeded: the runner pass's time budget ran out";
+            JobAttemptActivity.HandlerFailed(activity, e);
         }
         catch (Exception e)
         {
             error = $"{e.GetType().Name}: {e.Message}";
+            JobAttemptActivity.HandlerFailed(activity, e);
         }
 
+        JobAttemptActivity.HandlerDone(activity);
         var durationMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
         TimeSpan? retryIn = snoozeFor ?? (error is not null && retryable && job.Attempts < job.MaxAttempts ? backoff.For(job.Attempts) : null);
         return new AttemptResult(
             job,
             new JobCompletion(job.Id, error is null, output, Truncate(error), retryIn, (int)Math.Min(durationMs, int.MaxValue), snoozeFor is not null),
-            durationMs);
+            durationMs,
+            activity);
     }
 
     /// <summary>
@@ -177,42 +191,67 @@ public sealed class JobRunner(
     {
         // The attempts ran: record them even when the caller has gone away.
         using var finishTimeout = new CancellationTokenSource(FinishTimeout, time);
-        var finished = (await store.CompleteAsync(runnerId, attempts.Select(a => a.Completion).ToList(), finishTimeout.Token))
-            .ToDictionary(f => f.Id);
+        Dictionary<Guid, CompletedJob> finished;
+        try
+        {
+            finished = (await store.CompleteAsync(runnerId, attempts.Select(a => a.Completion).ToList(), finishTimeout.Token))
+                .ToDictionary(f => f.Id);
+        }
+        catch (Exception e)
+        {
+            foreach (var a in attempts)
+            {
+                JobAttemptActivity.Finish(a.Activity, AttemptOutcome.Unrecorded, $"the attempt could not be recorded: {e.GetType().Name}");
+            }
+
+            throw;
+        }
 
         foreach (var a in attempts)
         {
             var job = a.Job;
+            if (a.Activity is not null)
+            {
+                // the attempt's events belong to its trace
+                Activity.Current = a.Activity;
+            }
+
             if (!finished.TryGetValue(job.Id, out var after))
             {
                 metrics.Finished(job.TaskType, AttemptOutcome.LeaseLost, a.DurationMs);
                 RunnerLog.AttemptLeaseLost(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, AttemptOutcome.LeaseLost, a.DurationMs);
+                JobAttemptActivity.Finish(a.Activity, AttemptOutcome.LeaseLost, "lease lost: the result was discarded");
                 results.Add(new RunnerJobResult(job.Id, job.TaskType, "lease_lost", job.Attempts, a.DurationMs, a.Completion.Error));
                 continue;
             }
 
-            switch (after.Status)
+            var outcome = after.Status switch
             {
-                case JobStatus.Succeeded:
-                    metrics.Finished(job.TaskType, AttemptOutcome.Succeeded, a.DurationMs);
-                    RunnerLog.AttemptSucceeded(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, AttemptOutcome.Succeeded, a.DurationMs);
+                JobStatus.Succeeded => AttemptOutcome.Succeeded,
+                JobStatus.Pending when a.Completion.Snooze => AttemptOutcome.Snoozed,
+                JobStatus.Pending => AttemptOutcome.Retry,
+                _ => AttemptOutcome.Failed,
+            };
+            metrics.Finished(job.TaskType, outcome, a.DurationMs);
+            switch (outcome)
+            {
+                case AttemptOutcome.Succeeded:
+                    RunnerLog.AttemptSucceeded(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, outcome, a.DurationMs);
                     break;
-                case JobStatus.Pending when a.Completion.Snooze:
-                    metrics.Finished(job.TaskType, AttemptOutcome.Snoozed, a.DurationMs);
-                    RunnerLog.AttemptSnoozed(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, AttemptOutcome.Snoozed, a.DurationMs,
+                case AttemptOutcome.Snoozed:
+                    RunnerLog.AttemptSnoozed(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, outcome, a.DurationMs,
                         a.Completion.RetryIn?.TotalSeconds ?? 0, after.LastError ?? "");
                     break;
-                case JobStatus.Pending:
-                    metrics.Finished(job.TaskType, AttemptOutcome.Retry, a.DurationMs);
-                    RunnerLog.AttemptRetry(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, AttemptOutcome.Retry, a.DurationMs,
+                case AttemptOutcome.Retry:
+                    RunnerLog.AttemptRetry(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, outcome, a.DurationMs,
                         a.Completion.RetryIn?.TotalSeconds ?? 0, after.LastError ?? "");
                     break;
                 default:
-                    metrics.Finished(job.TaskType, AttemptOutcome.Failed, a.DurationMs);
-                    RunnerLog.AttemptFailed(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, AttemptOutcome.Failed, a.DurationMs, after.LastError ?? "");
+                    RunnerLog.AttemptFailed(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, outcome, a.DurationMs, after.LastError ?? "");
                     break;
             }
 
+            JobAttemptActivity.Finish(a.Activity, outcome, after.LastError);
             results.Add(new RunnerJobResult(job.Id, job.TaskType, after.Status, after.Attempts, a.DurationMs, after.LastError));
         }
     }
@@ -222,5 +261,5 @@ public sealed class JobRunner(
 
     private static string? Truncate(string? error) => error is { Length: > 2000 } ? error[..2000] : error;
 
-    private sealed record AttemptResult(Job Job, JobCompletion Completion, long DurationMs);
+    private sealed record AttemptResult(Job Job, JobCompletion Completion, long DurationMs, Activity? Activity);
 }

@@ -8,10 +8,18 @@ namespace JobQueue.Runner;
 /// the upkeep leader's own schedule (<see cref="JobQueue.Maintenance.QueueMaintainer"/>, whether or
 /// not any runner runs), after every scheduled runner pass (a read of the partial index of pending
 /// jobs, so the "oldest pending job too old" alert sees fresh values at a cost independent of table
-/// size), and from every health read.
+/// size), after passes requested from outside (<c>POST jobs/run</c>, at most every
+/// <see cref="OutsidePassInterval"/>: the alert's data when the runner timer is off), and from every
+/// health read.
 /// </summary>
 public sealed class QueueGaugeSampler(JobQueueStore store, JobQueueMetrics metrics)
 {
+    public static readonly TimeSpan OutsidePassInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>A new sample unless the last one is younger than <see cref="OutsidePassInterval"/>.</summary>
+    public Task SampleIfDueAsync(CancellationToken cancellationToken) =>
+        metrics.SampleAge < OutsidePassInterval ? Task.CompletedTask : SampleAsync(cancellationToken);
+
     public async Task SampleAsync(CancellationToken cancellationToken)
     {
         var (duePending, oldestAge) = await store.GetPendingGaugesAsync(cancellationToken);

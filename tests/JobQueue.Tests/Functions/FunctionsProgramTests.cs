@@ -4,25 +4,28 @@ namespace JobQueue.Tests.Functions;
 
 /// <summary>
 /// What starting the worker (<see cref="FunctionsWorkerTests"/>) cannot show, read from the sources:
-/// the Application Insights wiring of Program.cs (no telemetry is sent in tests) and the project's
-/// Functions version and host.json.
+/// the OpenTelemetry wiring of Program.cs (no telemetry is sent in tests; the shared wiring itself is
+/// tested in Telemetry/), the host's telemetry mode, and the project's Functions version and host.json.
 /// </summary>
 public sealed class FunctionsProgramTests
 {
     [Fact]
-    public void Program_sends_application_insights_telemetry_unsampled_and_lets_logging_settings_decide()
+    public void Program_sends_opentelemetry_through_the_library_wiring_with_the_worker_defaults()
     {
         var program = RepositoryFiles.Read(FunctionsAppBuild.ProjectDirectory + "/Program.cs");
-        foreach (var call in new[]
-                 {
-                     "AddApplicationInsightsTelemetryWorkerService(options => options.EnableAdaptiveSampling = false)",
-                     ".ConfigureFunctionsApplicationInsights()",
-                     "Microsoft.Extensions.Logging.ApplicationInsights.ApplicationInsightsLoggerProvider",
-                     "AddHostedService<JobQueueMetricsExporter>()",
-                 })
-        {
-            Assert.Contains(call, program, StringComparison.Ordinal);
-        }
+        Assert.Contains("AddJobQueueOpenTelemetry(builder.Configuration, otel => otel.UseFunctionsWorkerDefaults())", program, StringComparison.Ordinal);
+        var project = RepositoryFiles.Read(FunctionsAppBuild.ProjectDirectory + "/JobQueue.Functions.csproj");
+        Assert.Contains("<PackageReference Include=\"Microsoft.Azure.Functions.Worker.OpenTelemetry\" />", project, StringComparison.Ordinal);
+        Assert.DoesNotContain("ApplicationInsights", project, StringComparison.Ordinal);
+        Assert.DoesNotContain("ApplicationInsights", program, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Host_json_sends_the_host_telemetry_through_opentelemetry()
+    {
+        using var host = System.Text.Json.JsonDocument.Parse(RepositoryFiles.Read("host.json"));
+        Assert.Equal("OpenTelemetry", host.RootElement.GetProperty("telemetryMode").GetString());
+        Assert.False(host.RootElement.GetProperty("logging").TryGetProperty("applicationInsights", out _), "applicationInsights settings do nothing in OpenTelemetry mode");
     }
 
     [Fact]

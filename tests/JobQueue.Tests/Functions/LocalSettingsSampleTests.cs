@@ -15,8 +15,12 @@ public sealed class LocalSettingsSampleTests
 {
     private const string SampleFile = "local.settings.sample.json";
 
-    // the Functions host's own settings, and the server's switch for its schedule service
-    private static readonly string[] HostSettings = ["AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME", "Schedules__Enabled"];
+    // the Functions host's own settings, the server's switch for its schedule service, and telemetry
+    private static readonly string[] HostSettings =
+    [
+        "AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME", "Schedules__Enabled",
+        JobQueue.Telemetry.JobQueueOpenTelemetryExtensions.ConnectionStringKey, JobQueue.Telemetry.AzureMonitorCredential.SettingKey,
+    ];
 
     [Fact]
     public void Sample_is_plain_json_in_the_functions_shape()
@@ -70,6 +74,7 @@ public sealed class LocalSettingsSampleTests
         var connection = new Npgsql.NpgsqlConnectionStringBuilder(values["Database__ConnectionString"]);
         Assert.Equal("127.0.0.1", connection.Host);
         Assert.Equal("false", values["Auth__AppServiceAuthentication"]);
+        Assert.Equal("", values["APPLICATIONINSIGHTS_CONNECTION_STRING"]); // a local run exports no telemetry
     }
 
     private static Dictionary<string, string> Values()

@@ -3,12 +3,15 @@ using Microsoft.Extensions.Logging;
 
 namespace JobQueue.Tests.Infrastructure;
 
-/// <summary>Keeps every log line (message, structured values, scopes, exception) for assertions.</summary>
+/// <summary>Keeps every log line (message, structured values, scopes, current trace id, exception) for assertions.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
 {
     private IExternalScopeProvider scopes = new LoggerExternalScopeProvider();
 
     public ConcurrentQueue<string> Lines { get; } = new();
+
+    /// <summary>The same events, structured: category, event id and the message properties.</summary>
+    public ConcurrentQueue<CapturedLog> Records { get; } = new();
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
@@ -27,15 +30,24 @@ public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalS
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             var line = new System.Text.StringBuilder($"{logLevel} {category} [{eventId.Id}] {formatter(state, exception)}");
+            var properties = new Dictionary<string, object?>();
             if (state is IEnumerable<KeyValuePair<string, object?>> values)
             {
                 foreach (var (k, v) in values)
                 {
                     line.Append($" {k}={v}");
+                    properties[k] = v;
                 }
             }
 
+            owner.Records.Enqueue(new CapturedLog(category, eventId.Id, logLevel, properties));
+
             owner.scopes.ForEachScope((scope, sb) => sb.Append(" scope:").Append(scope), line);
+            if (System.Diagnostics.Activity.Current is { } activity)
+            {
+                line.Append(" trace:").Append(activity.TraceId.ToHexString());
+            }
+
             if (exception is not null)
             {
                 line.Append(' ').Append(exception);
@@ -45,3 +57,6 @@ public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalS
         }
     }
 }
+
+/// <summary>One captured log event.</summary>
+public sealed record CapturedLog(string Category, int EventId, LogLevel Level, IReadOnlyDictionary<string, object?> Properties);

@@ -6,7 +6,7 @@ using Npgsql;
 namespace JobQueue.Tests.Queue;
 
 /// <summary>
-/// The claim's cursor (migration 0110, <see cref="ClaimCursor"/>): a claim starts after the last job
+/// The claim's cursor (migration 0132, <see cref="ClaimCursor"/>): a claim starts after the last job
 /// its process claimed, looks before it when too few jobs lie after it, and a claim without a cursor
 /// (at least once a second) takes the jobs that sort before it, such as a rescued job.
 /// </summary>

@@ -55,6 +55,29 @@ public sealed class MigrationTests
             Assert.Equal(embedded, journaled); // every script once, in one of the two journals
         });
 
+    [Fact]
+    public Task A_new_script_numbered_before_the_newest_applied_one_is_refused_before_anything_runs() =>
+        WithEmptyDatabaseAsync(async cs =>
+        {
+            var migrator = new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance);
+            await migrator.MigrateAsync(cs);
+
+            // an upgraded database that lacks a script older than its newest: what a migration numbered
+            // below a landed one looks like to the databases that have the landed one
+            await using var conn = new NpgsqlConnection(cs);
+            await conn.OpenAsync();
+            var journal = "jobqueue.job_queue_schema_versions";
+            var missing = (string)(await new NpgsqlCommand(
+                $"SELECT scriptname FROM {journal} WHERE scriptname LIKE '%.0004\\_%' ESCAPE '\\'", conn).ExecuteScalarAsync())!;
+            await new NpgsqlCommand($"DELETE FROM {journal} WHERE scriptname = '{missing}'", conn).ExecuteNonQueryAsync();
+            var before = (long)(await new NpgsqlCommand($"SELECT count(*) FROM {journal}", conn).ExecuteScalarAsync())!;
+
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => migrator.MigrateAsync(cs));
+            Assert.Contains(missing, refused.Message, StringComparison.Ordinal);
+            Assert.Contains("sorts before", refused.Message, StringComparison.Ordinal);
+            Assert.Equal(before, (long)(await new NpgsqlCommand($"SELECT count(*) FROM {journal}", conn).ExecuteScalarAsync())!);
+        });
+
     /// <summary>Runs <paramref name="test"/> on a new empty database (its connection string), dropped afterwards.</summary>
     private static async Task WithEmptyDatabaseAsync(Func<string, Task> test)
     {
@@ -69,7 +92,7 @@ public sealed class MigrationTests
         }
         finally
         {
-            await new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", admin).ExecuteNonQueryAsync();
+            await LocalPostgres.DropDatabaseAsync(admin, name);
         }
     }
 }

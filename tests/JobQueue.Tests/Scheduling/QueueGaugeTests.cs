@@ -29,40 +29,14 @@ public sealed class QueueGaugeTests : IAsyncLifetime
         await store.EnqueueAsync(new EnqueueRequest("job_queue_cleanup", RunAt: DateTimeOffset.UtcNow.AddMinutes(-1)));
         await store.EnqueueAsync(new EnqueueRequest("job_queue_cleanup", RunAt: DateTimeOffset.UtcNow.AddHours(1)));
 
-        var gauges = ObserveGauges(services, out var listener);
-        using (listener)
-        {
-            listener.RecordObservableInstruments();
-            Assert.Equal(0, gauges["jobqueue.queue.depth"]);
+        using var gauges = new MeterRecorder(services.GetRequiredService<IMeterFactory>(), services.GetRequiredService<JobQueueMetrics>());
+        gauges.Observe();
+        Assert.Empty(gauges.Values("jobqueue.queue.depth")); // nothing sampled yet: nothing reported
 
-            await services.GetRequiredService<ScheduleRunner>().RunAsync(Schedules.Runner.Name, isPastDue: false, CancellationToken.None);
-            listener.RecordObservableInstruments();
-        }
+        await services.GetRequiredService<ScheduleRunner>().RunAsync(Schedules.Runner.Name, isPastDue: false, CancellationToken.None);
+        gauges.Observe();
 
-        Assert.Equal(2, gauges["jobqueue.queue.depth"]);
-        Assert.InRange(gauges["jobqueue.queue.oldest_pending_age"], 9 * 60, 60 * 60);
-    }
-
-    /// <summary>The queue gauges of this provider's meter only (other tests run their own in parallel).</summary>
-    private static Dictionary<string, double> ObserveGauges(IServiceProvider services, out MeterListener listener)
-    {
-        var scope = services.GetRequiredService<IMeterFactory>();
-        _ = services.GetRequiredService<JobQueueMetrics>();
-        var values = new Dictionary<string, double>();
-        listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == JobQueueMetrics.MeterName && instrument.Meter.Scope == scope
-                    && instrument.Name.StartsWith("jobqueue.queue.", StringComparison.Ordinal))
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => values[instrument.Name] = value);
-        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => values[instrument.Name] = value);
-        listener.Start();
-        return values;
+        Assert.Equal([2.0], gauges.Values("jobqueue.queue.depth"));
+        Assert.InRange(Assert.Single(gauges.Values("jobqueue.queue.oldest_pending_age")), 9 * 60, 60 * 60);
     }
 }

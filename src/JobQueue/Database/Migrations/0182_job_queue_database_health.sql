@@ -12,7 +12,7 @@
 --                                of this database, prepared transaction or replication slot) lags
 --                                behind: visible whatever the privileges
 --   deadRows                     the statistics' estimate of dead row versions per queue table (the jobs,
---                                their attempts, and the status counters of 0140 when they exist)
+--                                their attempts, and the status counters of 0140)
 
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_database_health()
 RETURNS jsonb

@@ -3,8 +3,12 @@
 --
 -- Place: the rescue used to set run_at = now(), which sent a crashed runner's job behind the whole
 -- backlog (a job abandoned early in a 20,000-job drain ran again 160 s later). It now keeps the
--- job's run_at; with the claim ordered by (run_at, id) (0110) the job goes back to exactly where it
--- was, i.e. ahead of every job that was due after it.
+-- job's run_at; with the claim ordered by priority, then (run_at, id) (0132) the job goes back to
+-- exactly where it was, i.e. ahead of every job of its priority that was due after it (task limits,
+-- partitions, rate limits and pauses apply to it as to any job). 0132's claim rescues through this
+-- function (when some lease has expired) and so does the maintainer on its own schedule
+-- (Maintenance/QueueMaintainer.cs): the claim keeps rescuing, so every busy runner brings a dead
+-- runner's jobs back at once and legacy callers of job_queue_claim(limit) keep that behaviour.
 --
 -- Final failures: a job whose last attempt's lease expired used to be failed inside SQL with no log
 -- event, so the "failed for good" alert never fired for it. The rescue (whoever calls it: a claim,
