@@ -4,8 +4,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace JobQueue.Functions;
 
-/// <summary>The pg_cron admin routes of the route table: schedules and runs, create, toggle, reschedule, delete, install the standing ones, check a schedule.</summary>
-public sealed class CronAdminFunctions(CronJobEndpoints cron, CronScheduleEndpoint schedules)
+/// <summary>The pg_cron admin routes of the route table: schedules and runs, create, toggle, reschedule, delete, install the standing ones, check a schedule, and the pg_net migration.</summary>
+public sealed class CronAdminFunctions(CronJobEndpoints cron, CronScheduleEndpoint schedules, PgNetEndpoints pgNet)
 {
     [Function("AdminCronJobsList")]
     public Task<IResult> AdminCronJobsList([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/cron-jobs")] HttpRequest request, CancellationToken cancellationToken) =>
@@ -34,4 +34,12 @@ public sealed class CronAdminFunctions(CronJobEndpoints cron, CronScheduleEndpoi
     [Function("AdminCronJobsDescribe")]
     public Task<IResult> AdminCronJobsDescribe([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/cron-jobs/describe")] HttpRequest request, CancellationToken cancellationToken) =>
         schedules.DescribeAsync(request, cancellationToken);
+
+    [Function("AdminCronJobsPgNetList")]
+    public Task<IResult> AdminCronJobsPgNetList([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/cron-jobs/pg-net")] HttpRequest request, CancellationToken cancellationToken) =>
+        pgNet.ListAsync(request, cancellationToken);
+
+    [Function("AdminCronJobsPgNetConvert")]
+    public Task<IResult> AdminCronJobsPgNetConvert([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/cron-jobs/pg-net/convert")] HttpRequest request, CancellationToken cancellationToken) =>
+        pgNet.ConvertAsync(request, cancellationToken);
 }

@@ -4,8 +4,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace JobQueue.Functions;
 
-/// <summary>The jobs admin routes of the route table: list, task types, enqueue, bulk retry and cancel, triggers, one job and its actions.</summary>
-public sealed class JobAdminFunctions(JobEndpoints jobs, TriggerEndpoints triggers, TaskTypesEndpoint taskTypes, JobBulkEndpoints bulk)
+/// <summary>The jobs admin routes of the route table: list, task types, enqueue, bulk retry and cancel, triggers (the stats pipeline's and its status table too), one job and its actions.</summary>
+public sealed class JobAdminFunctions(JobEndpoints jobs, TriggerEndpoints triggers, TaskTypesEndpoint taskTypes, JobBulkEndpoints bulk, StatsJobEndpoints stats)
 {
     [Function("AdminJobsList")]
     public Task<IResult> AdminJobsList([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/jobs")] HttpRequest request, CancellationToken cancellationToken) =>
@@ -34,6 +34,14 @@ public sealed class JobAdminFunctions(JobEndpoints jobs, TriggerEndpoints trigge
     [Function("AdminJobsTriggerTotalsSweep")]
     public Task<IResult> AdminJobsTriggerTotalsSweep([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/jobs/trigger-totals-sweep")] HttpRequest request, CancellationToken cancellationToken) =>
         triggers.TriggerTotalsSweepAsync(request, cancellationToken);
+
+    [Function("AdminJobsEnqueueStats")]
+    public Task<IResult> AdminJobsEnqueueStats([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/jobs/enqueue-stats-job")] HttpRequest request, CancellationToken cancellationToken) =>
+        stats.EnqueueAsync(request, cancellationToken);
+
+    [Function("AdminStatsJobsList")]
+    public Task<IResult> AdminStatsJobsList([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/stats-jobs")] HttpRequest request, CancellationToken cancellationToken) =>
+        stats.ListAsync(request, cancellationToken);
 
     [Function("AdminJobsGet")]
     public Task<IResult> AdminJobsGet([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/jobs/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>

@@ -23,6 +23,10 @@ public sealed class ScheduleFunctions(ScheduleRunner schedules)
     public Task JobQueueCleanup([TimerTrigger("%Schedules:JobQueueCleanup%", RunOnStartup = false)] TimerInfo timer, CancellationToken cancellationToken) =>
         schedules.RunAsync(Schedules.JobQueueCleanup.Name, timer.IsPastDue, cancellationToken);
 
+    [Function("StatsUpdateNightly")]
+    public Task StatsUpdateNightly([TimerTrigger("%Schedules:StatsUpdateNightly%", RunOnStartup = false)] TimerInfo timer, CancellationToken cancellationToken) =>
+        schedules.RunAsync(Schedules.StatsUpdateNightly.Name, timer.IsPastDue, cancellationToken);
+
     [Function("QueueMaintenance")]
     public Task QueueMaintenance([TimerTrigger("%Schedules:QueueMaintenance%", RunOnStartup = false)] TimerInfo timer, CancellationToken cancellationToken) =>
         schedules.RunAsync(Schedules.QueueMaintenance.Name, timer.IsPastDue, cancellationToken);

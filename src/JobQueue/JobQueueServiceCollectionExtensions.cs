@@ -6,6 +6,10 @@ using JobQueue.Cron;
 using JobQueue.Dashboard;
 using JobQueue.Database;
 using JobQueue.GamePlatform;
+using JobQueue.HttpJobs;
+using JobQueue.PgNet;
+using JobQueue.Pipelines;
+using JobQueue.SqlJobs;
 using JobQueue.Scheduling;
 using JobQueue.Secrets;
 using JobQueue.Handlers;
@@ -83,6 +87,10 @@ public static class JobQueueServiceCollectionExtensions
 
         services.AddJobHandler<CleanupHandler>();
         services.AddGamePlatform(configuration);
+        services.AddHttpJobs(configuration);
+        services.AddSqlJobs(configuration);
+        services.AddStatsPipeline(configuration);
+        services.TryAddSingleton<PgNetConverter>();
         return services;
     }
 

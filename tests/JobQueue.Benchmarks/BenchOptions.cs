@@ -63,7 +63,7 @@ public sealed class BenchOptions
     /// <summary>The rate limit (starts per second) of the flow-control drain.</summary>
     public int LimitRate { get; private set; } = 1_000;
 
-    /// <summary>Figures to run (comma-separated): drain, horizon, enqueue, latency, pickup, http, scale, limits; empty = all.</summary>
+    /// <summary>Figures to run (comma-separated): drain, horizon, enqueue, latency, pickup, http, scale, limits, stats; empty = all.</summary>
     public IReadOnlySet<string> Only { get; private set; } = new HashSet<string>();
 
     /// <summary>PostgreSQL connection string (app user; must be allowed to CREATE DATABASE).</summary>

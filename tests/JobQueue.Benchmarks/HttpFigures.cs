@@ -54,7 +54,7 @@ public static class HttpFigures
 
     private sealed record Report(string Status, int Processed);
 
-    private static HttpClient Client(WebApplication app)
+    internal static HttpClient Client(WebApplication app)
     {
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var http = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
@@ -62,16 +62,19 @@ public static class HttpFigures
         return http;
     }
 
-    private static async Task<WebApplication> StartServerAsync(BenchDatabase db, double pollSeconds)
+    internal const string AdminToken = "bench-admin-token-0123456789";
+
+    /// <summary>JobQueue.Server on Kestrel over loopback, its runner loop polling every <paramref name="pollSeconds"/> (0 = off); <paramref name="settings"/> added.</summary>
+    internal static async Task<WebApplication> StartServerAsync(BenchDatabase db, double pollSeconds, IDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["urls"] = "http://127.0.0.1:0",
             [JobQueueServiceCollectionExtensions.ConnectionStringKey] = db.ConnectionString,
             ["Database:MigrateOnStartup"] = "false",
             ["Secrets:job-runner-secret"] = RunnerSecret,
-            ["Secrets:admin-token"] = "bench-admin-token-0123456789",
+            ["Secrets:admin-token"] = AdminToken,
             ["Schedules:Enabled"] = "false",
             ["Runner:PollIntervalSeconds"] = pollSeconds.ToString(CultureInfo.InvariantCulture),
         });

@@ -146,6 +146,16 @@ if (options.Runs("limits"))
     Line($"limits claim (limit {options.PassLimit}; {Fmt.N(backlog)} due jobs of a type whose concurrency limit 1 is taken, one claimable job of another type): {blocked.P50P99()}");
 }
 
+if (options.Runs("stats"))
+{
+    var runs = Math.Max(5, options.LatencySamples / 100);
+    Progress($"stats pipeline on JobQueue.Server: {runs} runs of 10 steps sleeping {StatsPipelineFigures.StepSeconds} s, 4 at a time");
+    var stats = await StatsPipelineFigures.RunAsync(server, runs, options.ServerPollSeconds);
+    Line($"stats pipeline (JobQueue.Server, 10 steps x pg_sleep({StatsPipelineFigures.StepSeconds}) 4 at a time, loopback invalidation, " +
+         $"{stats.Succeeded}/{stats.Runs} succeeded): enqueue -> start {stats.EnqueueToStart.P50P99()}; processing (started -> completed) {stats.Processing.P50P99()} " +
+         $"(steps alone {stats.StepsOnly.P50P99()}); last step -> cache invalidated {stats.Invalidation.P50P99()}");
+}
+
 Console.WriteLine("== summary");
 foreach (var line in summary)
 {

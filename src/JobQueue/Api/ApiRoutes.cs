@@ -53,6 +53,8 @@ public static class ApiRoutes
         typeof(ThroughputEndpoint),
         typeof(AuditEndpoint),
         typeof(DashboardEndpoint),
+        typeof(StatsJobEndpoints),
+        typeof(PgNetEndpoints),
     ];
 
     public static IReadOnlyList<ApiRoute> All { get; } =
@@ -74,6 +76,8 @@ public static class ApiRoutes
         Route<JobBulkEndpoints>("AdminJobsBulkCancel", "POST", "admin/jobs/bulk-cancel", ApiAuth.Admin, (e, r, ct) => e.CancelAsync(r, ct)),
         Route<TriggerEndpoints>("AdminJobsTriggerSync", "POST", "admin/jobs/trigger-sync", ApiAuth.Admin, (e, r, ct) => e.TriggerSyncAsync(r, ct)),
         Route<TriggerEndpoints>("AdminJobsTriggerTotalsSweep", "POST", "admin/jobs/trigger-totals-sweep", ApiAuth.Admin, (e, r, ct) => e.TriggerTotalsSweepAsync(r, ct)),
+        Route<StatsJobEndpoints>("AdminJobsEnqueueStats", "POST", "admin/jobs/enqueue-stats-job", ApiAuth.Admin, (e, r, ct) => e.EnqueueAsync(r, ct)),
+        Route<StatsJobEndpoints>("AdminStatsJobsList", "GET", "admin/stats-jobs", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
         Route<JobEndpoints>("AdminJobsGet", "GET", "admin/jobs/{id}", ApiAuth.Admin, (e, r, id, ct) => e.GetAsync(r, id, ct)),
         Route<JobEndpoints>("AdminJobsRetry", "POST", "admin/jobs/{id}/retry", ApiAuth.Admin, (e, r, id, ct) => e.RetryAsync(r, id, ct)),
         Route<JobEndpoints>("AdminJobsCancel", "POST", "admin/jobs/{id}/cancel", ApiAuth.Admin, (e, r, id, ct) => e.CancelAsync(r, id, ct)),
@@ -93,6 +97,10 @@ public static class ApiRoutes
 
         Route<CronJobEndpoints>("AdminCronJobsInstallStanding", "POST", "admin/cron-jobs/install-standing", ApiAuth.Admin, (e, r, ct) => e.InstallStandingAsync(r, ct)),
         Route<CronScheduleEndpoint>("AdminCronJobsDescribe", "GET", "admin/cron-jobs/describe", ApiAuth.Admin, (e, r, ct) => e.DescribeAsync(r, ct)),
+
+        // the way off pg_net: pg_cron jobs that call net.http_post / net.http_get, and their conversion
+        Route<PgNetEndpoints>("AdminCronJobsPgNetList", "GET", "admin/cron-jobs/pg-net", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
+        Route<PgNetEndpoints>("AdminCronJobsPgNetConvert", "POST", "admin/cron-jobs/pg-net/convert", ApiAuth.Admin, (e, r, ct) => e.ConvertAsync(r, ct)),
 
         // the audit log of admin actions
         Route<AuditEndpoint>("AdminAudit", "GET", "admin/audit", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),

@@ -29,7 +29,7 @@ public sealed partial class CronJobEndpoints(
             return fields.Problem();
         }
 
-        return await CallAsync(async () =>
+        return await CronCalls.RunAsync(async () =>
         {
             var now = clock.GetUtcNow();
             var jobs = (await store.GetJobsAsync(cancellationToken))
@@ -79,7 +79,7 @@ public sealed partial class CronJobEndpoints(
             return fields.Problem();
         }
 
-        return await CallAsync(async () =>
+        return await CronCalls.RunAsync(async () =>
         {
             var job = await store.CreateAsync(definition, cancellationToken);
             LogChanged(logger, "created", job.Name, job.Schedule, actor);
@@ -112,7 +112,7 @@ public sealed partial class CronJobEndpoints(
             return fields.Problem();
         }
 
-        return await CallAsync(async () =>
+        return await CronCalls.RunAsync(async () =>
         {
             var job = await store.ToggleAsync(jobName!, active!.Value, cancellationToken);
             LogChanged(logger, job.Active ? "enabled" : "disabled", job.Name, job.Schedule, actor);
@@ -146,7 +146,7 @@ public sealed partial class CronJobEndpoints(
             return fields.Problem();
         }
 
-        return await CallAsync(async () =>
+        return await CronCalls.RunAsync(async () =>
         {
             var job = await store.RescheduleAsync(jobName!, schedule, cancellationToken);
             LogChanged(logger, "rescheduled", job.Name, job.Schedule, actor);
@@ -173,7 +173,7 @@ public sealed partial class CronJobEndpoints(
             return fields.Problem();
         }
 
-        return await CallAsync(async () =>
+        return await CronCalls.RunAsync(async () =>
         {
             await store.DeleteAsync(jobName!, cancellationToken);
             LogChanged(logger, "deleted", jobName!, "", actor);
@@ -196,7 +196,7 @@ public sealed partial class CronJobEndpoints(
             return failure!;
         }
 
-        return await CallAsync(async () =>
+        return await CronCalls.RunAsync(async () =>
         {
             var results = await standing.InstallAsync(cancellationToken);
             AdminAudit.Detail(request, string.Join(", ", results.Select(r => $"{r.JobName}: {r.Outcome}")));
@@ -220,25 +220,6 @@ public sealed partial class CronJobEndpoints(
         }
 
         return name;
-    }
-
-    /// <summary>Runs a wrapper call; its refusal becomes the matching problem response.</summary>
-    private static async Task<IResult> CallAsync(Func<Task<IResult>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (CronJobException e)
-        {
-            return e.Kind switch
-            {
-                CronErrorKind.NotFound => ApiProblems.NotFound(e.Message),
-                CronErrorKind.Conflict => ApiProblems.Conflict(e.Message),
-                CronErrorKind.Invalid => ApiProblems.Validation(e.Field, e.Message),
-                _ => ApiProblems.Unavailable(e.Message),
-            };
-        }
     }
 
     [LoggerMessage(EventId = 4100, Level = LogLevel.Information, Message = "cron job {JobName} {Change} by {Actor} (schedule {Schedule})")]

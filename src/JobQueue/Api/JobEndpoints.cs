@@ -104,8 +104,7 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
             return fields.Problem();
         }
 
-        handlers.TryGet(taskType!, out var handler);
-        var payloadErrors = handler.ValidatePayload(payload);
+        var payloadErrors = handlers.ValidatePayload(taskType!, payload);
         if (payloadErrors.Count > 0)
         {
             return ApiProblems.Validation(payloadErrors, "payload.");

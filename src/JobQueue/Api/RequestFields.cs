@@ -80,6 +80,23 @@ public sealed class RequestFields(JsonElement body)
         return Bounded(name, text, maxLength);
     }
 
+    /// <summary>A string, or an integer given as a JSON number (an id), as text.</summary>
+    public string? TextOrInteger(string name, int maxLength)
+    {
+        if (Find(name) is not { ValueKind: JsonValueKind.Number } number)
+        {
+            return Text(name, maxLength);
+        }
+
+        if (number.TryGetInt64(out var n))
+        {
+            return n.ToString(CultureInfo.InvariantCulture);
+        }
+
+        Error(name, "must be a string or an integer");
+        return null;
+    }
+
     public DateTimeOffset? Timestamp(string name)
     {
         var value = Find(name);

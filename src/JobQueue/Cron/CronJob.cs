@@ -50,3 +50,11 @@ public sealed record CronJobDefinition(
     int MaxAttempts = 3,
     string? DedupeKey = null,
     int Priority = 0);
+
+/// <summary>
+/// A pg_cron job that calls pg_net, as the migration reads it. <see cref="Command"/> is for the
+/// converter only and never serialized into a response.
+/// </summary>
+public sealed record PgNetCronJob(
+    long JobId, string Name, string Schedule, bool Active, string? Database, string? Username,
+    [property: JsonIgnore] string Command, [property: JsonIgnore] string CommandMd5);

@@ -83,7 +83,7 @@ public sealed partial class CronJobRequestValidator(JobHandlerRegistry handlers)
                 }
                 else if (handler is not null)
                 {
-                    errors.AddRange(handler.ValidatePayload(payload)
+                    errors.AddRange(handlers.ValidatePayload(request.TaskType!, payload)
                         .Select(e => e.Field == "payload" ? e : e with { Field = "payload." + e.Field }));
                 }
             }

@@ -38,16 +38,8 @@ public sealed class CronJobStore(CronDatabase cron)
     /// <summary>Schedules an enqueue of <see cref="CronJobDefinition.TaskType"/> into the app database.</summary>
     public async Task<CronJob> CreateAsync(CronJobDefinition job, CancellationToken cancellationToken = default)
     {
-        var target = await cron.GetTargetDatabaseAsync(cancellationToken);
         await using var cmd = cron.DataSource.CreateCommand($"SELECT {JobColumns} FROM jobqueue.create_cron_job($1, $2, $3, $4, $5, $6, $7, $8)");
-        cmd.Parameters.Add(Text(job.JobName));
-        cmd.Parameters.Add(Text(job.Schedule));
-        cmd.Parameters.Add(Text(job.TaskType));
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = job.PayloadJson });
-        cmd.Parameters.Add(Integer(job.MaxAttempts));
-        cmd.Parameters.Add(Text(job.DedupeKey));
-        cmd.Parameters.Add(Text(target));
-        cmd.Parameters.Add(Integer(job.Priority));
+        await AddDefinitionAsync(cmd, job, cancellationToken);
         return await SingleJobAsync(cmd, cancellationToken);
     }
 
@@ -74,6 +66,33 @@ public sealed class CronJobStore(CronDatabase cron)
         await QueryAsync(cmd, reader => reader.GetBoolean(0), cancellationToken);
     }
 
+    /// <summary>
+    /// The pg_cron jobs that call <c>net.http_post</c> / <c>net.http_get</c> (migration 0172), with their
+    /// commands (keys in Supabase's shapes masked): for the pg_net migration only, never returned by the API.
+    /// </summary>
+    public async Task<IReadOnlyList<PgNetCronJob>> GetPgNetJobsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var cmd = cron.DataSource.CreateCommand(
+            "SELECT jobid, jobname, schedule, active, database, username, command, command_md5 FROM jobqueue.get_pg_net_cron_jobs()");
+        return await QueryAsync(cmd, reader => new PgNetCronJob(
+            reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), Str(reader, 4), Str(reader, 5),
+            reader.GetString(6), reader.GetString(7)), cancellationToken);
+    }
+
+    /// <summary>
+    /// Disables the pg_net job <paramref name="old"/> (not deleted) and schedules <paramref name="job"/> through
+    /// <c>create_cron_job</c>, in one transaction; refused when the old command changed since it was read.
+    /// </summary>
+    public async Task<CronJob> ConvertPgNetJobAsync(PgNetCronJob old, CronJobDefinition job, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = cron.DataSource.CreateCommand(
+            $"SELECT {JobColumns} FROM jobqueue.convert_pg_net_cron_job($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = old.JobId });
+        cmd.Parameters.Add(Text(old.CommandMd5));
+        await AddDefinitionAsync(cmd, job, cancellationToken);
+        return await SingleJobAsync(cmd, cancellationToken);
+    }
+
     /// <summary>Deletes one batch of the role's pg_cron run history that ended before <paramref name="olderThan"/>.</summary>
     public async Task<int> TrimRunHistoryAsync(DateTimeOffset olderThan, int batchSize, CancellationToken cancellationToken = default)
     {
@@ -81,6 +100,20 @@ public sealed class CronJobStore(CronDatabase cron)
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = olderThan.UtcDateTime });
         cmd.Parameters.Add(Integer(batchSize));
         return (await QueryAsync(cmd, reader => reader.GetInt32(0), cancellationToken))[0];
+    }
+
+    /// <summary>create_cron_job's arguments: name, schedule, task type, payload, max attempts, dedupe key, target database, priority.</summary>
+    private async Task AddDefinitionAsync(NpgsqlCommand cmd, CronJobDefinition job, CancellationToken cancellationToken)
+    {
+        var target = await cron.GetTargetDatabaseAsync(cancellationToken);
+        cmd.Parameters.Add(Text(job.JobName));
+        cmd.Parameters.Add(Text(job.Schedule));
+        cmd.Parameters.Add(Text(job.TaskType));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = job.PayloadJson });
+        cmd.Parameters.Add(Integer(job.MaxAttempts));
+        cmd.Parameters.Add(Text(job.DedupeKey));
+        cmd.Parameters.Add(Text(target));
+        cmd.Parameters.Add(Integer(job.Priority));
     }
 
     private static async Task<CronJob> SingleJobAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)

@@ -33,6 +33,28 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
         return (Guid)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    /// <summary>
+    /// Enqueues the job, or joins the job last enqueued under (<paramref name="request"/>'s task type,
+    /// <paramref name="joinKey"/>) while that one is still pending (<c>job_queue_enqueue_or_join</c>).
+    /// </summary>
+    public async Task<(Guid Id, bool Joined)> EnqueueOrJoinAsync(EnqueueRequest request, string joinKey, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT id, joined FROM jobqueue.job_queue_enqueue_or_join($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+        cmd.Parameters.Add(Text(request.TaskType));
+        cmd.Parameters.Add(Text(joinKey));
+        cmd.Parameters.Add(Jsonb(request.Payload?.GetRawText() ?? "{}"));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)request.RunAt?.UtcDateTime ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)request.MaxAttempts ?? DBNull.Value });
+        cmd.Parameters.Add(Text(request.TriggeredBy));
+        cmd.Parameters.Add(Text(request.RequestId));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)request.Priority ?? DBNull.Value });
+        cmd.Parameters.Add(Text(request.PartitionKey));
+        cmd.Parameters.Add(Text(request.TraceParent ?? W3CTraceParent.Current()));
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetGuid(0), reader.GetBoolean(1));
+    }
+
     /// <summary>Enqueues many jobs of one task type in one statement (bulk producers).</summary>
     public async Task<int> EnqueueManyAsync(
         string taskType, IReadOnlyList<string> payloadsJson, DateTimeOffset? runAt = null, int? maxAttempts = null,
@@ -304,6 +326,11 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource)
                 }
 
                 json.WriteNumber("durationMs", c.DurationMs);
+                if (c.FollowUp)
+                {
+                    json.WriteBoolean("followUp", true);
+                }
+
                 json.WriteEndObject();
             }
 

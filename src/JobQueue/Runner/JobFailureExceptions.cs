@@ -37,3 +37,14 @@ public sealed class PauseTaskTypeException(DateTimeOffset until, string reason) 
 {
     public DateTimeOffset Until { get; } = until;
 }
+
+/// <summary>
+/// Thrown by a handler for an error that retrying later can fix, when the other side said when (an
+/// HTTP <c>Retry-After</c>) for this call only (an HTTP job's host, not its whole task type): the job's
+/// next attempt waits at least <see cref="RetryAfter"/> (capped by <c>Runner:Backoff:MaxSeconds</c>), or
+/// its usual backoff when that is longer, and uses up an attempt.
+/// </summary>
+public sealed class RetryLaterJobException(string message, TimeSpan retryAfter) : Exception(message)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}

@@ -110,6 +110,7 @@ public sealed class JobRunner(
         string? output = null;
         string? error = null;
         var retryable = true;
+        TimeSpan? retryAfter = null;
         TimeSpan? snoozeFor = null;
         try
         {
@@ -122,6 +123,10 @@ public sealed class JobRunner(
             {
                 (error, snoozeFor) = UnknownTaskType(job, runnerId);
                 retryable = snoozeFor is not null;
+            }
+            else if (FollowUps.Validate(job.Payload, handlers, whenCreated: false) is { Count: > 0 } followUpErrors)
+            {
+                throw new InvalidJobPayloadException(followUpErrors);
             }
             else
             {
@@ -147,6 +152,12 @@ public sealed class JobRunner(
             error = $"task type paused until {e.Until:O}: {e.Message}";
             snoozeFor = e.Until - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
+        catch (RetryLaterJobException e)
+        {
+            error = e.Message;
+            retryAfter = e.RetryAfter;
+            JobAttemptActivity.HandlerFailed(activity, e);
+        }
         catch (OperationCanceledException e) when (token.IsCancellationRequested)
         {
             error = "deadline exceeded: the runner pass's time budget ran out";
@@ -160,10 +171,11 @@ public sealed class JobRunner(
 
         JobAttemptActivity.HandlerDone(activity);
         var durationMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
-        TimeSpan? retryIn = snoozeFor ?? (error is not null && retryable && job.Attempts < job.MaxAttempts ? backoff.For(job.Attempts) : null);
+        TimeSpan? retryIn = snoozeFor ?? (error is not null && retryable && job.Attempts < job.MaxAttempts ? backoff.For(job.Attempts, retryAfter) : null);
         return new AttemptResult(
             job,
-            new JobCompletion(job.Id, error is null, output, Truncate(error), retryIn, (int)Math.Min(durationMs, int.MaxValue), snoozeFor is not null),
+            new JobCompletion(job.Id, error is null, output, Truncate(error), retryIn, (int)Math.Min(durationMs, int.MaxValue), snoozeFor is not null,
+                FollowUp: error is null && FollowUps.Has(job.Payload)),
             durationMs,
             activity);
     }

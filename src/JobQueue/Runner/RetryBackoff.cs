@@ -10,6 +10,22 @@ public sealed class RetryBackoff(IOptions<RunnerOptions> options)
 {
     public TimeSpan For(int attempt) => For(attempt, Random.Shared.NextDouble());
 
+    /// <summary>
+    /// The delay for <paramref name="attempt"/>, at least <paramref name="notBefore"/> (a server's
+    /// <c>Retry-After</c>) capped by <see cref="RetryBackoffOptions.MaxSeconds"/>.
+    /// </summary>
+    public TimeSpan For(int attempt, TimeSpan? notBefore)
+    {
+        var delay = For(attempt);
+        if (notBefore is not { } wait)
+        {
+            return delay;
+        }
+
+        var cap = TimeSpan.FromSeconds(Math.Max(0, options.Value.Backoff.MaxSeconds));
+        return wait > delay ? (wait < cap ? wait : cap) : delay;
+    }
+
     /// <summary>The delay for <paramref name="attempt"/> (1-based) at jitter point <paramref name="unit"/> in [0, 1).</summary>
     public TimeSpan For(int attempt, double unit)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using JobQueue.Maintenance;
 using JobQueue.Queue;
 using JobQueue.Runner;
@@ -16,7 +17,7 @@ namespace JobQueue.Scheduling;
 /// </summary>
 public sealed partial class ScheduleRunner(
     JobQueueStore store, ScheduleTickStore ticks, ScheduleExpressions expressions, JobRunner runner, QueueGaugeSampler gauges,
-    QueueMaintainer maintainer, TimeProvider time, ILogger<ScheduleRunner> logger)
+    JobHandlerRegistry handlers, QueueMaintainer maintainer, TimeProvider time, ILogger<ScheduleRunner> logger)
 {
     /// <summary>A timer may fire a little before its tick by the clock used here.</summary>
     private static readonly TimeSpan EarlyFiring = TimeSpan.FromSeconds(5);
@@ -58,8 +59,20 @@ public sealed partial class ScheduleRunner(
 
         if (schedule.StandingTaskType is { } taskType)
         {
+            JsonElement? payload = null;
+            if (handlers.TryGet(taskType, out var handler) && handler is IStandingJobSource source)
+            {
+                if (source.StandingSkipReason is { } reason)
+                {
+                    LogSkipped(logger, schedule.Name, taskType, reason);
+                    return;
+                }
+
+                payload = source.StandingPayload;
+            }
+
             var id = await store.EnqueueAsync(
-                new EnqueueRequest(taskType, DedupeKey: schedule.DedupeKey, TriggeredBy: triggeredBy ?? schedule.TriggeredBy),
+                new EnqueueRequest(taskType, payload, DedupeKey: schedule.DedupeKey, TriggeredBy: triggeredBy ?? schedule.TriggeredBy),
                 cancellationToken);
             LogEnqueued(logger, schedule.Name, taskType, id);
             return;
@@ -75,6 +88,9 @@ public sealed partial class ScheduleRunner(
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Schedule {Schedule} enqueued {TaskType} job {JobId}")]
     private static partial void LogEnqueued(ILogger logger, string schedule, string taskType, Guid jobId);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Schedule {Schedule} did not enqueue {TaskType}: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, string schedule, string taskType, string reason);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Schedule {Schedule} ran a runner pass: {Status}, {Processed} jobs")]
     private static partial void LogRunnerPass(ILogger logger, string schedule, string status, int processed);

@@ -17,6 +17,10 @@ public static class Schedules
     public static readonly ScheduleDefinition JobQueueCleanup =
         new("JobQueueCleanup", "Schedules:JobQueueCleanup", "0 15 3 * * *", "job_queue_cleanup");
 
+    /// <summary>The nightly stats pipeline run; a tick does nothing while Pipelines:StatsUpdate:Steps is empty.</summary>
+    public static readonly ScheduleDefinition StatsUpdateNightly =
+        new("StatsUpdateNightly", "Schedules:StatsUpdateNightly", "0 0 2 * * *", "stats_update");
+
     /// <summary>One runner pass a minute (the Functions app's timer-driven runner; the server also polls).</summary>
     public static readonly ScheduleDefinition Runner =
         new("Runner", "Schedules:Runner", "0 * * * * *", null, MissedTickPolicy.Skip);
@@ -29,7 +33,7 @@ public static class Schedules
     public static readonly ScheduleDefinition QueueMaintenance =
         new("QueueMaintenance", "Schedules:QueueMaintenance", "*/15 * * * * *", null, MissedTickPolicy.Skip, Maintenance: true);
 
-    public static IReadOnlyList<ScheduleDefinition> All { get; } = [GamePlatformSync, GamePlatformTotalsSweep, JobQueueCleanup, Runner, QueueMaintenance];
+    public static IReadOnlyList<ScheduleDefinition> All { get; } = [GamePlatformSync, GamePlatformTotalsSweep, JobQueueCleanup, StatsUpdateNightly, Runner, QueueMaintenance];
 
     public static ScheduleDefinition Get(string name) =>
         All.FirstOrDefault(s => s.Name == name) ?? throw new ArgumentException($"no schedule '{name}'", nameof(name));

@@ -35,6 +35,9 @@ public sealed class FunctionsWorkerFixture : IAsyncLifetime
     private const string BuildConfiguration = "Release";
 #endif
 
+    public const string HttpJobSecretName = "service-role-key";
+    public const string HttpJobSecretValue = "worker-http-job-SECRET-3c2b1a";
+
     /// <summary>The app settings, as on Azure (environment variables), for a worker over <paramref name="db"/>.</summary>
     public static Dictionary<string, string> Settings(TestDatabase db)
     {
@@ -48,6 +51,13 @@ public sealed class FunctionsWorkerFixture : IAsyncLifetime
             [$"{ConfigurationSecretProvider.Section}:{SecretNames.AdminToken}"] = AdminToken,
             [$"{ConfigurationSecretProvider.Section}:{SecretNames.RunnerSecret}"] = RunnerSecret,
             ["Runner:DefaultLimit"] = "10",
+            // HTTP jobs may call a receiver on loopback; the stats pipeline has one step (its nightly run is off without steps)
+            ["HttpJobs:AllowedHosts"] = "127.0.0.1",
+            ["HttpJobs:AllowPrivateNetworks"] = "true",
+            [$"{ConfigurationSecretProvider.Section}:{HttpJobSecretName}"] = HttpJobSecretValue,
+            ["Pipelines:StatsUpdate:Steps:0:Name"] = "probe",
+            ["Pipelines:StatsUpdate:Steps:0:Function"] = "pg_catalog.now",
+            ["Pipelines:StatsUpdate:Steps:0:CacheTags"] = "probe",
         };
         foreach (var schedule in Schedules.All)
         {

@@ -102,7 +102,7 @@ public sealed class LocalSettingsSampleTests
 
             // options keyed by name (TaskLimits:<taskType>:...): the sample shows one key
             var keyed = type.GetField("SampleKey", BindingFlags.Public | BindingFlags.Static);
-            var prefix = (string)section.GetRawConstantValue()!
+            var prefix = AppSetting((string)section.GetRawConstantValue()!)
                          + (keyed is { IsLiteral: true } ? "__" + (string)keyed.GetRawConstantValue()! : "");
             foreach (var key in PropertyKeys(type, prefix))
             {

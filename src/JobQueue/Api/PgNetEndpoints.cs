@@ -1,0 +1,190 @@
+using System.Text.Json;
+using JobQueue.Cron;
+using JobQueue.HttpJobs;
+using JobQueue.PgNet;
+using JobQueue.Secrets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace JobQueue.Api;
+
+/// <summary>
+/// The way off pg_net (admin auth). <c>GET admin/cron-jobs/pg-net</c>: the pg_cron jobs whose command calls
+/// <c>net.http_post</c> / <c>net.http_get</c>, each with the equivalent <c>http_request</c> payload (secret
+/// references only; literal keys replaced and flagged), never the command. <c>POST admin/cron-jobs/pg-net/convert</c>
+/// <c>{jobName | jobId, newJobName, url, schedule, secretNames: {header: secret}, maxAttempts}</c>: creates the
+/// JobQueue job through <c>create_cron_job</c> and disables the old one (not deleted), in one transaction;
+/// 201 <c>{converted, job, payload, secrets}</c>. Refused (nothing changed): 400 a problem of the conversion or
+/// the payload, by field; 404 no such pg_net job; 409 a secret the job needs is not stored yet, the name is
+/// taken, or the command changed since it was read.
+/// </summary>
+public sealed partial class PgNetEndpoints(
+    ApiAuthenticator auth, CronJobStore store, PgNetConverter converter, ISecretProvider secrets, AdminAudit audit, ILogger<PgNetEndpoints> logger)
+{
+    public const string NewNameSuffix = "-jobqueue";
+
+    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var caller = await auth.AdminAsync(request, cancellationToken);
+        if (!caller.Succeeded)
+        {
+            return caller.Failure!;
+        }
+
+        return await CronCalls.RunAsync(async () =>
+        {
+            var jobs = (await store.GetPgNetJobsAsync(cancellationToken))
+                .Select(job => View(job, converter.Convert(job.Name, job.Command, PgNetOverrides.None)))
+                .ToList();
+            var summary = new
+            {
+                total = jobs.Count,
+                convertible = jobs.Count(j => j.Convertible),
+                withLiteralKeys = jobs.Count(j => j.LiteralKeys),
+            };
+            return ApiJson.Ok(new { jobs, summary });
+        });
+    }
+
+    public Task<IResult> ConvertAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        audit.RecordAsync(request, "cron.pg-net-convert", null, () => ConvertCoreAsync(request, cancellationToken), cancellationToken);
+
+    private async Task<IResult> ConvertCoreAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
+        if (fields is null)
+        {
+            return failure!;
+        }
+
+        var jobName = fields.Text("jobName", CronJobRequestValidator.MaxNameLength);
+        var jobId = fields.Number("jobId", 1, int.MaxValue);
+        var newJobName = fields.Text("newJobName", CronJobRequestValidator.MaxNameLength);
+        var url = fields.Text("url", HttpTargetPolicy.MaxUrlLength);
+        var schedule = fields.Text("schedule", CronScheduleValidator.MaxLength);
+        var maxAttempts = fields.Number("maxAttempts", 1, CronJobRequestValidator.MaxAttemptsLimit) ?? 3;
+        var secretNames = SecretNames(fields, fields.ObjectValue("secretNames", 8192));
+        if (jobName is null && jobId is null)
+        {
+            fields.Error("jobName", "is required (or jobId): the pg_cron job to convert");
+        }
+
+        AdminAudit.Target(request, jobName ?? jobId?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        if (fields.HasErrors)
+        {
+            return fields.Problem();
+        }
+
+        return await CronCalls.RunAsync(async () =>
+        {
+            var matches = (await store.GetPgNetJobsAsync(cancellationToken))
+                .Where(j => (jobId is null || j.JobId == jobId) && (jobName is null || j.Name == jobName))
+                .ToList();
+            if (matches.Count != 1)
+            {
+                return matches.Count == 0
+                    ? ApiProblems.NotFound($"no pg_cron job {jobName ?? jobId.ToString()} calls net.http_post or net.http_get")
+                    : ApiProblems.Conflict($"{matches.Count} pg_cron jobs are named {jobName}: give jobId");
+            }
+
+            var old = matches[0];
+            var conversion = converter.Convert(old.Name, old.Command, new PgNetOverrides(url, secretNames));
+            var name = newJobName ?? Shorten(old.Name) + NewNameSuffix;
+            var problems = conversion.Problems.ToList();
+            var cronSchedule = "";
+            if (CronJobRequestValidator.CheckSchedule(schedule ?? old.Schedule, out cronSchedule) is { } scheduleError)
+            {
+                problems.Add(scheduleError with { Reason = $"{scheduleError.Reason}{(schedule is null ? " (the pg_cron job's schedule is '" + old.Schedule + "': give \"schedule\")" : "")}" });
+            }
+
+            if (CronJobRequestValidator.CheckName(name) is { } nameError)
+            {
+                problems.Add(nameError with { Field = "newJobName" });
+            }
+
+            if (problems.Count > 0 || conversion.Payload is null)
+            {
+                return ApiProblems.Validation(problems, "");
+            }
+
+            if (await MissingSecretsAsync(conversion.Secrets, cancellationToken) is { Count: > 0 } missing)
+            {
+                return ApiProblems.Conflict(
+                    $"store these secrets first (Key Vault, or Secrets:<name> without a vault), then convert: {string.Join(", ", missing)}");
+            }
+
+            var payloadJson = conversion.Payload.ToJsonString();
+            var job = await store.ConvertPgNetJobAsync(old,
+                new CronJobDefinition(name, cronSchedule, HttpRequestHandler.Name, payloadJson, maxAttempts, "pg_cron:" + name), cancellationToken);
+            LogConverted(logger, old.Name, old.JobId, job.Name, actor);
+            AdminAudit.Detail(request, $"{old.Name} (pg_cron job {old.JobId}, disabled) -> {job.Name} ({job.Schedule} http_request)");
+            return ApiJson.Ok(new
+            {
+                converted = new { jobId = old.JobId, jobName = old.Name, active = false },
+                job,
+                payload = conversion.Payload,
+                secrets = conversion.Secrets,
+            }, StatusCodes.Status201Created);
+        });
+    }
+
+    private static PgNetJobView View(PgNetCronJob job, PgNetConversion conversion) => new(
+        job.JobId, job.Name, job.Schedule, CronScheduleDescriber.Describe(job.Schedule), job.Active, job.Database, job.Username,
+        conversion.Convertible, conversion.Secrets.Any(s => s.Literal), conversion.Payload, conversion.Secrets,
+        conversion.Problems.Select(p => new { field = p.Field, reason = p.Reason }).ToList(), Shorten(job.Name) + NewNameSuffix);
+
+    private static Dictionary<string, string>? SecretNames(RequestFields fields, JsonElement? value)
+    {
+        if (value is not { } names)
+        {
+            return null;
+        }
+
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in names.EnumerateObject())
+        {
+            var name = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+            if (HttpRequestRules.CheckSecretName(name) is { } problem)
+            {
+                fields.Error("secretNames." + property.Name, problem);
+            }
+            else
+            {
+                result[property.Name] = name!;
+            }
+        }
+
+        return result;
+    }
+
+    private async Task<List<string>> MissingSecretsAsync(IEnumerable<PgNetSecret> needed, CancellationToken cancellationToken)
+    {
+        var missing = new List<string>();
+        foreach (var name in needed.Select(s => s.Secret).Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                await secrets.GetAsync(name, cancellationToken);
+            }
+            catch (SecretNotFoundException)
+            {
+                missing.Add(name);
+            }
+        }
+
+        return missing;
+    }
+
+    private static string Shorten(string name) =>
+        name.Length + NewNameSuffix.Length <= CronJobRequestValidator.MaxNameLength ? name : name[..(CronJobRequestValidator.MaxNameLength - NewNameSuffix.Length)];
+
+    [LoggerMessage(EventId = 4110, Level = LogLevel.Information,
+        Message = "pg_net cron job {OldJobName} ({OldJobId}) converted to JobQueue cron job {JobName} by {Actor}; the old job is disabled")]
+    private static partial void LogConverted(ILogger logger, string oldJobName, long oldJobId, string jobName, string actor);
+
+    private sealed record PgNetJobView(
+        long JobId, string JobName, string Schedule, string Description, bool Active, string? Database, string? Username,
+        bool Convertible, bool LiteralKeys, System.Text.Json.Nodes.JsonObject? Payload, IReadOnlyList<PgNetSecret> Secrets,
+        object Problems, string SuggestedJobName);
+}

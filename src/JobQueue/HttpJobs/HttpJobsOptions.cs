@@ -1,0 +1,45 @@
+namespace JobQueue.HttpJobs;
+
+/// <summary>
+/// Settings section <c>HttpJobs</c>: where <c>http_request</c> jobs may send requests and how the
+/// calls are retried inside one attempt.
+/// </summary>
+public sealed class HttpJobsOptions
+{
+    public const string Section = "HttpJobs";
+
+    /// <summary>
+    /// Hosts a job may call: exact host names or IP literals (<c>api.example.com</c>, <c>127.0.0.1</c>)
+    /// and <c>*.suffix</c> for every subdomain of a suffix (<c>*.supabase.co</c>, not <c>supabase.co</c>
+    /// itself); an array (<c>AllowedHosts__0</c>, ...) or one comma-separated string. Empty: no host may be called.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>
+    /// Allow loopback, private (RFC 1918, unique local), link-local (including cloud metadata
+    /// endpoints), carrier-grade NAT, multicast and unspecified addresses. Off: such targets are
+    /// refused when a job is created and again on the addresses a host name resolves to at connect time.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>Retries inside one attempt after 408, 429, 5xx, timeouts and connection failures.</summary>
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>First retry delay inside an attempt; doubles per retry, with jitter.</summary>
+    public double RetryBaseDelaySeconds { get; set; } = 1;
+
+    /// <summary>
+    /// The longest <c>Retry-After</c> (429, 503) waited for inside an attempt; a longer one ends the
+    /// attempt and the job's next attempt is scheduled no earlier than it (capped by <c>Runner:Backoff:MaxSeconds</c>).
+    /// </summary>
+    public double MaxRetryAfterSeconds { get; set; } = 30;
+
+    /// <summary>Circuit breaker (one per target host and port): share of failed calls in 30 s that opens it.</summary>
+    public double CircuitBreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>Circuit breaker: calls to the host within 30 s before it may open.</summary>
+    public int CircuitBreakerMinimumThroughput { get; set; } = 10;
+
+    /// <summary>How long an open circuit fails calls to that host at once (the job is retried later).</summary>
+    public double CircuitBreakerBreakSeconds { get; set; } = 15;
+}

@@ -1,0 +1,176 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using JobQueue.GamePlatform;
+using JobQueue.Runner;
+using JobQueue.Secrets;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace JobQueue.HttpJobs;
+
+/// <summary>
+/// <c>http_request</c>: one HTTP call through the <see cref="ClientName"/> client (IHttpClientFactory,
+/// <see cref="HttpJobResilience"/>, <see cref="SameHostRedirectHandler"/>, private addresses refused at
+/// connect time). Success (by default 2xx): output <c>{status, durationMs, requests, body, bodyTruncated}</c>,
+/// the body cut to 4 KiB. 408, 429, 5xx, timeouts and connection failures that outlast the retries
+/// inside the attempt fail it for a later retry (after a 429's or 503's Retry-After when it said so);
+/// any other status fails the job for good with the status and a body excerpt. Secret headers are
+/// resolved here and never stored; their values are masked in everything the call returns.
+/// </summary>
+public sealed class HttpRequestHandler(IHttpClientFactory clients, HttpRequestRules rules, ISecretProvider secrets, TimeProvider time)
+    : JobHandler<HttpRequestPayload>
+{
+    public const string Name = "http_request";
+    public const string ClientName = "jobqueue-http-jobs";
+    public const int MaxBodyBytes = 4096;
+    private const int MaxErrorExcerpt = 1000;
+
+    public override string TaskType => Name;
+
+    protected override IEnumerable<PayloadError> Validate(HttpRequestPayload payload) => rules.Check(payload).Errors;
+
+    protected override async Task<object?> HandleAsync(HttpRequestPayload payload, JobContext context, CancellationToken cancellationToken)
+    {
+        var call = rules.Check(payload).Request!;
+        var redactor = new SecretRedactor();
+        using var request = await BuildAsync(call, redactor, cancellationToken);
+        var requests = new StrongBox<int>();
+        request.Options.Set(SameHostRedirectHandler.Requests, requests);
+        request.Options.Set(HttpJobResilience.AttemptTimeout, call.Timeout);
+        var what = $"{call.Method} {call.Url.GetLeftPart(UriPartial.Path)}";
+        var started = time.GetTimestamp();
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (HttpRequestException e) when (HttpJobResilience.IsRefusedTarget(e))
+        {
+            throw new PermanentJobException($"{what} refused: {(e.InnerException ?? e).Message}");
+        }
+        catch (TimeoutRejectedException)
+        {
+            throw new TimeoutException($"{what} timed out after {call.Timeout.TotalSeconds:0.#} s ({requests.Value} requests)");
+        }
+        catch (BrokenCircuitException)
+        {
+            throw new HttpRequestException($"{what} not sent: too many recent failures of {call.Url.Authority} (circuit open)");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new HttpRequestException(redactor.Redact($"{what} failed after {requests.Value} requests: {e.Message}"));
+        }
+
+        using (response)
+        {
+            var (body, truncated) = await ReadBodyAsync(response, call.Timeout, cancellationToken);
+            body = redactor.Redact(body);
+            var status = (int)response.StatusCode;
+            var durationMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
+            if (call.SuccessStatus.Matches(status))
+            {
+                return new { status, durationMs, requests = requests.Value, body, bodyTruncated = truncated };
+            }
+
+            var failure = $"HTTP {status} from {what} after {requests.Value} requests: {(body.Length > MaxErrorExcerpt ? body[..MaxErrorExcerpt] : body)}";
+            if (status is >= 300 and < 400 && response.Headers.Location is { } location)
+            {
+                throw new PermanentJobException(
+                    $"HTTP {status} from {what}: the redirect to {(location.IsAbsoluteUri ? location.Authority : "?")} was not followed (HTTP jobs follow redirects to the same host only)");
+            }
+
+            if (status is 408 or 429 or >= 500)
+            {
+                if (HttpJobResilience.HonoursRetryAfter(response.StatusCode) && GamePlatformResilience.RetryAfter(response, time) is { } wait)
+                {
+                    throw new RetryLaterJobException($"{failure} (Retry-After {wait.TotalSeconds:0} s)", wait);
+                }
+
+                throw new HttpRequestException(failure);
+            }
+
+            throw new PermanentJobException(failure);
+        }
+    }
+
+    private async Task<HttpRequestMessage> BuildAsync(HttpJobRequest call, SecretRedactor redactor, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(call.Method, call.Url);
+        if (call.Body is { } body)
+        {
+            request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        }
+
+        request.Headers.UserAgent.ParseAdd("JobQueue-http_request/1.0");
+        foreach (var header in call.Headers)
+        {
+            var value = header.Secret is null ? header.Literal! : header.ValueWith(await SecretAsync(header, redactor, cancellationToken));
+            if (request.Headers.TryAddWithoutValidation(header.Name, value))
+            {
+                continue;
+            }
+
+            // a content header (Content-Type, ...): it belongs to the body, and goes only with one
+            if (request.Content is not null)
+            {
+                request.Content.Headers.Remove(header.Name);
+                request.Content.Headers.TryAddWithoutValidation(header.Name, value);
+            }
+        }
+
+        return request;
+    }
+
+    private async Task<string> SecretAsync(HttpJobHeader header, SecretRedactor redactor, CancellationToken cancellationToken)
+    {
+        string value;
+        try
+        {
+            value = await secrets.GetAsync(header.Secret!, cancellationToken);
+        }
+        catch (SecretNotFoundException e)
+        {
+            throw new PermanentJobException($"header {header.Name}: {e.Message}");
+        }
+
+        if (value.Any(c => c is '\r' or '\n' or '\0'))
+        {
+            throw new PermanentJobException($"header {header.Name}: secret '{header.Secret}' holds a line break, which no header may carry");
+        }
+
+        redactor.Add(value);
+        redactor.Add(header.ValueWith(value));
+        return value;
+    }
+
+    /// <summary>The first <see cref="MaxBodyBytes"/> bytes of the body as text, and whether there was more.</summary>
+    private static async Task<(string Body, bool Truncated)> ReadBodyAsync(HttpResponseMessage response, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var readTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        readTimeout.CancelAfter(timeout);
+        var buffer = new byte[MaxBodyBytes + 1];
+        var length = 0;
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(readTimeout.Token);
+            int n;
+            while (length < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(length), readTimeout.Token)) > 0)
+            {
+                length += n;
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // the status has arrived; a body that does not is reported as far as it came
+        }
+        catch (HttpRequestException)
+        {
+            // the same for a connection closed in the middle of the body
+        }
+
+        var truncated = length > MaxBodyBytes;
+        return (Encoding.UTF8.GetString(buffer, 0, Math.Min(length, MaxBodyBytes)), truncated);
+    }
+}

@@ -1,0 +1,120 @@
+using System.Net;
+using System.Text.Json;
+using JobQueue.HttpJobs;
+using JobQueue.Tests.Api;
+using JobQueue.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using static JobQueue.Tests.Infrastructure.HttpReceiver;
+
+namespace JobQueue.Tests.HttpJobs;
+
+/// <summary>
+/// Loopback, private and link-local targets without <c>HttpJobs:AllowPrivateNetworks</c>: refused when a job
+/// is created, and on the resolved addresses when the HTTP jobs' client connects (a name that is allowed
+/// but resolves to loopback), with a real receiver on loopback that must see nothing.
+/// </summary>
+public sealed class PrivateNetworkTests : IAsyncLifetime
+{
+    private TestDatabase db = null!;
+    private HttpReceiver receiver = null!;
+    private ApiTestServer api = null!;
+
+    public async Task InitializeAsync()
+    {
+        db = await TestDatabase.CreateAsync();
+        receiver = await HttpReceiver.StartAsync();
+        var settings = HttpJobsFixture.Settings(allowPrivateNetworks: false);
+        settings["HttpJobs:AllowedHosts"] = "127.0.0.1,localhost,localhost.,[::1],169.254.169.254,10.1.2.3";
+        api = await ApiTestServer.StartAsync(db, settings: settings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await api.DisposeAsync();
+        await receiver.DisposeAsync();
+        await db.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:{port}/x")]
+    [InlineData("http://localhost:{port}/x")]
+    [InlineData("http://localhost.:{port}/x")]
+    [InlineData("http://[::1]:{port}/x")]
+    [InlineData("http://169.254.169.254/latest/meta-data")]
+    [InlineData("http://10.1.2.3/internal")]
+    public async Task Private_targets_are_refused_at_enqueue_even_when_allow_listed(string url)
+    {
+        var before = await api.SnapshotAsync();
+        var body = JsonSerializer.Serialize(new { taskType = "http_request", payload = new { url = url.Replace("{port}", receiver.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal) } });
+
+        var problem = await api.JsonAsync(HttpMethod.Post, "/api/admin/jobs", body, Credentials.Admin, 400);
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty("payload.url", out var reasons), problem.ToString());
+        Assert.Contains("HttpJobs:AllowPrivateNetworks is off", reasons[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await api.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task A_job_enqueued_in_sql_for_loopback_fails_for_good_without_a_request()
+    {
+        var path = NewPath("loop");
+        var payload = JsonSerializer.Serialize(new { url = receiver.Url(path) });
+        var id = await db.ScalarAsync<Guid>("SELECT job_queue_enqueue('http_request', $1::jsonb, now(), 5)", payload);
+
+        await api.JsonAsync(HttpMethod.Post, "/api/jobs/run", "{\"force\":true}", Credentials.Runner, 200);
+
+        Assert.Empty(receiver.Requests(path));
+        Assert.Equal("failed", await db.ScalarAsync<string>("SELECT status FROM job_queue WHERE id = $1", id));
+        Assert.Contains("AllowPrivateNetworks is off", await db.ScalarAsync<string>("SELECT last_error FROM job_queue WHERE id = $1", id), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_jobs_client_checks_the_addresses_a_name_resolves_to_when_it_connects()
+    {
+        var path = NewPath("resolved");
+        var client = api.Services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpRequestHandler.ClientName);
+
+        // no job rules on this path: only the connect callback stands between the name and loopback
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync($"http://localhost:{receiver.Port}{path}"));
+
+        Assert.True(HttpJobResilience.IsRefusedTarget(refused), refused.ToString());
+        Assert.Empty(receiver.Requests(path));
+    }
+
+    [Fact]
+    public async Task With_private_networks_allowed_the_same_client_connects()
+    {
+        await using var allowed = await ApiTestServer.StartAsync(db, settings: HttpJobsFixture.Settings(allowPrivateNetworks: true));
+        var path = NewPath("resolved-allowed");
+        var client = allowed.Services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpRequestHandler.ClientName);
+
+        using var response = await client.GetAsync($"http://localhost:{receiver.Port}{path}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(receiver.Requests(path));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("10.0.0.1", true)]
+    [InlineData("172.16.0.1", true)]
+    [InlineData("172.31.255.255", true)]
+    [InlineData("172.32.0.1", false)]
+    [InlineData("192.168.1.1", true)]
+    [InlineData("169.254.169.254", true)]
+    [InlineData("100.64.0.1", true)]
+    [InlineData("0.0.0.0", true)]
+    [InlineData("224.0.0.1", true)]
+    [InlineData("8.8.8.8", false)]
+    [InlineData("93.184.216.34", false)]
+    [InlineData("::1", true)]
+    [InlineData("::", true)]
+    [InlineData("fe80::1", true)]
+    [InlineData("fd00::1", true)]
+    [InlineData("::ffff:127.0.0.1", true)]
+    [InlineData("::ffff:8.8.8.8", false)]
+    [InlineData("64:ff9b::a00:1", true)]
+    [InlineData("2606:4700:4700::1111", false)]
+    public void Address_classification(string address, bool isPrivate) =>
+        Assert.Equal(isPrivate, PrivateNetworks.IsPrivate(IPAddress.Parse(address)));
+}

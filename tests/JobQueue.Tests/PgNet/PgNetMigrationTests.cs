@@ -1,0 +1,225 @@
+using System.Text.Json;
+using JobQueue.Cron;
+using JobQueue.Tests.Api;
+using JobQueue.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace JobQueue.Tests.PgNet;
+
+/// <summary>
+/// The way off pg_net on real pg_cron: jobs in the shapes teams scheduled (a get_secret header, a literal
+/// key, a vault lookup, a computed URL) are listed with their http_request equivalent and converted: the
+/// new job created through create_cron_job, the old one disabled, not deleted; the commands and their
+/// keys never appear in a response.
+/// </summary>
+public sealed class PgNetMigrationTests : IAsyncLifetime
+{
+    private const string Jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.bGl0ZXJhbC1rZXktaW4tY3Jvbg";
+    private const string PlainKey = "plain-literal-key-0123456789abcdef";
+    private const string ServiceKey = "service-key-VALUE-91b2c3";
+
+    private readonly string prefix = CronTestDatabase.NewPrefix("pgnet");
+    private TestDatabase db = null!;
+    private ApiTestServer api = null!;
+    private NpgsqlDataSource owner = null!;
+
+    private string Invoices => prefix + "daily-invoices";
+
+    private string Worker => prefix + "notification-worker";
+
+    private string Escalations => prefix + "escalations";
+
+    private string Monthly => prefix + "monthly-invoices";
+
+    public async Task InitializeAsync()
+    {
+        db = await TestDatabase.CreateAsync();
+        api = await ApiTestServer.StartAsync(db, settings: new Dictionary<string, string?>
+        {
+            ["HttpJobs:AllowedHosts"] = "*.supabase.co",
+            ["Secrets:service-role-key"] = ServiceKey,
+        });
+        owner = NpgsqlDataSource.Create(CronTestDatabase.ConnectionString);
+        await ScheduleAsync(Invoices, "0 1 * * *", """
+            SELECT net.http_post(
+              url := 'https://abcd.supabase.co/functions/v1/daily-invoices',
+              headers := jsonb_build_object('Content-Type', 'application/json', 'Authorization', 'Bearer ' || public.get_secret('service_role_key')),
+              body := jsonb_build_object('kind', 'daily'),
+              timeout_milliseconds := 30000) AS request_id;
+            """);
+        await ScheduleAsync(Worker, "* * * * *", $$"""
+            select net.http_post(url:='https://abcd.supabase.co/functions/v1/notification-worker',
+              headers:='{"Content-Type": "application/json", "Authorization": "Bearer {{Jwt}}", "apikey": "{{PlainKey}}"}'::jsonb,
+              body:=jsonb_build_object('limit', 5, 'runs', 1), timeout_milliseconds:=5000);
+            """);
+        await ScheduleAsync(Escalations, "0 2,6 * * *", """
+            select net.http_get(url := 'https://abcd.supabase.co/functions/v1/escalations',
+              headers := jsonb_build_object('Authorization', 'Bearer ' || (select decrypted_secret from vault.decrypted_secrets where name = 'service_role_key')));
+            """);
+        await ScheduleAsync(Monthly, "0 3 * * *", """
+            select net.http_post(url := current_setting('app.settings.supabase_url') || '/functions/v1/monthly-invoices',
+              headers := jsonb_build_object('Authorization', 'Bearer ' || public.get_secret('service_role_key')), body := '{}'::jsonb);
+            """);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await CronTestDatabase.DeleteJobsAsync(api.Services.GetRequiredService<CronJobStore>(), db.Name, prefix);
+        await using (var cmd = owner.CreateCommand("SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname LIKE $1"))
+        {
+            cmd.Parameters.AddWithValue(prefix + "%");
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        await owner.DisposeAsync();
+        await api.DisposeAsync();
+        await db.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_list_shows_each_pg_net_job_as_an_http_request_payload_and_never_its_command_or_keys()
+    {
+        using var response = await api.SendAsync(HttpMethod.Get, "/api/admin/cron-jobs/pg-net", null, Credentials.Admin);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        var jobs = Mine(JsonDocument.Parse(text).RootElement.GetProperty("jobs"));
+
+        Assert.Equal(4, jobs.Count);
+        foreach (var secret in new[] { Jwt, PlainKey, ServiceKey, "net.http_post", "net.http_get", "jsonb_build_object", "timeout_milliseconds" })
+        {
+            Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+        }
+
+        var invoices = jobs[Invoices];
+        Assert.True(invoices.GetProperty("convertible").GetBoolean());
+        Assert.False(invoices.GetProperty("literalKeys").GetBoolean());
+        Assert.Equal("0 1 * * *", invoices.GetProperty("schedule").GetString());
+        Assert.Equal("Daily at 01:00 UTC", invoices.GetProperty("description").GetString());
+        var payload = invoices.GetProperty("payload");
+        Assert.Equal("https://abcd.supabase.co/functions/v1/daily-invoices", payload.GetProperty("url").GetString());
+        Assert.Equal("service-role-key", payload.GetProperty("headers").GetProperty("Authorization").GetProperty("secret").GetString());
+        Assert.Equal(30, payload.GetProperty("timeoutSeconds").GetInt32());
+        Assert.Equal("daily", payload.GetProperty("body").GetProperty("kind").GetString());
+
+        var worker = jobs[Worker];
+        Assert.True(worker.GetProperty("literalKeys").GetBoolean());
+        var flagged = worker.GetProperty("secrets").EnumerateArray().Where(s => s.GetProperty("literal").GetBoolean()).Select(s => s.GetProperty("header").GetString()).Order();
+        Assert.Equal(new[] { "apikey", "Authorization" }.Order(), flagged);
+        Assert.Equal(5, worker.GetProperty("payload").GetProperty("body").GetProperty("limit").GetInt32());
+
+        Assert.Equal("GET", jobs[Escalations].GetProperty("payload").GetProperty("method").GetString());
+        var monthly = jobs[Monthly];
+        Assert.False(monthly.GetProperty("convertible").GetBoolean());
+        Assert.Contains(monthly.GetProperty("problems").EnumerateArray(), p => p.GetProperty("field").GetString() == "url");
+    }
+
+    [Fact]
+    public async Task Converting_creates_the_job_through_create_cron_job_and_disables_the_old_one()
+    {
+        var converted = await api.JsonAsync(HttpMethod.Post, "/api/admin/cron-jobs/pg-net/convert",
+            JsonSerializer.Serialize(new { jobName = Invoices }), Credentials.Admin, 201);
+
+        var newName = Invoices + "-jobqueue";
+        Assert.Equal(newName, converted.GetProperty("job").GetProperty("jobName").GetString());
+        Assert.False(converted.GetProperty("converted").GetProperty("active").GetBoolean());
+        Assert.False(await ActiveAsync(Invoices));
+        Assert.Contains("net.http_post", await CronTestDatabase.StoredCommandAsync(Invoices), StringComparison.Ordinal);
+
+        var list = await api.JsonAsync(HttpMethod.Get, "/api/admin/cron-jobs", null, Credentials.Admin, 200);
+        var created = list.GetProperty("jobs").EnumerateArray().Single(j => j.GetProperty("jobName").GetString() == newName);
+        Assert.Equal("http_request", created.GetProperty("taskType").GetString());
+        Assert.Equal("0 1 * * *", created.GetProperty("schedule").GetString());
+        Assert.True(created.GetProperty("active").GetBoolean());
+        Assert.Equal("pg_cron:" + newName, created.GetProperty("dedupeKey").GetString());
+        Assert.Equal("service-role-key", created.GetProperty("payload").GetProperty("headers").GetProperty("Authorization").GetProperty("secret").GetString());
+        var command = await CronTestDatabase.StoredCommandAsync(newName);
+        Assert.Contains("job_queue_enqueue('http_request'", command, StringComparison.Ordinal);
+        Assert.DoesNotContain(ServiceKey, command, StringComparison.Ordinal);
+
+        // what pg_cron runs enqueues, in the app database, a job whose payload the app accepts as it is
+        await db.ExecuteAsync(command);
+        var payloadText = await db.ScalarAsync<string>("SELECT payload::text FROM job_queue WHERE triggered_by = $1", "pg_cron:" + newName);
+        using (var enqueued = JsonDocument.Parse(payloadText))
+        {
+            Assert.Empty(api.Services.GetRequiredService<JobQueue.Runner.JobHandlerRegistry>().ValidatePayload("http_request", enqueued.RootElement));
+        }
+
+        var again = await api.SendAsync(HttpMethod.Post, "/api/admin/cron-jobs/pg-net/convert", JsonSerializer.Serialize(new { jobName = Invoices }), Credentials.Admin);
+        Assert.Equal(409, (int)again.StatusCode);
+        Assert.False(await ActiveAsync(Invoices));
+    }
+
+    [Fact]
+    public async Task A_literal_key_must_be_stored_as_a_secret_before_the_job_is_converted()
+    {
+        var before = await CronTestDatabase.SnapshotAsync(db.Name, prefix);
+
+        using var refused = await api.SendAsync(HttpMethod.Post, "/api/admin/cron-jobs/pg-net/convert", JsonSerializer.Serialize(new { jobName = Worker }), Credentials.Admin);
+        var problem = await refused.Content.ReadAsStringAsync();
+        Assert.Equal(409, (int)refused.StatusCode);
+        Assert.Contains(Worker.Replace('_', '-') + "-authorization", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain(Jwt, problem, StringComparison.Ordinal);
+        Assert.DoesNotContain(PlainKey, problem, StringComparison.Ordinal);
+        Assert.Equal(before, await CronTestDatabase.SnapshotAsync(db.Name, prefix));
+
+        var converted = await api.JsonAsync(HttpMethod.Post, "/api/admin/cron-jobs/pg-net/convert", JsonSerializer.Serialize(new
+        {
+            jobName = Worker,
+            newJobName = prefix + "notifications",
+            secretNames = new Dictionary<string, string> { ["Authorization"] = "service-role-key", ["apikey"] = "service-role-key" },
+            maxAttempts = 1,
+        }), Credentials.Admin, 201);
+        Assert.Equal(prefix + "notifications", converted.GetProperty("job").GetProperty("jobName").GetString());
+        Assert.Equal("* * * * *", converted.GetProperty("job").GetProperty("schedule").GetString());
+        Assert.Equal(1, converted.GetProperty("job").GetProperty("maxAttempts").GetInt32());
+        Assert.False(await ActiveAsync(Worker));
+        Assert.DoesNotContain(Jwt, converted.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_computed_url_needs_one_from_the_operator_and_bad_requests_change_nothing()
+    {
+        var before = await CronTestDatabase.SnapshotAsync(db.Name, prefix);
+
+        var noUrl = await api.JsonAsync(HttpMethod.Post, "/api/admin/cron-jobs/pg-net/convert", JsonSerializer.Serialize(new { jobName = Monthly }), Credentials.Admin, 400);
+        Assert.True(noUrl.GetProperty("errors").TryGetProperty("url", out _), noUrl.ToString());
+        var outside = await api.JsonAsync(HttpMethod.Post, "/api/admin/cron-jobs/pg-net/convert",
+            JsonSerializer.Serialize(new { jobName = Monthly, url = "https://evil.example.com/x" }), Credentials.Admin, 400);
+        Assert.True(outside.GetProperty("errors").TryGetProperty("payload.url", out _), outside.ToString());
+        var badSchedule = await api.JsonAsync(HttpMethod.Post, "/api/admin/cron-jobs/pg-net/convert",
+            JsonSerializer.Serialize(new { jobName = Monthly, url = "https://abcd.supabase.co/functions/v1/monthly-invoices", schedule = "@monthly" }), Credentials.Admin, 400);
+        Assert.True(badSchedule.GetProperty("errors").TryGetProperty("schedule", out _), badSchedule.ToString());
+        var badSecret = await api.JsonAsync(HttpMethod.Post, "/api/admin/cron-jobs/pg-net/convert",
+            JsonSerializer.Serialize(new { jobName = Monthly, secretNames = new { Authorization = "admin-token" } }), Credentials.Admin, 400);
+        Assert.True(badSecret.GetProperty("errors").TryGetProperty("secretNames.Authorization", out _), badSecret.ToString());
+        using var unknown = await api.SendAsync(HttpMethod.Post, "/api/admin/cron-jobs/pg-net/convert", "{\"jobName\":\"no-such-pg-net-job\"}", Credentials.Admin);
+        Assert.Equal(404, (int)unknown.StatusCode);
+        Assert.Equal(before, await CronTestDatabase.SnapshotAsync(db.Name, prefix));
+
+        var converted = await api.JsonAsync(HttpMethod.Post, "/api/admin/cron-jobs/pg-net/convert",
+            JsonSerializer.Serialize(new { jobName = Monthly, url = "https://abcd.supabase.co/functions/v1/monthly-invoices" }), Credentials.Admin, 201);
+        Assert.Equal("https://abcd.supabase.co/functions/v1/monthly-invoices", converted.GetProperty("payload").GetProperty("url").GetString());
+        Assert.False(await ActiveAsync(Monthly));
+    }
+
+    private Dictionary<string, JsonElement> Mine(JsonElement jobs) =>
+        jobs.EnumerateArray().Where(j => j.GetProperty("jobName").GetString()!.StartsWith(prefix, StringComparison.Ordinal))
+            .ToDictionary(j => j.GetProperty("jobName").GetString()!);
+
+    private async Task ScheduleAsync(string name, string schedule, string command)
+    {
+        await using var cmd = owner.CreateCommand("SELECT cron.schedule($1, $2, $3)");
+        cmd.Parameters.AddWithValue(name);
+        cmd.Parameters.AddWithValue(schedule);
+        cmd.Parameters.AddWithValue(command);
+        await cmd.ExecuteScalarAsync();
+    }
+
+    private async Task<bool> ActiveAsync(string name)
+    {
+        await using var cmd = owner.CreateCommand("SELECT active FROM cron.job WHERE jobname = $1");
+        cmd.Parameters.AddWithValue(name);
+        return (bool)(await cmd.ExecuteScalarAsync())!;
+    }
+}
