@@ -51,6 +51,9 @@ public sealed class BenchOptions
     /// <summary>The server's <c>Runner:PollIntervalSeconds</c> in the HTTP pickup figure (its default is 1).</summary>
     public double ServerPollSeconds { get; private set; } = 1;
 
+    /// <summary>Rounds of the held-horizon figure (each: a normal drain, then one with a snapshot held open).</summary>
+    public int HorizonRounds { get; private set; } = 2;
+
     /// <summary>Jobs of each flow-control drain (no limit, concurrency limit, rate limit).</summary>
     public int LimitJobs { get; private set; } = 5_000;
 
@@ -60,7 +63,7 @@ public sealed class BenchOptions
     /// <summary>The rate limit (starts per second) of the flow-control drain.</summary>
     public int LimitRate { get; private set; } = 1_000;
 
-    /// <summary>Figures to run (comma-separated): drain, enqueue, latency, pickup, http, scale, limits, stats; empty = all.</summary>
+    /// <summary>Figures to run (comma-separated): drain, horizon, enqueue, latency, pickup, http, scale, limits, stats; empty = all.</summary>
     public IReadOnlySet<string> Only { get; private set; } = new HashSet<string>();
 
     /// <summary>PostgreSQL connection string (app user; must be allowed to CREATE DATABASE).</summary>
@@ -74,7 +77,7 @@ public sealed class BenchOptions
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in new[] { "drain-jobs", "runners", "pass-limit", "hangfire-workers", "hangfire-trial-jobs", "hangfire-drain-jobs",
                      "single-enqueue-jobs", "producers", "batch-enqueue-jobs", "batch-size", "scale-rows",
-                     "latency-samples", "poll-ms", "limit-jobs", "limit-concurrency", "limit-rate", "server-poll-seconds", "only", "connection-string", "quick" })
+                     "latency-samples", "poll-ms", "limit-jobs", "limit-concurrency", "limit-rate", "server-poll-seconds", "horizon-rounds", "only", "connection-string", "quick" })
         {
             var env = Environment.GetEnvironmentVariable("BENCH_" + name.Replace('-', '_').ToUpperInvariant());
             if (!string.IsNullOrEmpty(env))
@@ -134,6 +137,7 @@ public sealed class BenchOptions
                 case "limit-concurrency": o.LimitConcurrency = int.Parse(value); break;
                 case "limit-rate": o.LimitRate = int.Parse(value); break;
                 case "server-poll-seconds": o.ServerPollSeconds = double.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+                case "horizon-rounds": o.HorizonRounds = int.Parse(value); break;
                 case "only": o.Only = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(); break;
                 case "connection-string": o.ConnectionString = value; break;
                 case "quick": break;
