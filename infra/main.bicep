@@ -200,6 +200,7 @@ module functionApp 'core/host/functions-flexconsumption.bicep' = {
       Schedules__JobQueueCleanup: '0 15 3 * * *'
       Schedules__StatsUpdateNightly: '0 0 2 * * *'
       Schedules__Runner: '0 * * * * *'
+      Schedules__QueueMaintenance: '*/15 * * * * *'
       'AzureWebJobs.${runnerTimerFunctionName}.Disabled': runnerTimerEnabled ? 'false' : 'true'
       Runner__TimeBudgetSeconds: '180'
       GamePlatform__BaseUrl: gamePlatformBaseUrl

@@ -5,6 +5,9 @@
 #                               print the app connection string on stdout
 #   infra/local/pg.sh stop      stop it
 #   infra/local/pg.sh restart   stop and start (used by the restart-mid-run tests)
+#   infra/local/pg.sh crash-restart  stop in immediate mode (no shutdown checkpoint: crash recovery at
+#                               the start, as after a power cut or a killed postmaster) and start
+#   infra/local/pg.sh stop-immediate  stop in immediate mode
 #   infra/local/pg.sh status    exit 0 when it runs
 #   infra/local/pg.sh url       print the owner's connection string (migrations, tests' setup)
 #   infra/local/pg.sh runtime-url  print the app's runtime connection string (a login that is only a
@@ -127,6 +130,9 @@ DO \$\$ BEGIN
   END IF;
 END \$\$;
 GRANT jobqueue_app TO $RUNTIME_USER;
+-- the schema owner's health function reports the age of every open transaction, which needs the
+-- sessions of other roles too (README, "When the health signals grow")
+GRANT pg_read_all_stats TO $APP_USER;
 SELECT 'CREATE DATABASE $APP_DB OWNER $APP_USER' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$APP_DB')
 \gexec
 EOF
@@ -164,9 +170,10 @@ start() {
 }
 
 stop() {
+  local mode="${1:-fast}"
   if running; then
-    as_server_user "$BIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null
-    say "stopped"
+    as_server_user "$BIN/pg_ctl" -D "$DATA" -m "$mode" -w stop >/dev/null
+    say "stopped ($mode)"
   else
     say "not running"
   fi
@@ -176,10 +183,12 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   restart) stop; start >/dev/null; say "restarted" ;;
+  crash-restart) stop immediate; start >/dev/null; say "restarted after an immediate stop (crash recovery)" ;;
+  stop-immediate) stop immediate ;;
   status) running ;;
   url) app_url ;;
   runtime-url) runtime_url ;;
   admin-url) admin_url ;;
   destroy) stop; rm -rf "$DIR"; say "removed $DIR" ;;
-  *) echo "usage: $0 start|stop|restart|status|url|runtime-url|admin-url|destroy" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|stop-immediate|restart|crash-restart|status|url|runtime-url|admin-url|destroy" >&2; exit 2 ;;
 esac

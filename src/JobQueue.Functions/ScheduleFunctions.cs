@@ -27,6 +27,10 @@ public sealed class ScheduleFunctions(ScheduleRunner schedules)
     public Task StatsUpdateNightly([TimerTrigger("%Schedules:StatsUpdateNightly%", RunOnStartup = false)] TimerInfo timer, CancellationToken cancellationToken) =>
         schedules.RunAsync(Schedules.StatsUpdateNightly.Name, timer.IsPastDue, cancellationToken);
 
+    [Function("QueueMaintenance")]
+    public Task QueueMaintenance([TimerTrigger("%Schedules:QueueMaintenance%", RunOnStartup = false)] TimerInfo timer, CancellationToken cancellationToken) =>
+        schedules.RunAsync(Schedules.QueueMaintenance.Name, timer.IsPastDue, cancellationToken);
+
     [Function("Runner")]
     public Task RunnerTick([TimerTrigger("%Schedules:Runner%", RunOnStartup = false)] TimerInfo timer, CancellationToken cancellationToken) =>
         schedules.RunAsync(Schedules.Runner.Name, timer.IsPastDue, cancellationToken);

@@ -9,7 +9,8 @@ namespace JobQueue.Server;
 
 /// <summary>
 /// The self-hosted app: the library's route table on <c>/api/...</c> with minimal APIs, the schedules
-/// in a hosted service, a polling runner, migrations at startup, OpenTelemetry to Azure Monitor when
+/// in a hosted service, a polling runner, the queue's upkeep (leader-elected), migrations at startup
+/// (retried in the background until the database is there), OpenTelemetry to Azure Monitor when
 /// APPLICATIONINSIGHTS_CONNECTION_STRING is set (with ASP.NET Core's request spans). Tests build the
 /// very same app on a TestServer by calling these two methods.
 /// </summary>
@@ -31,16 +32,18 @@ public static class JobQueueServer
         builder.Services.AddOptions<ServerRunnerOptions>().Bind(builder.Configuration.GetSection(ServerRunnerOptions.Section));
         builder.Services.AddHostedService<ScheduleHostedService>();
         builder.Services.AddHostedService<RunnerPollingService>();
+        builder.Services.AddHostedService<MaintenanceHostedService>();
     }
 
     /// <summary>
-    /// Migrates (unless <c>Database:MigrateOnStartup=false</c>), maps every route of <see cref="ApiRoutes.All"/>
-    /// on <c>/api/...</c> and the dashboard on <c>/</c>.
+    /// Maps every route of <see cref="ApiRoutes.All"/> on <c>/api/...</c>, the dashboard on <c>/</c> and the
+    /// probes <c>/healthz/live</c> and <c>/healthz/ready</c>. The database start-up (migrations unless
+    /// <c>Database:MigrateOnStartup=false</c>) runs in the background (<see cref="DatabaseStartupService"/>):
+    /// the server starts and answers "not ready" while PostgreSQL is down, and becomes ready by itself
+    /// when it returns.
     /// </summary>
-    public static async Task ConfigureAppAsync(WebApplication app)
+    public static Task ConfigureAppAsync(WebApplication app)
     {
-        await StartupMigration.RunIfEnabledAsync(app.Services);
-
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         foreach (var route in ApiRoutes.All)
@@ -52,5 +55,9 @@ public static class JobQueueServer
         app.MapGet("/", (HttpContext context, DashboardEndpoint dashboard) => dashboard.GetAsync(context.Request, "", context.RequestAborted));
         app.MapGet("/assets/{*path}", (HttpContext context, string? path, DashboardEndpoint dashboard) =>
             dashboard.GetAsync(context.Request, "assets/" + path, context.RequestAborted));
+
+        app.MapGet("/healthz/live", (ReadinessEndpoint probe) => probe.Live()).WithName("Live");
+        app.MapGet("/healthz/ready", (ReadinessEndpoint probe, HttpContext context) => probe.ReadyAsync(context)).WithName("Ready");
+        return Task.CompletedTask;
     }
 }

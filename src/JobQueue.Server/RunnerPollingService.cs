@@ -1,3 +1,4 @@
+using JobQueue.Database;
 using JobQueue.Runner;
 using Microsoft.Extensions.Options;
 
@@ -8,11 +9,21 @@ namespace JobQueue.Server;
 /// when drained, woken by the queue's notification for new jobs, and a pass every
 /// <c>Runner:PollIntervalSeconds</c> at the latest: default 1 s, 0 = off).
 /// </summary>
-public sealed class RunnerPollingService(RunnerLoop loop, IOptions<ServerRunnerOptions> options) : BackgroundService
+public sealed class RunnerPollingService(RunnerLoop loop, DatabaseReadiness readiness, IOptions<ServerRunnerOptions> options) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = TimeSpan.FromSeconds(options.Value.PollIntervalSeconds);
-        return interval <= TimeSpan.Zero ? Task.CompletedTask : loop.RunAsync(interval, stoppingToken);
+        if (interval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        // not before the database start-up has succeeded (migrations applied)
+        await readiness.WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (!stoppingToken.IsCancellationRequested)
+        {
+            await loop.RunAsync(interval, stoppingToken);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using Cronos;
+using JobQueue.Database;
 using JobQueue.Scheduling;
 
 namespace JobQueue.Server;
@@ -10,21 +11,24 @@ namespace JobQueue.Server;
 /// Functions timer singleton. <c>Schedules:Enabled=false</c> turns them off on this instance.
 /// </summary>
 public sealed partial class ScheduleHostedService(
-    ScheduleExpressions expressions, ScheduleTickStore ticks, ScheduleRunner scheduleRunner, TimeProvider time,
+    ScheduleExpressions expressions, ScheduleTickStore ticks, ScheduleRunner scheduleRunner, DatabaseReadiness readiness, TimeProvider time,
     ILogger<ScheduleHostedService> logger) : BackgroundService
 {
     private static readonly TimeSpan PastDueAfter = TimeSpan.FromMinutes(1);
     private readonly string instance = $"{Environment.MachineName}:{Environment.ProcessId}";
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!expressions.Enabled)
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        var loops = Schedules.All.Select(s => RunScheduleAsync(s, expressions.For(s), stoppingToken)).ToList();
-        return Task.WhenAll(loops);
+        // the server runs the queue's upkeep as a loop of its own (MaintenanceHostedService)
+        var schedules = Schedules.All.Where(s => s.Action != ScheduleAction.QueueMaintenance).Select(s => (s, expressions.For(s))).ToList();
+        // not before the database start-up has succeeded (migrations applied)
+        await readiness.WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAll(schedules.Select(s => RunScheduleAsync(s.Item1, s.Item2, stoppingToken)));
     }
 
     private async Task RunScheduleAsync(ScheduleDefinition schedule, CronExpression cron, CancellationToken stoppingToken)

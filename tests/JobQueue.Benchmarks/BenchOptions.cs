@@ -51,6 +51,9 @@ public sealed class BenchOptions
     /// <summary>The server's <c>Runner:PollIntervalSeconds</c> in the HTTP pickup figure (its default is 1).</summary>
     public double ServerPollSeconds { get; private set; } = 1;
 
+    /// <summary>Rounds of the held-horizon figure (each: a normal drain, then one with a snapshot held open).</summary>
+    public int HorizonRounds { get; private set; } = 2;
+
     /// <summary>Jobs of each flow-control drain (no limit, concurrency limit, rate limit).</summary>
     public int LimitJobs { get; private set; } = 5_000;
 
@@ -72,7 +75,7 @@ public sealed class BenchOptions
     /// <summary>Pause before each job of the wake-up figure, so that each pickup is cold (the queue listener has backed off).</summary>
     public int WakeUpPauseMs { get; private set; } = 3_000;
 
-    /// <summary>Figures to run (comma-separated): drain, enqueue, latency, pickup, http, scale, limits, stats, fntimer, fnwakeup; empty = all.</summary>
+    /// <summary>Figures to run (comma-separated): drain, horizon, enqueue, latency, pickup, http, scale, limits, stats, fntimer, fnwakeup; empty = all.</summary>
     public IReadOnlySet<string> Only { get; private set; } = new HashSet<string>();
 
     /// <summary>PostgreSQL connection string (app user; must be allowed to CREATE DATABASE).</summary>
@@ -86,7 +89,8 @@ public sealed class BenchOptions
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in new[] { "drain-jobs", "runners", "pass-limit", "hangfire-workers", "hangfire-trial-jobs", "hangfire-drain-jobs",
                      "single-enqueue-jobs", "producers", "batch-enqueue-jobs", "batch-size", "scale-rows",
-                     "latency-samples", "poll-ms", "limit-jobs", "limit-concurrency", "limit-rate", "server-poll-seconds", "functions-drain-jobs", "functions-concurrency", "wakeup-samples", "wakeup-pause-ms", "only", "connection-string", "quick" })
+                     "latency-samples", "poll-ms", "limit-jobs", "limit-concurrency", "limit-rate", "server-poll-seconds", "horizon-rounds",
+                     "functions-drain-jobs", "functions-concurrency", "wakeup-samples", "wakeup-pause-ms", "only", "connection-string", "quick" })
         {
             var env = Environment.GetEnvironmentVariable("BENCH_" + name.Replace('-', '_').ToUpperInvariant());
             if (!string.IsNullOrEmpty(env))
@@ -152,6 +156,7 @@ public sealed class BenchOptions
                 case "functions-concurrency": o.FunctionsConcurrency = Ints(value); break;
                 case "wakeup-samples": o.WakeUpSamples = int.Parse(value); break;
                 case "wakeup-pause-ms": o.WakeUpPauseMs = int.Parse(value); break;
+                case "horizon-rounds": o.HorizonRounds = int.Parse(value); break;
                 case "only": o.Only = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(); break;
                 case "connection-string": o.ConnectionString = value; break;
                 case "quick": break;

@@ -20,17 +20,23 @@ public static class JobQueueFigures
 
     /// <summary>
     /// N due no-op jobs drained by R concurrent loops of <see cref="JobRunner.RunPassAsync"/> (settings check,
-    /// claim, handler, one batch finish with attempt history) → jobs/s.
+    /// claim, handler, one batch finish with attempt history) → jobs/s. With <paramref name="horizon"/>, a
+    /// connection of its own holds a snapshot open for the whole drain (<see cref="HeldHorizon"/>).
     /// </summary>
-    public static async Task<(double Rate, string Cpu)> DrainAsync(string server, int n, int runners, int passLimit)
+    public static async Task<(double Rate, string Cpu)> DrainAsync(string server, int n, int runners, int passLimit, HeldHorizon? horizon = null)
     {
-        await using var db = await BenchDatabase.CreateAsync(server, "drain");
+        await using var db = await BenchDatabase.CreateAsync(server, horizon is null ? "drain" : "drain_held");
         await using var services = db.BuildServices(passLimit);
         var store = services.GetRequiredService<JobQueueStore>();
         var runner = services.GetRequiredService<JobRunner>();
         await FillAsync(store, n);
         await db.ExecuteAsync("VACUUM ANALYZE job_queue");
+        if (horizon is not null)
+        {
+            await horizon.HoldAsync(db.ConnectionString);
+        }
 
+        await using var release = horizon;
         long processed = 0;
         var cpu = await CpuMeter.StartAsync(db.DataSource!);
         var sw = Stopwatch.StartNew();
@@ -49,6 +55,10 @@ public static class JobQueueFigures
         await Task.WhenAll(loops);
         var seconds = sw.Elapsed.TotalSeconds;
         var cpuUse = cpu.Summary(n);
+        if (horizon is not null)
+        {
+            await horizon.ReleaseAsync();
+        }
 
         var succeeded = await db.CountAsync("SELECT count(*) FROM job_queue WHERE status = 'succeeded'");
         var history = await db.CountAsync("SELECT count(*) FROM job_queue_attempts WHERE outcome = 'succeeded'");

@@ -42,6 +42,37 @@ if (options.Runs("drain"))
          $"hangfire {Fmt.Rate(hf.Rate)} jobs/s (W={bestW}, best of W={string.Join('/', options.HangfireWorkers)}, N={Fmt.N(options.HangfireDrainJobs)}), ratio {Fmt.Ratio(best.Rate / hf.Rate)}; cpu: jobqueue {best.Cpu}, hangfire {hf.Cpu}");
 }
 
+if (options.Runs("horizon"))
+{
+    // the same drain with and without a snapshot held open by another connection, interleaved so that
+    // load changes on the shared machine weigh on both alike
+    var r = options.Runners[0];
+    var normal = new List<double>();
+    var held = new List<double>();
+    var normalCpu = new List<string>();
+    var heldCpu = new List<string>();
+    HeldHorizon? last = null;
+    for (var round = 1; round <= options.HorizonRounds; round++)
+    {
+        Progress($"drain of {Fmt.N(options.DrainJobs)} jobs, R={r}, round {round}: normal");
+        var (rate, cpu) = await JobQueueFigures.DrainAsync(server, options.DrainJobs, r, options.PassLimit);
+        normal.Add(rate);
+        normalCpu.Add(cpu);
+        Progress($"  {Fmt.Rate(rate)} jobs/s ({cpu}); the same with a snapshot held open");
+        last = new HeldHorizon();
+        (rate, cpu) = await JobQueueFigures.DrainAsync(server, options.DrainJobs, r, options.PassLimit, last);
+        held.Add(rate);
+        heldCpu.Add(cpu);
+        Progress($"  {Fmt.Rate(rate)} jobs/s ({cpu}; horizon held back {Fmt.N(last.HeldBackXids)} transactions, {Fmt.N(last.DeadRows)} dead rows in job_queue)");
+    }
+
+    Line($"held horizon: drain with a snapshot held open {Fmt.Rate(held.Max())} jobs/s vs {Fmt.Rate(normal.Max())} jobs/s without " +
+         $"(best of {options.HorizonRounds} each, interleaved; R={r}, pass limit {options.PassLimit}, N={Fmt.N(options.DrainJobs)}), " +
+         $"{held.Max() / normal.Max():P0} of the normal drain; every round: held {string.Join('/', held.Select(Fmt.Rate))}, " +
+         $"normal {string.Join('/', normal.Select(Fmt.Rate))}; the last held snapshot lagged {Fmt.N(last!.HeldBackXids)} transactions, " +
+         $"{Fmt.N(last.DeadRows)} dead rows in job_queue when released; cpu: held {heldCpu[held.IndexOf(held.Max())]}, normal {normalCpu[normal.IndexOf(normal.Max())]}");
+}
+
 if (options.Runs("enqueue"))
 {
     Progress($"enqueue one at a time, {Fmt.N(options.SingleEnqueueJobs)} jobs, {options.Producers} producers");

@@ -26,6 +26,7 @@ public sealed class HttpInvocation : IDisposable
     private readonly Uri workerUri;
     private readonly IReadOnlyList<HttpFunctionRoute> routes;
     private readonly HttpClient client;
+    private volatile bool listening;
 
     public HttpInvocation(FunctionsHost host)
     {
@@ -49,6 +50,7 @@ public sealed class HttpInvocation : IDisposable
             return new HttpInvocationResult(new HttpResponseMessage(System.Net.HttpStatusCode.NotFound), null, null);
         }
 
+        await WorkerListeningAsync(cancellationToken);
         var invocationId = Guid.NewGuid().ToString();
         request.RequestUri = new Uri(workerUri, pathAndQuery);
         request.Headers.Add(InvocationIdHeader, invocationId);
@@ -67,6 +69,35 @@ public sealed class HttpInvocation : IDisposable
     }
 
     public void Dispose() => client.Dispose();
+
+    /// <summary>
+    /// Waits (once, at most 30 s) until the worker's listener accepts connections: the worker reports
+    /// <c>HttpUri</c> when it starts, and on a busy machine Kestrel may bind it a moment later (the first
+    /// forward was refused). An invocation is only sent once its request can be delivered.
+    /// </summary>
+    private async Task WorkerListeningAsync(CancellationToken cancellationToken)
+    {
+        if (listening)
+        {
+            return;
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var probe = new System.Net.Sockets.TcpClient();
+                await probe.ConnectAsync(workerUri.Host, workerUri.Port, cancellationToken);
+                listening = true;
+                return;
+            }
+            catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+        }
+    }
 
     private static string QueryJson(string pathAndQuery)
     {

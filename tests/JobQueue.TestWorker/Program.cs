@@ -4,6 +4,7 @@
 //
 //   JobQueue.TestWorker <connection string> <lease seconds>
 //   JobQueue.TestWorker heartbeat <connection string> <lease seconds>   the heartbeat tests' worker (HeartbeatWorker.cs)
+//   JobQueue.TestWorker chaos <execution log> [--Setting=value ...]   the chaos tests' worker (ChaosWorker.cs)
 using JobQueue;
 using JobQueue.Runner;
 using JobQueue.TestWorker;
@@ -13,6 +14,11 @@ using Microsoft.Extensions.DependencyInjection;
 if (args.Length > 2 && args[0] == "heartbeat")
 {
     return await HeartbeatWorker.RunAsync(args[1], args[2]);
+}
+
+if (args.Length > 1 && args[0] == "chaos")
+{
+    return await ChaosWorker.RunAsync(args[1], args[2..]);
 }
 
 var config = new ConfigurationBuilder()

@@ -78,7 +78,8 @@ check "app settings: vault URI, passwordless database, schedules" \
     | has(\"KeyVault__VaultUri\") and .Database__UseEntraId == \"true\"
       and (.Database__ConnectionString | test(\"Username=\") and (test(\"(?i)password\") | not))
       and .Schedules__GamePlatformSync == \"0 */30 * * * *\" and .Schedules__GamePlatformTotalsSweep == \"0 0 * * * *\"
-      and .Schedules__JobQueueCleanup == \"0 15 3 * * *\" and .Schedules__Runner == \"0 * * * * *\""
+      and .Schedules__JobQueueCleanup == \"0 15 3 * * *\" and .Schedules__Runner == \"0 * * * * *\"
+      and .Schedules__QueueMaintenance == \"*/15 * * * * *\""
 check "least privilege: the app identity is no PostgreSQL admin by default and does not migrate on start (postprovision hook does)" \
   "([.. | objects | select(has(\"appSettings\"))][0].appSettings.value.Database__MigrateOnStartup
       == \"[if(parameters('appIdentityIsPostgresAdmin'), 'true', 'false')]\")

@@ -24,7 +24,8 @@ public enum ApiAuth
 /// <summary>
 /// One API route: its stable function name (the Azure Functions function has this name), HTTP
 /// method, route template WITHOUT the <c>/api</c> prefix (Functions adds it; the server maps
-/// <c>/api/{Template}</c>), who may call it, and the call into the endpoint class.
+/// <c>/api/{Template}</c>), who may call it, and the call into the endpoint class (wrapped in
+/// <see cref="DatabaseOutageGuard"/>: 503 with Retry-After while the database is unavailable).
 /// </summary>
 public sealed record ApiRoute(string Name, string Method, string Template, ApiAuth Auth, Func<HttpContext, Task<IResult>> Invoke);
 
@@ -112,7 +113,8 @@ public static class ApiRoutes
     public static ApiRoute Route<TEndpoints>(
         string name, string method, string template, ApiAuth auth, Func<TEndpoints, HttpRequest, CancellationToken, Task<IResult>> call)
         where TEndpoints : notnull =>
-        new(name, method, template, auth, ctx => call(ctx.RequestServices.GetRequiredService<TEndpoints>(), ctx.Request, ctx.RequestAborted));
+        new(name, method, template, auth, ctx => DatabaseOutageGuard.InvokeAsync(
+            ctx, () => call(ctx.RequestServices.GetRequiredService<TEndpoints>(), ctx.Request, ctx.RequestAborted)));
 
     /// <summary>A route with one route value, <c>{id}</c> or a catch-all such as <c>{*path}</c>.</summary>
     public static ApiRoute Route<TEndpoints>(
@@ -120,8 +122,8 @@ public static class ApiRoutes
         where TEndpoints : notnull
     {
         var valueName = RouteValueName(template);
-        return new(name, method, template, auth, ctx => call(
-            ctx.RequestServices.GetRequiredService<TEndpoints>(), ctx.Request, ctx.Request.RouteValues[valueName]?.ToString() ?? "", ctx.RequestAborted));
+        return new(name, method, template, auth, ctx => DatabaseOutageGuard.InvokeAsync(ctx, () => call(
+            ctx.RequestServices.GetRequiredService<TEndpoints>(), ctx.Request, ctx.Request.RouteValues[valueName]?.ToString() ?? "", ctx.RequestAborted)));
     }
 
     /// <summary>The name of the template's route value: <c>id</c> for <c>{id}</c>, <c>path</c> for <c>{*path}</c>.</summary>

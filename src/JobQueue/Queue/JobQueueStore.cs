@@ -19,6 +19,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeU
     private static readonly TimeSpan DueSoon = TimeSpan.FromSeconds(1);
 
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+    private readonly ClaimCursor claimCursor = new(TimeProvider.System);
 
     public async Task<Guid> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken = default)
     {
@@ -83,13 +84,20 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeU
         return count;
     }
 
+    /// <summary>Claims due jobs, oldest due first, starting after this process's last claim (<see cref="ClaimCursor"/>).</summary>
     public async Task<IReadOnlyList<Job>> ClaimAsync(int limit, TimeSpan lease, string runnerId, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT * FROM jobqueue.job_queue_claim($1, $2, $3)");
+        var after = claimCursor.Next();
+        await using var cmd = dataSource.CreateCommand("SELECT * FROM jobqueue.job_queue_claim($1, $2, $3, $4, $5, $6)");
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = limit });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = lease });
         cmd.Parameters.Add(Text(runnerId));
-        return await ReadJobsAsync(cmd, cancellationToken);
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)after?.RunAt.UtcDateTime ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)after?.Id ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)after?.Priority ?? DBNull.Value });
+        var jobs = await ReadJobsAsync(cmd, cancellationToken);
+        claimCursor.Advance(jobs);
+        return jobs;
     }
 
     /// <summary>Finishes attempts in one round trip; returns only those this runner still held.</summary>
@@ -219,10 +227,13 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeU
         return attempts;
     }
 
-    /// <summary>Counts, pause state, oldest pending age, stuck jobs, recent failures and runs.</summary>
+    /// <summary>
+    /// Counts, pause state, oldest pending age, stuck jobs, recent failures and runs, and the database's
+    /// signals for a held xmin horizon (oldest open transaction, dead rows: job_queue_database_health).
+    /// </summary>
     public async Task<JsonElement> GetHealthAsync(int recentLimit = 10, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_health($1)::text");
+        await using var cmd = dataSource.CreateCommand("SELECT (jobqueue.job_queue_health($1) || jobqueue.job_queue_database_health())::text");
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = recentLimit });
         var json = (string)(await cmd.ExecuteScalarAsync(cancellationToken))!;
         return ParseJson(json);

@@ -4,10 +4,11 @@ using JobQueue.Queue;
 namespace JobQueue.Runner;
 
 /// <summary>
-/// Feeds the gauges of <see cref="JobQueueMetrics"/> (due pending jobs, oldest due pending age):
-/// after every scheduled runner pass (a read of the partial index of pending jobs, so the "oldest
-/// pending job too old" alert sees a fresh value each minute at a cost independent of table size),
-/// after passes requested from outside (<c>POST jobs/run</c>, at most every
+/// Feeds the gauges of <see cref="JobQueueMetrics"/> (due pending jobs, oldest due pending age): on
+/// the upkeep leader's own schedule (<see cref="JobQueue.Maintenance.QueueMaintainer"/>, whether or
+/// not any runner runs), after every scheduled runner pass (a read of the partial index of pending
+/// jobs, so the "oldest pending job too old" alert sees fresh values at a cost independent of table
+/// size), after passes requested from outside (<c>POST jobs/run</c>, at most every
 /// <see cref="OutsidePassInterval"/>: the alert's data when the runner timer is off), and from every
 /// health read.
 /// </summary>

@@ -48,6 +48,7 @@ internal static partial class RunnerLog
         Message = "Runner {RunnerId}: {Operation} failed ({ErrorType}): {Error}; running jobs go on, trying again in {RetryInSeconds} s")]
     public static partial void SessionDatabaseError(ILogger logger, string runnerId, string operation, string errorType, string error, double retryInSeconds);
 
-    [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Runner loop pass failed ({ErrorType}): {Error}")]
-    public static partial void LoopPassFailed(ILogger logger, string errorType, string error);
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Warning,
+        Message = "Runner loop pass failed {Failures} times in a row ({Error}); next pass in {RetryInSeconds} s")]
+    public static partial void LoopPassFailed(ILogger logger, int failures, string error, double retryInSeconds);
 }

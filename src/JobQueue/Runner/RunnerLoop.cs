@@ -1,3 +1,4 @@
+using JobQueue.Database;
 using JobQueue.Queue;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -13,7 +14,8 @@ namespace JobQueue.Runner;
 /// for a notification or the poll interval, whichever comes first, while its running jobs go on. Jobs
 /// that become due later (a future run_at, a backoff) are found by the poll. Without the listening
 /// connection it simply polls. Database errors inside the executor pause its claims (1 s doubling up to
-/// 30 s) without stopping its running jobs; an executor that fails as a whole is restarted the same way.
+/// 30 s) without stopping its running jobs; an executor that fails as a whole is restarted the same way
+/// (<see cref="OutageBackoff"/>, one log line per wait).
 /// </summary>
 public sealed class RunnerLoop(JobRunner runner, JobQueueStore store, NpgsqlDataSource dataSource, ILogger<RunnerLoop> logger)
 {
@@ -34,11 +36,13 @@ public sealed class RunnerLoop(JobRunner runner, JobQueueStore store, NpgsqlData
             }
             catch (Exception e)
             {
+                // the database is unavailable (or the executor broke): back off, one line per wait
                 failures++;
-                RunnerLog.LoopPassFailed(logger, e.GetType().Name, e.Message);
+                var wait = OutageBackoff.After(failures);
+                RunnerLog.LoopPassFailed(logger, failures, DatabaseFailure.Describe(e), Math.Round(wait.TotalSeconds, 1));
                 try
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Min(failures - 1, 5)))), stoppingToken);
+                    await Task.Delay(wait, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {

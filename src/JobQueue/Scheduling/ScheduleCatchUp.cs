@@ -33,7 +33,8 @@ public sealed partial class ScheduleCatchUp(
         var results = new List<MissedTicks>();
         var recorded = await ticks.GetTicksAsync(cancellationToken);
         var latest = time.GetUtcNow() - expressions.MissedGrace;
-        foreach (var schedule in Schedules.All)
+        // the queue's upkeep has no ticks to catch up: it is continuous (and the server runs it as a loop)
+        foreach (var schedule in Schedules.All.Where(s => s.Action != ScheduleAction.QueueMaintenance))
         {
             var cron = expressions.For(schedule);
             if (CronOccurrences.Previous(cron, latest) is not { } due)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using JobQueue.Maintenance;
 using JobQueue.Queue;
 using JobQueue.Runner;
 using Microsoft.Extensions.Logging;
@@ -6,7 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace JobQueue.Scheduling;
 
 /// <summary>
-/// What a schedule's tick does: enqueue its standing job (deduplicated) or run one runner pass. A
+/// What a schedule's tick does: enqueue its standing job (deduplicated), run one runner pass, or one
+/// round of the queue's upkeep (<see cref="QueueMaintainer"/>, Functions only). A
 /// Functions timer function is one line: <c>=&gt; scheduleRunner.RunAsync(Schedules.GamePlatformSync.Name, timer.IsPastDue, ct)</c>,
 /// which records the tick first (so that missed ticks can be recognised, see <see cref="ScheduleCatchUp"/>)
 /// and fires even where the tick was recorded already (a manual run, the catch-up racing a late timer):
@@ -15,7 +17,7 @@ namespace JobQueue.Scheduling;
 /// </summary>
 public sealed partial class ScheduleRunner(
     JobQueueStore store, ScheduleTickStore ticks, ScheduleExpressions expressions, JobRunner runner, QueueGaugeSampler gauges,
-    JobHandlerRegistry handlers, TimeProvider time, ILogger<ScheduleRunner> logger)
+    JobHandlerRegistry handlers, QueueMaintainer maintainer, TimeProvider time, ILogger<ScheduleRunner> logger)
 {
     /// <summary>A timer may fire a little before its tick by the clock used here.</summary>
     private static readonly TimeSpan EarlyFiring = TimeSpan.FromSeconds(5);
@@ -25,6 +27,13 @@ public sealed partial class ScheduleRunner(
     public async Task RunAsync(string name, bool isPastDue, CancellationToken cancellationToken)
     {
         var schedule = Schedules.Get(name);
+        if (schedule.Action == ScheduleAction.QueueMaintenance)
+        {
+            // continuous upkeep: no tick to record, nothing to catch up (the next round does it all)
+            await maintainer.RunOnceAsync(cancellationToken);
+            return;
+        }
+
         if (CronOccurrences.Previous(expressions.For(schedule), time.GetUtcNow() + EarlyFiring) is { } tick
             && !await ticks.ClaimTickAsync(name, tick, instance, cancellationToken))
         {
@@ -40,6 +49,12 @@ public sealed partial class ScheduleRunner(
         if (isPastDue)
         {
             LogPastDue(logger, schedule.Name);
+        }
+
+        if (schedule.Action == ScheduleAction.QueueMaintenance)
+        {
+            await maintainer.RunOnceAsync(cancellationToken);
+            return;
         }
 
         if (schedule.StandingTaskType is { } taskType)

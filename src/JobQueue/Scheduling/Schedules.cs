@@ -25,7 +25,15 @@ public static class Schedules
     public static readonly ScheduleDefinition Runner =
         new("Runner", "Schedules:Runner", "0 * * * * *", null, MissedTickPolicy.Skip);
 
-    public static IReadOnlyList<ScheduleDefinition> All { get; } = [GamePlatformSync, GamePlatformTotalsSweep, JobQueueCleanup, StatsUpdateNightly, Runner];
+    /// <summary>
+    /// The queue's upkeep every 15 s: lease rescue, final-failure reports, queue gauges, by the elected
+    /// leader (Maintenance/QueueMaintainer.cs). The Functions app's timer; the server runs the
+    /// maintainer as a loop of its own (Maintenance:IntervalSeconds) and skips this schedule.
+    /// </summary>
+    public static readonly ScheduleDefinition QueueMaintenance =
+        new("QueueMaintenance", "Schedules:QueueMaintenance", "*/15 * * * * *", null, MissedTickPolicy.Skip, Maintenance: true);
+
+    public static IReadOnlyList<ScheduleDefinition> All { get; } = [GamePlatformSync, GamePlatformTotalsSweep, JobQueueCleanup, StatsUpdateNightly, Runner, QueueMaintenance];
 
     public static ScheduleDefinition Get(string name) =>
         All.FirstOrDefault(s => s.Name == name) ?? throw new ArgumentException($"no schedule '{name}'", nameof(name));

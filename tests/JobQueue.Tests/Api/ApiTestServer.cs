@@ -15,7 +15,7 @@ namespace JobQueue.Tests.Api;
 /// <summary>
 /// The server app (the very same <see cref="JobQueueServer"/> configuration) on a TestServer (or, with
 /// <c>loopback</c>, on Kestrel at a free port of 127.0.0.1, for a real browser) over a test database,
-/// with known local secrets, schedules and the polling runner off.
+/// with known local secrets, schedules, the polling runner and the maintainer off.
 /// </summary>
 public sealed class ApiTestServer : IAsyncDisposable
 {
@@ -70,6 +70,7 @@ public sealed class ApiTestServer : IAsyncDisposable
             ["WEBSITE_AUTH_ENABLED"] = "True",
             ["Schedules:Enabled"] = "false",
             ["Runner:PollIntervalSeconds"] = "0",
+            ["Maintenance:Enabled"] = "false",
             ["Runner:Backoff:BaseSeconds"] = "60",
         });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());

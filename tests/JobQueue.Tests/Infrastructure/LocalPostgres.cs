@@ -27,6 +27,29 @@ public static class LocalPostgres
     public static string WithJobQueueSearchPath(string connectionString) =>
         new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { SearchPath = "jobqueue, public" }.ConnectionString;
 
+    /// <summary>
+    /// Drops database <paramref name="name"/> with FORCE, as <paramref name="admin"/>'s role (the
+    /// schema owner, not a superuser): FORCE may not terminate a session of another role, such as an
+    /// autovacuum worker on the new tables or a privilege test's login still closing (42501), so it
+    /// tries again for a few seconds.
+    /// </summary>
+    public static async Task DropDatabaseAsync(Npgsql.NpgsqlConnection admin, string name)
+    {
+        await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", admin);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (Npgsql.PostgresException e) when (attempt < 50 && e.SqlState is Npgsql.PostgresErrorCodes.InsufficientPrivilege or Npgsql.PostgresErrorCodes.ObjectInUse)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
     public static string RepoRoot { get; } = FindRepoRoot();
 
     public static string Script => Path.Combine(RepoRoot, "infra", "local", "pg.sh");

@@ -132,19 +132,6 @@ public sealed class TestDatabase : IAsyncLifetime
 
         await using var admin = new NpgsqlConnection(LocalPostgres.ConnectionString);
         await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", admin);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await drop.ExecuteNonQueryAsync();
-                return;
-            }
-            catch (PostgresException e) when (attempt < 20 && e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse)
-            {
-                // a session of another role (privilege tests) is still closing
-                await Task.Delay(100);
-            }
-        }
+        await LocalPostgres.DropDatabaseAsync(admin, Name);
     }
 }

@@ -235,6 +235,8 @@ public sealed class StatsUpdateTests : IAsyncLifetime
         ["Pipelines:StatsUpdate:MaxParallelism"] = "2",
         ["Pipelines:StatsUpdate:StepRetryDelaySeconds"] = "0.05",
         ["Pipelines:StatsUpdate:CacheInvalidationUrl"] = invalidationUrl,
+        // a busy machine may answer the loopback receiver's call late: no attempt timeout (and retry) for that
+        ["Pipelines:StatsUpdate:CacheInvalidationTimeoutSeconds"] = "60",
         ["Secrets:stats-cache-invalidation-token"] = Token,
         ["HttpJobs:RetryBaseDelaySeconds"] = "0.05",
         ["HttpJobs:CircuitBreakerMinimumThroughput"] = "1000",

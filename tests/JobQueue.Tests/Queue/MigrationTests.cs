@@ -92,7 +92,7 @@ public sealed class MigrationTests
         }
         finally
         {
-            await new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", admin).ExecuteNonQueryAsync();
+            await LocalPostgres.DropDatabaseAsync(admin, name);
         }
     }
 }

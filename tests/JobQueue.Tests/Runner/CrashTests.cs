@@ -51,5 +51,5 @@ public sealed class CrashTests : IAsyncLifetime
     }
 
     private static Process StartWorker(string connectionString, int leaseSeconds) =>
-        TestWorker.Start([connectionString, leaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        TestWorkerProcess.Start([connectionString, leaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
 }

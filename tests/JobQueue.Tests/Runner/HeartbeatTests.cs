@@ -117,7 +117,7 @@ public sealed class HeartbeatTests : IAsyncLifetime
         await using var h = new RunnerHarness(db, [new DelegateHandler("test_heartbeat", (_, _, _) => Task.FromResult<object?>(new { by = "test" }))]);
         var id = await h.Store.EnqueueAsync(new EnqueueRequest("test_heartbeat", MaxAttempts: 3));
 
-        using var worker = TestWorker.Start(["heartbeat", db.AppConnectionString, "2"], redirectInput: true);
+        using var worker = TestWorkerProcess.Start(["heartbeat", db.AppConnectionString, "2"], redirectInput: true);
         try
         {
             Assert.Equal($"STARTED {id}", await worker.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)));
@@ -126,13 +126,13 @@ public sealed class HeartbeatTests : IAsyncLifetime
             Assert.Equal(0, (await h.PassAsync(force: true)).Processed);
             Assert.StartsWith("heartbeat-worker:", (await h.Store.GetAsync(id))!.LockedBy);
 
-            TestWorker.Signal(worker, "STOP"); // frozen: no more heartbeats
+            TestWorkerProcess.Signal(worker, "STOP"); // frozen: no more heartbeats
             await Eventually.TrueAsync(async () => await db.ScalarAsync<bool>("SELECT locked_until < now() FROM job_queue WHERE id = $1", id),
                 "the frozen worker's lease runs out", 30);
             var report = await h.PassAsync(force: true);
             Assert.Equal((id, JobStatus.Succeeded, 2), (Assert.Single(report.Results).Id, report.Results[0].Status, report.Results[0].Attempts));
 
-            TestWorker.Signal(worker, "CONT"); // it wakes up and finishes (or is cancelled by its next heartbeat)
+            TestWorkerProcess.Signal(worker, "CONT"); // it wakes up and finishes (or is cancelled by its next heartbeat)
             await worker.StandardInput.WriteLineAsync("go");
             await worker.StandardInput.FlushAsync();
             string? line;
@@ -157,31 +157,5 @@ public sealed class HeartbeatTests : IAsyncLifetime
         Assert.Equal(["lease_expired", "succeeded"], history.Select(a => a.Outcome));
         Assert.StartsWith("heartbeat-worker:", history[0].RunnerId);
         Assert.StartsWith("test:", history[1].RunnerId);
-    }
-}
-
-/// <summary>The JobQueue.TestWorker process (built beside the tests).</summary>
-public static class TestWorker
-{
-    public static Process Start(IEnumerable<string> arguments, bool redirectInput = false)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "JobQueue.TestWorker", "bin",
-            new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0", "JobQueue.TestWorker.dll");
-        Assert.True(File.Exists(dll), $"test worker not built: {dll}");
-        var psi = new ProcessStartInfo("dotnet", [dll, .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardInput = redirectInput,
-            UseShellExecute = false,
-        };
-        return Process.Start(psi)!;
-    }
-
-    /// <summary>Sends SIGSTOP or SIGCONT (kill -STOP / -CONT).</summary>
-    public static void Signal(Process process, string signal)
-    {
-        using var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-        Assert.Equal(0, kill.ExitCode);
     }
 }

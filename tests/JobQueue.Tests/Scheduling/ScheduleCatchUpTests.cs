@@ -49,7 +49,8 @@ public sealed class ScheduleCatchUpTests : IAsyncLifetime
         // the others were never recorded: tracked from now on, nothing fired; a second look finds nothing
         Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM job_queue"));
         Assert.Empty(await Services(new FakeTimeProvider(Now)).GetRequiredService<ScheduleCatchUp>().RunAsync(CancellationToken.None));
-        Assert.Equal(Schedules.All.Count, (await ticks.GetTicksAsync()).Count);
+        // every schedule but the queue's upkeep, which has no ticks to catch up
+        Assert.Equal(Schedules.All.Count(s => s.Action != ScheduleAction.QueueMaintenance), (await ticks.GetTicksAsync()).Count);
     }
 
     [Fact]

@@ -71,9 +71,11 @@ public sealed class ScheduleTests : IAsyncLifetime
             ["Schedules:JobQueueCleanup"] = "0 0 0 1 1 *",
             ["Schedules:Runner"] = "0 0 0 1 1 *",
         });
+        var ready = new JobQueue.Database.DatabaseReadiness();
+        ready.MarkReady();
         var instances = Enumerable.Range(0, 2).Select(_ => new ScheduleHostedService(
             services.GetRequiredService<ScheduleExpressions>(), services.GetRequiredService<ScheduleTickStore>(),
-            services.GetRequiredService<ScheduleRunner>(), time, NullLogger<ScheduleHostedService>.Instance)).ToList();
+            services.GetRequiredService<ScheduleRunner>(), ready, time, NullLogger<ScheduleHostedService>.Instance)).ToList();
         foreach (var instance in instances)
         {
             await instance.StartAsync(CancellationToken.None);
