@@ -4,6 +4,8 @@
 #
 #   bash infra/local/bench.sh            full size (N=100,000 drain, 1,000,000-row scale figures)
 #   bash infra/local/bench.sh --quick    small sizes, a smoke run of every figure (~5 minutes)
+#   bash infra/local/bench.sh --only fntimer,fnwakeup   the Functions app's figures (issue 13.6; fnwakeup
+#                                        starts the built worker with the test host and Azurite)
 #   bash infra/local/bench.sh --only drain --runners 8 --drain-jobs 200000   any harness option
 #                                        (see tests/JobQueue.Benchmarks/BenchOptions.cs; BENCH_* env too)
 #
@@ -20,5 +22,10 @@ cleanup() { if [ "$started_pg" = 1 ]; then bash infra/local/pg.sh stop || true; 
 trap cleanup EXIT
 
 dotnet build tests/JobQueue.Benchmarks -c Release -nologo -v quiet >&2
+# fnwakeup starts the built Functions worker (tests/JobQueue.FunctionsTestHost finds it under bin/Release)
+case " $* " in
+  *" --only "*) if [[ " $* " == *fnwakeup* ]]; then dotnet build src/JobQueue.Functions -c Release -nologo -v quiet >&2; fi ;;
+  *) dotnet build src/JobQueue.Functions -c Release -nologo -v quiet >&2 ;;
+esac
 echo "bench: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo '+dirty'), $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GB, load $(cut -d' ' -f1-3 /proc/loadavg), $(/usr/lib/postgresql/15/bin/postgres --version)" >&2
 BENCH_CONNECTION_STRING="$url" dotnet tests/JobQueue.Benchmarks/bin/Release/net10.0/JobQueue.Benchmarks.dll "$@"

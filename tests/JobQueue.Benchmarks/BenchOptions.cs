@@ -63,7 +63,19 @@ public sealed class BenchOptions
     /// <summary>The rate limit (starts per second) of the flow-control drain.</summary>
     public int LimitRate { get; private set; } = 1_000;
 
-    /// <summary>Figures to run (comma-separated): drain, horizon, enqueue, latency, pickup, http, scale, limits, stats; empty = all.</summary>
+    /// <summary>Jobs drained by the Functions runner timer figure (fntimer) and by the server beside it.</summary>
+    public int FunctionsDrainJobs { get; private set; } = 100_000;
+
+    /// <summary>fntimer: the timer drain again at these raised <c>Runner:Concurrency</c> values, for context (empty: none).</summary>
+    public IReadOnlyList<int> FunctionsConcurrency { get; private set; } = [128];
+
+    /// <summary>Jobs timed one at a time by the Functions wake-up figure (fnwakeup), after 3 untimed ones.</summary>
+    public int WakeUpSamples { get; private set; } = 50;
+
+    /// <summary>Pause before each job of the wake-up figure, so that each pickup is cold (the queue listener has backed off).</summary>
+    public int WakeUpPauseMs { get; private set; } = 3_000;
+
+    /// <summary>Figures to run (comma-separated): drain, horizon, enqueue, latency, pickup, http, scale, limits, stats, fntimer, fnwakeup; empty = all.</summary>
     public IReadOnlySet<string> Only { get; private set; } = new HashSet<string>();
 
     /// <summary>PostgreSQL connection string (app user; must be allowed to CREATE DATABASE).</summary>
@@ -77,7 +89,8 @@ public sealed class BenchOptions
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in new[] { "drain-jobs", "runners", "pass-limit", "hangfire-workers", "hangfire-trial-jobs", "hangfire-drain-jobs",
                      "single-enqueue-jobs", "producers", "batch-enqueue-jobs", "batch-size", "scale-rows",
-                     "latency-samples", "poll-ms", "limit-jobs", "limit-concurrency", "limit-rate", "server-poll-seconds", "horizon-rounds", "only", "connection-string", "quick" })
+                     "latency-samples", "poll-ms", "limit-jobs", "limit-concurrency", "limit-rate", "server-poll-seconds", "horizon-rounds",
+                     "functions-drain-jobs", "functions-concurrency", "wakeup-samples", "wakeup-pause-ms", "only", "connection-string", "quick" })
         {
             var env = Environment.GetEnvironmentVariable("BENCH_" + name.Replace('-', '_').ToUpperInvariant());
             if (!string.IsNullOrEmpty(env))
@@ -114,6 +127,8 @@ public sealed class BenchOptions
             o.LatencySamples = 300;
             o.LimitJobs = 3_000;
             o.LimitRate = 500;
+            o.FunctionsDrainJobs = 10_000;
+            o.WakeUpSamples = 15;
         }
 
         foreach (var (name, value) in values)
@@ -137,6 +152,10 @@ public sealed class BenchOptions
                 case "limit-concurrency": o.LimitConcurrency = int.Parse(value); break;
                 case "limit-rate": o.LimitRate = int.Parse(value); break;
                 case "server-poll-seconds": o.ServerPollSeconds = double.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+                case "functions-drain-jobs": o.FunctionsDrainJobs = int.Parse(value); break;
+                case "functions-concurrency": o.FunctionsConcurrency = Ints(value); break;
+                case "wakeup-samples": o.WakeUpSamples = int.Parse(value); break;
+                case "wakeup-pause-ms": o.WakeUpPauseMs = int.Parse(value); break;
                 case "horizon-rounds": o.HorizonRounds = int.Parse(value); break;
                 case "only": o.Only = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(); break;
                 case "connection-string": o.ConnectionString = value; break;

@@ -156,6 +156,34 @@ if (options.Runs("stats"))
          $"(steps alone {stats.StepsOnly.P50P99()}); last step -> cache invalidated {stats.Invalidation.P50P99()}");
 }
 
+if (options.Runs("fntimer"))
+{
+    Progress($"Functions runner timer in-process (ScheduleRunner.RunAsync(\"Runner\"): draining passes, the app's defaults), {Fmt.N(options.FunctionsDrainJobs)} no-op jobs, one instance");
+    var timer = await FunctionsTimerFigures.TimerDrainAsync(server, options.FunctionsDrainJobs);
+    Progress($"  {Fmt.Rate(timer.Rate)} jobs/s in {timer.Ticks} tick(s) ({timer.Cpu})");
+    Progress($"JobQueue.Server's runner loop over the same {Fmt.N(options.FunctionsDrainJobs)} jobs (its defaults), for comparison");
+    var serverRate = await FunctionsTimerFigures.ServerDrainAsync(server, options.FunctionsDrainJobs);
+    var raised = new List<string>();
+    foreach (var c in options.FunctionsConcurrency)
+    {
+        Progress($"the same timer drain with Runner:Concurrency={c} (not the default), for context");
+        var more = await FunctionsTimerFigures.TimerDrainAsync(server, options.FunctionsDrainJobs, c);
+        raised.Add($"Runner:Concurrency={c} {Fmt.Rate(more.Rate)} jobs/s in {more.Ticks} tick(s) ({more.Cpu})");
+    }
+
+    Line($"functions timer drain (in-process ScheduleRunner.RunAsync(\"Runner\"), one instance, Runner:Concurrency={timer.Concurrency} (default), budget {timer.BudgetSeconds} s, N={Fmt.N(options.FunctionsDrainJobs)}): " +
+         $"{Fmt.Rate(timer.Rate)} jobs/s in {timer.Ticks} tick(s); server runner loop (same N, defaults, first start -> last completion) {Fmt.Rate(serverRate)} jobs/s, " +
+         $"ratio {Fmt.Ratio(timer.Rate / serverRate)}; cpu: timer {timer.Cpu}" + (raised.Count > 0 ? "; raised: " + string.Join("; ", raised) : ""));
+}
+
+if (options.Runs("fnwakeup"))
+{
+    Progress($"Functions wake-up pickup: built worker + test host + Azurite, {options.WakeUpSamples} jobs one at a time, {options.WakeUpPauseMs} ms + random 0-1 polling interval pause before each");
+    var wake = await FunctionsWakeUpFigures.RunAsync(server, options.WakeUpSamples, TimeSpan.FromMilliseconds(options.WakeUpPauseMs), Progress);
+    Line($"functions wake-up pickup (built worker via test host, Azurite queue, POST /api/admin/jobs one at a time, {options.WakeUpPauseMs} ms + random 0-{wake.PollingInterval.TotalMilliseconds:0} ms pause, no timer): " +
+         $"HTTP enqueue call -> started_at {wake.HttpToStart.P50P99()}; created_at -> started_at {wake.CreatedToStart.P50P99()}; wake-up invocations {wake.WakeUpInvocations}");
+}
+
 Console.WriteLine("== summary");
 foreach (var line in summary)
 {
