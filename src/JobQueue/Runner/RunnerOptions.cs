@@ -13,9 +13,12 @@ public sealed class RunnerOptions
 
     /// <summary>
     /// The most jobs one instance runs at once, all its passes together (the timer's, the wake-up
-    /// queue's, HTTP callers', the server's loop): both hosts, every kind of pass.
+    /// queue's, HTTP callers', the server's loop): both hosts, every kind of pass. 64: jobs mostly wait on
+    /// I/O (HTTP calls, SQL), a slot costs a task, and 64 handlers that each open a connection still fit
+    /// Npgsql's default pool of 100 beside the runner's own calls; task types that must not run that
+    /// wide get a concurrency limit (admin/task-limits) instead.
     /// </summary>
-    public int Concurrency { get; set; } = 16;
+    public int Concurrency { get; set; } = 64;
 
     /// <summary>
     /// A pass never outlives its trigger (HTTP gateways cut at 230 s): it stops claiming when the

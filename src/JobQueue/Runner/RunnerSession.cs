@@ -64,7 +64,7 @@ internal sealed partial class RunnerSession(
     private readonly ConcurrentQueue<RunningAttempt> finished = new();
     private readonly List<RunningAttempt> unrecorded = [];
     private readonly WakeSignal signal = new();
-    private readonly DbRetry dbRetry = new(time);
+    private readonly SessionDatabaseRetry dbRetry = new(time);
     private DateTimeOffset? firstUnrecordedAt;
 
     // handlers started and not yet returned; while the loop has no use for single results (a pass that
@@ -455,31 +455,5 @@ internal sealed partial class RunnerSession(
         }
 
         signal.Set();
-    }
-
-    /// <summary>Database calls that failed: when to try again (1 s doubling to 30 s) and the last error.</summary>
-    private sealed class DbRetry(TimeProvider time)
-    {
-        private int failures;
-        private DateTimeOffset retryAt = DateTimeOffset.MinValue;
-
-        public Exception? LastError { get; private set; }
-
-        public bool Due(DateTimeOffset now) => now >= retryAt;
-
-        public TimeSpan Failed(Exception e)
-        {
-            LastError = e;
-            failures++;
-            var wait = TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Min(failures - 1, 5))));
-            retryAt = time.GetUtcNow() + wait;
-            return wait;
-        }
-
-        public void Succeeded()
-        {
-            failures = 0;
-            retryAt = DateTimeOffset.MinValue;
-        }
     }
 }

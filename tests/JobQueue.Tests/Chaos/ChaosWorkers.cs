@@ -101,6 +101,8 @@ public sealed partial class ChaosWorkers(string directory, string connectionStri
             "--Schedules:Enabled=false",
             "--Runner:RunnerName=chaos-" + name,
             "--Runner:DefaultLimit=5",
+            // five jobs at a time per process, as the pass loop ran them: the backlog must outlast the faults
+            "--Runner:Concurrency=5",
             "--Runner:PollIntervalSeconds=1",
             "--Runner:TimeBudgetSeconds=" + ChaosOptions.TimeBudgetSeconds.ToString(CultureInfo.InvariantCulture),
             "--Runner:ClaimMarginSeconds=1",
