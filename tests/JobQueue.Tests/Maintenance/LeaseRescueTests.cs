@@ -102,6 +102,8 @@ public sealed class LeaseRescueTests : IAsyncLifetime
         {
             ["Runner:DefaultLimit"] = "5",
             ["Runner:TimeBudgetSeconds"] = "5",
+            // 16 at a time: the backlog (5 ms a job) must outlast the dead runner's 3 s lease
+            ["Runner:Concurrency"] = "16",
         });
         var victim = await h.Store.EnqueueAsync(new EnqueueRequest("test_block", MaxAttempts: 3));
 
