@@ -1,5 +1,6 @@
 using System.Text.Json;
 using JobQueue.Queue;
+using Npgsql;
 using JobQueue.Runner;
 using JobQueue.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -92,31 +93,40 @@ public sealed class FlowControlTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_attempt_records_of_short_jobs_show_no_more_overlap_than_the_concurrency_limit()
+    public async Task A_claim_that_began_before_a_slot_was_freed_records_its_start_after_the_freed_jobs_finish()
     {
-        // no-op jobs: a slot is taken again within milliseconds of its finish committing, so a start
-        // stamped at the claim transaction's beginning (not after its counts) would show as overlapping
-        await using var h = new RunnerHarness(db, [new DelegateHandler("short", (_, _, _) => Task.FromResult<object?>(null))]);
-        await h.Get<TaskLimitStore>().SetAsync("short", new TaskLimitSettings(MaxConcurrency: 3), TaskLimitStore.FromApi, "test");
-        await h.Store.EnqueueManyAsync("short", Enumerable.Repeat("{}", 300).ToList());
+        // a claim whose transaction began before the finish that frees the slot committed (any claim
+        // on a busy machine): the limit holds, and the attempt records must show it holding
+        await using var h = new RunnerHarness(db, []);
+        await h.Get<TaskLimitStore>().SetAsync("one", new TaskLimitSettings(MaxConcurrency: 1), TaskLimitStore.FromApi, "test");
+        await h.Store.EnqueueManyAsync("one", Enumerable.Repeat("{}", 2).ToList());
+        var first = Assert.Single(await h.Store.ClaimAsync(5, TimeSpan.FromMinutes(1), "r1"));
 
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        long done = 0;
-        await Task.WhenAll(Enumerable.Range(0, Runners).Select(_ => Task.Run(async () =>
+        await using var claimer = await db.DataSource.OpenConnectionAsync();
+        await using var tx = await claimer.BeginTransactionAsync();
+        await new NpgsqlCommand("SELECT now()", claimer, tx).ExecuteScalarAsync(); // the transaction's now() is fixed here
+        Assert.Empty(await h.Store.ClaimAsync(5, TimeSpan.FromMinutes(1), "r3")); // the limit is full
+        await Task.Delay(50);
+        await h.Store.CompleteAsync("r1", [new JobCompletion(first.Id, true, null, null, null, 1)]);
+        await Task.Delay(50);
+        var claimed = new List<Guid>();
+        await using (var claim = new NpgsqlCommand("SELECT id FROM jobqueue.job_queue_claim(5, interval '1 minute', 'r2')", claimer, tx))
+        await using (var reader = await claim.ExecuteReaderAsync())
         {
-            while (Interlocked.Read(ref done) < 300 && !stop.IsCancellationRequested)
+            while (await reader.ReadAsync())
             {
-                var processed = (await h.PassAsync(limit: 500)).Processed;
-                Interlocked.Add(ref done, processed);
-                if (processed == 0)
-                {
-                    await Task.Delay(2);
-                }
+                claimed.Add(reader.GetGuid(0));
             }
-        })));
+        }
 
-        Assert.Equal(300L, await db.ScalarAsync<long>("SELECT count(*) FROM job_queue WHERE status = 'succeeded'"));
-        Assert.InRange(await MaxOverlapAsync("short"), 1, 3);
+        await tx.CommitAsync();
+        var second = Assert.Single(claimed); // the freed slot, taken
+        await h.Store.CompleteAsync("r2", [new JobCompletion(second, true, null, null, null, 1)]);
+
+        Assert.Equal(1L, await MaxOverlapAsync("one")); // stamped with now() (before 0190): 2
+        Assert.True(await db.ScalarAsync<bool>(
+            "SELECT (SELECT started_at FROM job_queue_attempts WHERE job_id = $2) >= (SELECT finished_at FROM job_queue_attempts WHERE job_id = $1)",
+            first.Id, second));
     }
 
     [Fact]
