@@ -64,11 +64,11 @@ public sealed class ChaosTests(ITestOutputHelper output) : IAsyncLifetime
                 switch (plan[i])
                 {
                     case "kill":
-                        await workers.KillAsync(await BusySlotAsync(workers));
+                        await workers.KillAsync(await BusySlotAsync(workers, owner));
                         kills++;
                         break;
                     case "freeze":
-                        await workers.FreezeAsync(await BusySlotAsync(workers), options.Lease + TimeSpan.FromSeconds(3));
+                        await workers.FreezeAsync(await BusySlotAsync(workers, owner), options.Lease + TimeSpan.FromSeconds(3));
                         freezes++;
                         break;
                     default:
@@ -134,7 +134,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     /// <summary>A slot whose process is in the middle of a job right now (a kill or freeze then interrupts work).</summary>
-    private static async Task<int> BusySlotAsync(ChaosWorkers workers)
+    private static async Task<int> BusySlotAsync(ChaosWorkers workers, NpgsqlDataSource owner)
     {
         var sw = Stopwatch.StartNew();
         while (true)
@@ -145,8 +145,24 @@ public sealed class ChaosTests(ITestOutputHelper output) : IAsyncLifetime
                 return busy[Random.Shared.Next(busy.Count)];
             }
 
+            // a fault needs work to hit: a backlog drained before the plan's faults is the test's sizing, say so
+            Assert.True(await WorkLeftAsync(owner), "the backlog drained before the planned faults: more jobs or fewer slots (Runner:Concurrency)");
+
             Assert.True(sw.Elapsed < TimeSpan.FromMinutes(2), "no worker has a job in flight");
             await Task.Delay(20);
+        }
+    }
+
+    private static async Task<bool> WorkLeftAsync(NpgsqlDataSource owner)
+    {
+        try
+        {
+            await using var left = owner.CreateCommand("SELECT count(*) FROM jobqueue.job_queue WHERE status <> 'succeeded'");
+            return (long)(await left.ExecuteScalarAsync())! > 0;
+        }
+        catch (NpgsqlException)
+        {
+            return true; // the database is coming back from a restart: ask again
         }
     }
 
