@@ -21,4 +21,10 @@ public sealed class MaintenanceOptions
 
     /// <summary>Seconds between two samples of the queue gauges (due pending jobs, oldest pending age) by the leader.</summary>
     public double GaugeIntervalSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Seconds between two repairs of the jobs' held flag by the leader (<see cref="HeldFlagRepairer"/>):
+    /// the longest a job flagged against its type's limits by an enqueue racing a change of them waits.
+    /// </summary>
+    public double HeldRepairIntervalSeconds { get; set; } = 30;
 }
