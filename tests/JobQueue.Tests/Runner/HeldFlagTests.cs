@@ -9,8 +9,9 @@ namespace JobQueue.Tests.Runner;
 /// <summary>
 /// The held flag (migration 0200): a job of a task type with limits or a pause is out of the due index
 /// the claim walks, so that a held backlog costs the claim nothing; the flag follows the limits row,
-/// every enqueue path sets it, and a stale flag is either harmless (false on a limited type: still
-/// claimed within the limits) or repaired by the upkeep leader (true on a free type).
+/// every enqueue path sets it (under the type's lock: <see cref="HeldFlagRaceTests"/>), and a stale flag
+/// left by a write that bypasses the functions is repaired by the upkeep leader (true on a free type:
+/// never claimed until then; false on a limited type: never claimed, so never beyond the limit).
 /// </summary>
 public sealed class HeldFlagTests : IAsyncLifetime
 {
@@ -89,7 +90,7 @@ public sealed class HeldFlagTests : IAsyncLifetime
         var id = await h.Store.EnqueueAsync(new EnqueueRequest("free"));
         await h.Store.EnqueueManyAsync("other", Enumerable.Repeat("{}", 5).ToList());
         await h.Store.EnqueueManyAsync("other", Enumerable.Repeat("{}", 2).ToList(), runAt: DateTimeOffset.UtcNow.AddHours(1));
-        // what an enqueue that read the limits row just before it was deleted leaves behind
+        // what a write that bypasses the enqueue functions (an operator's UPDATE) leaves behind
         await db.ExecuteAsync("UPDATE job_queue SET held = true WHERE id = $1", id);
         await db.ExecuteAsync("UPDATE job_queue SET status = 'processing', locked_by = 'x', held = true WHERE task_type = 'other' AND run_at > now()");
         Assert.DoesNotContain(await h.Store.ClaimAsync(1, TimeSpan.FromMinutes(5), "r"), j => j.Id == id);
@@ -103,7 +104,7 @@ public sealed class HeldFlagTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_stale_false_flag_on_a_limited_type_is_still_claimed_only_within_the_limit_and_repaired()
+    public async Task A_stale_false_flag_on_a_limited_type_is_never_claimed_until_the_repair_flags_it_and_then_within_the_limit()
     {
         await using var h = new RunnerHarness(db, []);
         var limits = h.Get<TaskLimitStore>();
@@ -111,16 +112,22 @@ public sealed class HeldFlagTests : IAsyncLifetime
         await limits.SetAsync("part", new TaskLimitSettings(PartitionBy: "k", MaxConcurrencyPerPartition: 1), TaskLimitStore.FromApi, "test");
         await h.Store.EnqueueManyAsync("lim", Enumerable.Repeat("{}", 3).ToList());
         await h.Store.EnqueueManyAsync("part", ["""{"k":"a"}""", """{"k":"a"}""", """{"k":"b"}""", """{"k":"b"}"""]);
-        // what an enqueue that read the limits table just before the row was created leaves behind
-        await db.ExecuteAsync("UPDATE job_queue SET held = false");
+        await h.Store.EnqueueManyAsync("free", Enumerable.Repeat("{}", 2).ToList());
+        // what a write that bypasses the enqueue functions (an operator's UPDATE) leaves behind
+        await db.ExecuteAsync("UPDATE job_queue SET held = false WHERE task_type IN ('lim', 'part')");
+
+        // the walk leaves the limited types out and the limited loop reads only their held range
+        Assert.Equal(["free", "free"], (await ClaimAllAsync(h.Store)).Select(j => j.TaskType));
+        Assert.Empty(await ClaimAllAsync(h.Store));
+
+        // the repair finds them at the head of the due index and flags the types' pending jobs
+        Assert.Equal(7, await h.Get<HeldFlagRepairer>().RepairAsync(CancellationToken.None));
+        Assert.Equal((3L, 4L), (await HeldAsync("lim", true), await HeldAsync("part", true)));
+        Assert.Equal(0, await h.Get<HeldFlagRepairer>().RepairAsync(CancellationToken.None));
 
         var claimed = await ClaimAllAsync(h.Store);
         Assert.Single(claimed, j => j.TaskType == "lim");
         Assert.Equal(["a", "b"], claimed.Where(j => j.TaskType == "part").Select(j => j.Payload.GetProperty("k").GetString()).Order());
-        Assert.Empty(await ClaimAllAsync(h.Store));
-
-        Assert.Equal(7, await h.Get<HeldFlagRepairer>().RepairAsync(CancellationToken.None));
-        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM job_queue WHERE NOT held"));
         Assert.Empty(await ClaimAllAsync(h.Store));
     }
 

@@ -3,26 +3,60 @@
 -- A job is "held" when its task type has a row in job_queue_task_limits (a limit or a pause, 0131).
 -- The claim (0132, 0190) walked the due index for the types without limits and threw away, one by
 -- one, every due job of a limited or paused type that sorted before the claimable ones: 17 ms a
--- claim behind 15,000 such jobs, 87 ms behind 100,000 (BENCHMARKS.md "Flow control"). Now those jobs
--- are not in that index at all:
---   job_queue_due_idx          (priority, run_at, id)                    WHERE pending AND NOT held
---   job_queue_pending_type_idx (task_type, held, priority DESC, run_at, id) WHERE pending
--- The walk for the types without limits reads the first index (its cost no longer depends on the
--- held backlog); the loop over the limited types reads the second, one range per type and flag,
--- stopping at its budget.
+-- claim behind 15,000 such jobs, 87 ms behind 100,000 (BENCHMARKS.md "Flow control"). Now a pending
+-- job is in exactly one of two partial indexes:
+--   job_queue_due_idx      (priority, run_at, id)                 WHERE pending AND NOT held
+--   job_queue_held_due_idx (task_type, priority DESC, run_at, id) WHERE pending AND held
+-- so an enqueue writes one index entry for the claim, as before this migration (a job of a type
+-- without limits pays nothing for flow control). The walk for the types without limits reads the
+-- first (its cost no longer depends on the held backlog); the loop over the limited types reads the
+-- second, one range per type, stopping at its budget.
 --
--- The flag is written where a job is made or comes back to pending, with one look-up of the limits
--- table per call (enqueue, enqueue_many, follow-ups, retry, bulk retry); and rewritten for a type's
--- pending and processing jobs when the type's limits row appears or disappears (set_task_limits,
--- pause_task_type; a processing job keeps its flag when a retry or a rescue puts it back).
--- An enqueue that races a change of the limits row can still leave a stale flag. Both kinds are
--- safe or repaired:
---   - false on a limited type: the walk keeps filtering the limited types out, and the limited loop
---     finds the type's jobs whatever their flag (the second range of its index), within its limits;
---   - true on a type without limits (its jobs would never be claimed): job_queue_repair_held(), run
---     by the maintenance leader (HeldFlagRepairer), clears it, and sets the flag of limited types'
---     jobs left false. It visits the distinct task types of pending jobs (one index descent each) and
---     the stale range of each (empty: one descent), never the whole backlog.
+-- A job of a limited type flagged false is served by neither: the walk still leaves the limited
+-- types out (so a limit is never exceeded) and the loop reads only the held range. A job flagged
+-- true on a type without limits is never claimed either. So the flag must not go stale. It is
+-- written where a job is made or comes back to pending (enqueue, enqueue_many, follow-ups, retry,
+-- bulk retry) from the limits table, and rewritten for a type's pending and processing jobs when the
+-- type's limits row appears or goes (set_task_limits, pause_task_type -> held_flag_sync; a processing
+-- job keeps its flag when a snooze or a rescue puts it back).
+--
+-- The race, and the lock that closes it. Without a lock, an enqueue that reads "no limits row" while
+-- a set_task_limits is inserting the row (not yet committed) flags its job false, and the flip's
+-- rewrite of the type's jobs does not see the enqueue's job (not yet committed either): both commit,
+-- the job is stale for good. The same with the row going (a job flagged true that no claim takes).
+-- A transaction-level advisory lock per task type, key held_flag_key(type) =
+-- hashtextextended('job_queue_held:' || type, 0) (a prefix no other advisory lock of the project
+-- uses), orders them:
+--   - every enqueue path takes it SHARED (pg_advisory_xact_lock_shared) for each task type it writes,
+--     BEFORE the statement that reads the limits table: once per call (enqueue, enqueue_many, retry);
+--     once per distinct type, in sorted order (follow-ups, bulk retry). Enqueues never wait for each
+--     other.
+--   - held_flag_sync takes it EXCLUSIVE (pg_advisory_xact_lock) BEFORE it reads the limits and
+--     rewrites the flags, and only where the flag flips (the row was inserted or deleted: a limits
+--     update that keeps the row takes no lock).
+-- Both are held to commit, and in READ COMMITTED every statement of these plpgsql functions takes a
+-- fresh snapshot. If the enqueue holds the lock first, the flip waits for the enqueue's commit and
+-- its rewrite (a later statement) sees the job and flags it. If the flip holds it first, the enqueue
+-- waits for the flip's commit and its read of the limits (a later statement) sees the committed row
+-- (or its absence). The price: one shared advisory lock per enqueue call (an entry in the lock table
+-- until commit: a transaction that enqueues N distinct types holds N), and a flip waits for the open
+-- transactions that enqueued its type. A flip to held rewrites the type's pending jobs, which are
+-- then in the due index (no index on their type: one scan of the pending jobs not held, per flip); a
+-- flip to free reads the type's held range.
+--
+-- What the lock does not cover: writes that bypass these functions (an operator's INSERT or UPDATE),
+-- callers in REPEATABLE READ or SERIALIZABLE (their snapshot predates the lock), and a job claimed or
+-- snoozed while a flip rewrites its type (the rewrite passes over a row that changes status under
+-- it). job_queue_repair_held(), run by the maintenance leader (HeldFlagRepairer), is the safety net;
+-- it rewrites each stale type with held_flag_sync (under the same exclusive lock):
+--   - true on a type without limits: the distinct task types of the held range (a skip scan of
+--     job_queue_held_due_idx, one descent per type), each checked against the limits;
+--   - processing jobs flagged against their type's limits: the lease index (the runners' slots);
+--   - false on a limited type: the first 1,000 due jobs of each priority level in job_queue_due_idx
+--     (the rows the claim's walk reads first at that level). The limited types' stale jobs stay at
+--     the head of their level while the walk claims the free jobs around them, so one is found once
+--     fewer than 1,000 free jobs of its level are due before it; until then it waits (it is never
+--     claimed beyond a limit). Skipped when there is no limits row.
 
 ALTER TABLE jobqueue.job_queue ADD COLUMN IF NOT EXISTS held boolean NOT NULL DEFAULT false;
 
@@ -32,33 +66,52 @@ UPDATE jobqueue.job_queue q SET held = true
 
 DROP INDEX IF EXISTS jobqueue.job_queue_due_idx;
 CREATE INDEX job_queue_due_idx ON jobqueue.job_queue (priority, run_at, id) WHERE status = 'pending' AND NOT held;
-CREATE INDEX IF NOT EXISTS job_queue_pending_type_idx
-  ON jobqueue.job_queue (task_type, held, priority DESC, run_at, id) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS job_queue_held_due_idx
+  ON jobqueue.job_queue (task_type, priority DESC, run_at, id) WHERE status = 'pending' AND held;
 
 -- Internal helpers (not granted to the app) --------------------------------------------------------
 
--- One type's pending jobs flagged is_held where they were not; the number changed. The stale jobs are
--- picked in job_queue_pending_type_idx's order, so that the plan is a range of that index whatever
--- the planner estimates for (type, flag) (an empty range, the usual case, costs one descent; a scan
--- of the table would cost every claim's worth of rows), in batches of 10,000.
-CREATE OR REPLACE FUNCTION jobqueue.held_flag_set_pending(task_type text, is_held boolean)
+-- The key of a task type's held-flag lock (see the header); a SQL-standard body, inlined.
+CREATE OR REPLACE FUNCTION jobqueue.held_flag_key(task_type text)
+RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN hashtextextended('job_queue_held:' || task_type, 0);
+
+-- The flag of one type's pending and processing jobs made to match its limits row; the number
+-- changed. Called where the row appeared or went, and by the repair for a type found stale. The
+-- exclusive lock comes first; the limits are read after it, in a statement of their own.
+CREATE OR REPLACE FUNCTION jobqueue.held_flag_sync(task_type text)
 RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = jobqueue, pg_temp
 AS $$
 DECLARE
+  is_held boolean;
   batch uuid[];
   n integer;
-  total integer := 0;
+  total integer;
 BEGIN
+  PERFORM pg_advisory_xact_lock(held_flag_key(held_flag_sync.task_type));
+  is_held := EXISTS (SELECT 1 FROM job_queue_task_limits l WHERE l.task_type = held_flag_sync.task_type);
+  UPDATE job_queue q SET held = is_held
+   WHERE q.status = 'processing' AND q.task_type = held_flag_sync.task_type AND q.held = NOT is_held;
+  GET DIAGNOSTICS total = ROW_COUNT;
+  IF is_held THEN
+    -- the type's pending jobs are among the due index's (which has no type column): one scan
+    UPDATE job_queue q SET held = true
+     WHERE q.status = 'pending' AND NOT q.held AND q.task_type = held_flag_sync.task_type;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN total + n;
+  END IF;
+  -- the type's held range, in job_queue_held_due_idx's order so that the plan is a range of it
+  -- whatever the planner estimates (an empty range costs one descent), in batches of 10,000
   LOOP
     batch := ARRAY(
       SELECT q.id FROM job_queue q
-       WHERE q.status = 'pending' AND q.task_type = held_flag_set_pending.task_type AND q.held = NOT is_held
-       ORDER BY q.task_type, q.held, q.priority DESC, q.run_at, q.id
+       WHERE q.status = 'pending' AND q.held AND q.task_type = held_flag_sync.task_type
+       ORDER BY q.priority DESC, q.run_at, q.id
        LIMIT 10000);
     EXIT WHEN cardinality(batch) = 0;
-    UPDATE job_queue q SET held = is_held
-     WHERE q.id = ANY (batch) AND q.status = 'pending' AND q.held = NOT is_held;
+    UPDATE job_queue q SET held = false WHERE q.id = ANY (batch) AND q.status = 'pending' AND q.held;
     GET DIAGNOSTICS n = ROW_COUNT;
     total := total + n;
     EXIT WHEN cardinality(batch) < 10000;
@@ -67,58 +120,60 @@ BEGIN
 END
 $$;
 
--- The flag of one type's pending and processing jobs after its limits row appeared or went; the
--- number changed. (A processing job keeps its flag when a retry, a snooze or a rescue puts it back.)
-CREATE OR REPLACE FUNCTION jobqueue.held_flag_sync(task_type text)
-RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = jobqueue, pg_temp
-AS $$
-DECLARE
-  is_held boolean := EXISTS (SELECT 1 FROM job_queue_task_limits l WHERE l.task_type = held_flag_sync.task_type);
-  n integer;
-BEGIN
-  UPDATE job_queue q SET held = is_held
-   WHERE q.status = 'processing' AND q.task_type = held_flag_sync.task_type AND q.held = NOT is_held;
-  GET DIAGNOSTICS n = ROW_COUNT;
-  RETURN n + held_flag_set_pending(held_flag_sync.task_type, is_held);
-END
-$$;
-
--- The repair: the flag of every pending and processing job made to match the limits rows again; the
--- number of jobs changed (0 when nothing was stale). Each task type with pending jobs is found by one
--- descent of job_queue_pending_type_idx (a skip scan) and its stale range by one more; processing
--- jobs (few: the runners' slots) in one pass of the lease index.
+-- The repair (see the header): each task type with a stale flag found cheaply, then rewritten by
+-- held_flag_sync in sorted order; the number of jobs changed (0 when nothing was stale).
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_repair_held()
 RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = jobqueue, pg_temp
 AS $$
 DECLARE
+  limited text[] := ARRAY(SELECT l.task_type FROM job_queue_task_limits l);
+  stale text[];
+  level integer;
   t text;
-  n integer;
   total integer := 0;
 BEGIN
-  FOR t IN
+  -- held, on a type without limits: the types of the held range, one descent each
+  stale := ARRAY(
     WITH RECURSIVE types AS (
-      (SELECT q.task_type FROM job_queue q WHERE q.status = 'pending' ORDER BY q.task_type LIMIT 1)
+      (SELECT q.task_type FROM job_queue q WHERE q.status = 'pending' AND q.held ORDER BY q.task_type LIMIT 1)
       UNION ALL
       SELECT (SELECT q.task_type FROM job_queue q
-               WHERE q.status = 'pending' AND q.task_type > types.task_type
+               WHERE q.status = 'pending' AND q.held AND q.task_type > types.task_type
                ORDER BY q.task_type LIMIT 1)
         FROM types
        WHERE types.task_type IS NOT NULL)
-    SELECT types.task_type FROM types WHERE types.task_type IS NOT NULL
-  LOOP
-    total := total + held_flag_set_pending(t, EXISTS (SELECT 1 FROM job_queue_task_limits l WHERE l.task_type = t));
+    SELECT types.task_type FROM types WHERE types.task_type IS NOT NULL AND types.task_type <> ALL (limited));
+  -- processing, flagged against the limits
+  stale := stale || ARRAY(
+    SELECT DISTINCT q.task_type FROM job_queue q
+     WHERE q.status = 'processing' AND q.held <> (q.task_type = ANY (limited)));
+  -- not held, on a limited type: the first 1,000 due jobs of each priority level (the walk's head)
+  IF cardinality(limited) > 0 THEN
+    level := (SELECT max(q.priority) FROM job_queue q WHERE q.status = 'pending' AND NOT q.held);
+    WHILE level IS NOT NULL LOOP
+      stale := stale || ARRAY(
+        SELECT DISTINCT h.task_type FROM (
+          SELECT q.task_type FROM job_queue q
+           WHERE q.status = 'pending' AND NOT q.held AND q.priority = level AND q.run_at <= now()
+           ORDER BY q.run_at, q.id
+           LIMIT 1000) h
+         WHERE h.task_type = ANY (limited));
+      level := (SELECT max(q.priority) FROM job_queue q WHERE q.status = 'pending' AND NOT q.held AND q.priority < level);
+    END LOOP;
+  END IF;
+  FOR t IN SELECT DISTINCT x.t FROM unnest(stale) AS x(t) ORDER BY 1 LOOP
+    total := total + held_flag_sync(t);
   END LOOP;
-  UPDATE job_queue q SET held = NOT q.held
-   WHERE q.status = 'processing'
-     AND q.held = NOT EXISTS (SELECT 1 FROM job_queue_task_limits l WHERE l.task_type = q.task_type);
-  GET DIAGNOSTICS n = ROW_COUNT;
-  RETURN total + n;
+  RETURN total;
 END
 $$;
 
 -- 0131's limit writes, + the flag of the type's jobs when its row appears or disappears ---------
+-- Whether the row was there before is the upsert's own report (xmax = 0: the row version was
+-- inserted; an update under ON CONFLICT leaves the row's locker in xmax), read under the row lock the
+-- upsert takes, so that two writers of one type cannot both miss a flip; the flags are synced only
+-- when the row appeared (inserted, not deleted) or went (updated, then deleted).
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_set_task_limits(
   task_type                     text,
   max_concurrency               integer,
@@ -132,6 +187,9 @@ RETURNS SETOF jobqueue.job_queue_task_limits
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = jobqueue, pg_temp
 AS $$
 #variable_conflict use_column
+DECLARE
+  inserted boolean;
+  deleted integer;
 BEGIN
   IF job_queue_set_task_limits.source = 'settings'
      AND EXISTS (SELECT FROM job_queue_task_limits l WHERE l.task_type = job_queue_set_task_limits.task_type AND l.source = 'api') THEN
@@ -148,14 +206,18 @@ BEGIN
      SET max_concurrency = EXCLUDED.max_concurrency, partition_by = EXCLUDED.partition_by,
          max_concurrency_per_partition = EXCLUDED.max_concurrency_per_partition, rate_limit = EXCLUDED.rate_limit,
          rate_interval_ms = EXCLUDED.rate_interval_ms, source = EXCLUDED.source, updated_by = EXCLUDED.updated_by,
-         updated_at = now();
+         updated_at = now()
+  RETURNING (l.xmax = 0) INTO inserted;
   DELETE FROM job_queue_task_limits l
    WHERE l.task_type = job_queue_set_task_limits.task_type AND l.max_concurrency IS NULL AND l.partition_by IS NULL
      AND l.rate_limit IS NULL AND (l.paused_until IS NULL OR l.paused_until <= now());
+  GET DIAGNOSTICS deleted = ROW_COUNT;
   IF job_queue_set_task_limits.rate_limit IS NULL THEN
     DELETE FROM job_queue_task_starts s WHERE s.task_type = job_queue_set_task_limits.task_type;
   END IF;
-  PERFORM held_flag_sync(job_queue_set_task_limits.task_type);
+  IF inserted = (deleted = 0) THEN
+    PERFORM held_flag_sync(job_queue_set_task_limits.task_type);
+  END IF;
   RETURN QUERY SELECT * FROM job_queue_task_limits l WHERE l.task_type = job_queue_set_task_limits.task_type;
 END
 $$;
@@ -166,6 +228,9 @@ RETURNS SETOF jobqueue.job_queue_task_limits
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = jobqueue, pg_temp
 AS $$
 #variable_conflict use_column
+DECLARE
+  inserted boolean;
+  deleted integer;
 BEGIN
   INSERT INTO job_queue_task_limits AS l (task_type, paused_until, paused_reason, source, updated_by, updated_at)
   VALUES (job_queue_pause_task_type.task_type, job_queue_pause_task_type.until, left(job_queue_pause_task_type.reason, 500),
@@ -177,17 +242,21 @@ BEGIN
                               THEN l.paused_reason ELSE EXCLUDED.paused_reason END,
          source        = CASE WHEN l.source = 'handler' OR EXCLUDED.source <> 'handler' THEN EXCLUDED.source ELSE l.source END,
          updated_by    = EXCLUDED.updated_by,
-         updated_at    = now();
+         updated_at    = now()
+  RETURNING (l.xmax = 0) INTO inserted;
   DELETE FROM job_queue_task_limits l
    WHERE l.task_type = job_queue_pause_task_type.task_type AND l.max_concurrency IS NULL AND l.partition_by IS NULL
      AND l.rate_limit IS NULL AND (l.paused_until IS NULL OR l.paused_until <= now());
-  PERFORM held_flag_sync(job_queue_pause_task_type.task_type);
+  GET DIAGNOSTICS deleted = ROW_COUNT;
+  IF inserted = (deleted = 0) THEN
+    PERFORM held_flag_sync(job_queue_pause_task_type.task_type);
+  END IF;
   RETURN QUERY SELECT * FROM job_queue_task_limits l WHERE l.task_type = job_queue_pause_task_type.task_type;
 END
 $$;
 
 
--- 0150's enqueues, + the flag (one look-up of the limits per call) -------------------------------
+-- 0150's enqueues, + the flag (the type's shared lock, then one look-up of the limits per call) ------
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_enqueue(
   task_type     text,
   payload       jsonb       DEFAULT '{}'::jsonb,
@@ -225,6 +294,7 @@ BEGIN
     RAISE EXCEPTION 'priority must be between -100 and 100' USING ERRCODE = '22023', COLUMN = 'priority';
   END IF;
 
+  PERFORM pg_advisory_xact_lock_shared(held_flag_key(job_queue_enqueue.task_type));
   is_held := EXISTS (SELECT 1 FROM job_queue_task_limits l WHERE l.task_type = job_queue_enqueue.task_type);
   LOOP
     INSERT INTO job_queue AS j (task_type, payload, run_at, max_attempts, dedupe_key, triggered_by, request_id,
@@ -287,7 +357,8 @@ BEGIN
   IF FOUND THEN
     RAISE EXCEPTION 'payload % is %', bad.i, bad.problem USING ERRCODE = '22023', COLUMN = 'payloads';
   END IF;
-  -- one look-up of the limits for the whole batch
+  -- one look-up of the limits for the whole batch, after the type's shared lock
+  PERFORM pg_advisory_xact_lock_shared(held_flag_key(job_queue_enqueue_many.task_type));
   INSERT INTO job_queue (task_type, payload, run_at, max_attempts, triggered_by, priority, trace_parent, held)
   SELECT job_queue_enqueue_many.task_type, COALESCE(p, '{}'::jsonb),
          COALESCE(job_queue_enqueue_many.run_at, now()), COALESCE(job_queue_enqueue_many.max_attempts, 3),
@@ -300,15 +371,26 @@ END
 $$;
 
 
--- 0170's follow-ups, + the flag (one read of the limits per batch) -------------------------------
+-- 0170's follow-ups, + the flag (the shared lock of each follow-up type, then one read of the limits)
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_enqueue_follow_ups(job_ids uuid[])
 RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = jobqueue, pg_temp
 AS $$
 DECLARE
   n integer;
-  limited text[] := ARRAY(SELECT l.task_type FROM job_queue_task_limits l);
+  follow_up_type text;
+  limited text[];
 BEGIN
+  -- the types the insert below may write (a superset: it checks the rest), in sorted order
+  FOR follow_up_type IN
+    SELECT DISTINCT j.payload -> 'then' ->> 'taskType' FROM job_queue j
+     WHERE j.id = ANY (job_ids) AND j.status = 'succeeded' AND j.completed_at = now()
+       AND jsonb_typeof(j.payload -> 'then' -> 'taskType') = 'string'
+     ORDER BY 1
+  LOOP
+    PERFORM pg_advisory_xact_lock_shared(held_flag_key(follow_up_type));
+  END LOOP;
+  limited := ARRAY(SELECT l.task_type FROM job_queue_task_limits l);
   INSERT INTO job_queue AS q (task_type, payload, run_at, max_attempts, dedupe_key, triggered_by, request_id,
                               priority, partition_key, trace_parent, held)
   SELECT f.task_type, f.payload, now() + make_interval(secs => f.delay_seconds), f.max_attempts, f.dedupe_key,
@@ -360,14 +442,16 @@ AS $$
 #variable_conflict use_column
 DECLARE
   current text;
+  retried_type text;
 BEGIN
-  SELECT q.status INTO current FROM job_queue q WHERE q.id = job_queue_retry.id FOR UPDATE;
+  SELECT q.status, q.task_type INTO current, retried_type FROM job_queue q WHERE q.id = job_queue_retry.id FOR UPDATE;
   IF NOT FOUND THEN
     RETURN QUERY SELECT 'not_found'::text, NULL::text; RETURN;
   END IF;
   IF current NOT IN ('failed', 'cancelled') THEN
     RETURN QUERY SELECT 'invalid_state'::text, current; RETURN;
   END IF;
+  PERFORM pg_advisory_xact_lock_shared(held_flag_key(retried_type));
   BEGIN
     UPDATE job_queue q
        SET status = 'pending', attempts = 0, run_at = now(), completed_at = NULL, output = NULL,
@@ -398,13 +482,25 @@ DECLARE
   n_matched bigint;
   n_changed integer := 0;
   retry_sql text;
+  retried_types text[];
+  retried_type text;
 BEGIN
-  EXECUTE 'SELECT count(*) FROM job_queue j WHERE true' || clause
-    INTO n_matched USING status, task_type, created_after, created_before, pattern;
+  IF COALESCE(dry_run, true) THEN
+    EXECUTE 'SELECT count(*) FROM job_queue j WHERE true' || clause
+      INTO n_matched USING status, task_type, created_after, created_before, pattern;
+  ELSE
+    EXECUTE 'SELECT count(*), COALESCE(array_agg(DISTINCT j.task_type ORDER BY j.task_type), ''{}'') FROM job_queue j WHERE true' || clause
+      INTO n_matched, retried_types USING status, task_type, created_after, created_before, pattern;
+  END IF;
   IF NOT COALESCE(dry_run, true) AND n_matched > 0 THEN
+    -- the shared lock of each type retried, sorted, before the statement that reads the limits; a job
+    -- of another type (failed since the count) is left for the next call
+    FOREACH retried_type IN ARRAY retried_types LOOP
+      PERFORM pg_advisory_xact_lock_shared(held_flag_key(retried_type));
+    END LOOP;
     retry_sql :=
       'WITH picked AS (
-         SELECT j.id, j.task_type, j.dedupe_key FROM job_queue j WHERE true' || clause || '
+         SELECT j.id, j.task_type, j.dedupe_key FROM job_queue j WHERE true' || clause || ' AND j.task_type = ANY ($9)
           ORDER BY j.id LIMIT $6 FOR UPDATE SKIP LOCKED
        ), eligible AS (
          SELECT p.id FROM picked p WHERE p.dedupe_key IS NULL
@@ -424,10 +520,10 @@ BEGIN
        )
        SELECT count(*) FROM done';
     BEGIN
-      EXECUTE retry_sql INTO n_changed USING status, task_type, created_after, created_before, pattern, cap, actor, true;
+      EXECUTE retry_sql INTO n_changed USING status, task_type, created_after, created_before, pattern, cap, actor, true, retried_types;
     EXCEPTION WHEN unique_violation THEN
       -- a job with the same dedupe key was enqueued meanwhile: retry only the jobs without a key
-      EXECUTE retry_sql INTO n_changed USING status, task_type, created_after, created_before, pattern, cap, actor, false;
+      EXECUTE retry_sql INTO n_changed USING status, task_type, created_after, created_before, pattern, cap, actor, false, retried_types;
     END;
   END IF;
   RETURN QUERY SELECT n_matched, n_changed;
@@ -436,7 +532,8 @@ $$;
 
 
 -- The claim of 0190 (same arguments, stamps and rate log), reading the indexes above: the walk for
--- the types without limits and its priority levels read only jobs not held.
+-- the types without limits and its priority levels read only jobs not held (job_queue_due_idx), the
+-- loop over the limited types only held ones (job_queue_held_due_idx).
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_claim(
   "limit"        integer,
   lease          interval    DEFAULT interval '5 minutes',
@@ -475,7 +572,7 @@ BEGIN
 
   -- task types without limits, one priority level at a time, highest first: the jobs not held (the
   -- due index holds no other); a job whose flag is stale (false, of a limited type) is still filtered
-  -- out here, and served by the limited loop below
+  -- out here, so that no limit is exceeded (it waits for the repair: see the header)
   level := (SELECT max(q.priority) FROM job_queue q WHERE q.status = 'pending' AND NOT q.held);
   WHILE level IS NOT NULL AND cardinality(ids) < n LOOP
     IF level = job_queue_claim.after_priority AND job_queue_claim.after_run_at IS NOT NULL THEN
@@ -535,23 +632,15 @@ BEGIN
       END IF;
       CONTINUE WHEN budget <= 0;
 
-      -- the type's held jobs, one range of job_queue_pending_type_idx; then its jobs whose flag is
-      -- stale (an enqueue that raced the limits row's creation; the range is empty, one descent)
+      -- the type's held jobs: one range of job_queue_held_due_idx, in its order (a job of this type
+      -- flagged false is not read here, nor by the walk above: see the header)
       IF lim.partition_by IS NULL THEN
         more := ARRAY(
           SELECT q.id FROM job_queue q
-           WHERE q.status = 'pending' AND q.task_type = lim.task_type AND q.held AND q.run_at <= now()
+           WHERE q.status = 'pending' AND q.held AND q.task_type = lim.task_type AND q.run_at <= now()
            ORDER BY q.priority DESC, q.run_at, q.id
            LIMIT budget
              FOR UPDATE SKIP LOCKED);
-        IF cardinality(more) < budget THEN
-          more := more || ARRAY(
-            SELECT q.id FROM job_queue q
-             WHERE q.status = 'pending' AND q.task_type = lim.task_type AND NOT q.held AND q.run_at <= now()
-             ORDER BY q.priority DESC, q.run_at, q.id
-             LIMIT budget - cardinality(more)
-               FOR UPDATE SKIP LOCKED);
-        END IF;
       ELSE
         more := ARRAY(
           WITH running AS (
@@ -560,19 +649,10 @@ BEGIN
              WHERE q.status = 'processing' AND q.task_type = lim.task_type
              GROUP BY 1
           ), candidates AS (
-            SELECT s.* FROM (
-              (SELECT q.id, q.priority, q.run_at, COALESCE(q.partition_key, q.payload ->> lim.partition_by) AS part
-                 FROM job_queue q
-                WHERE q.status = 'pending' AND q.task_type = lim.task_type AND q.held AND q.run_at <= now()
-                ORDER BY q.priority DESC, q.run_at, q.id
-                LIMIT 1000)
-              UNION ALL
-              (SELECT q.id, q.priority, q.run_at, COALESCE(q.partition_key, q.payload ->> lim.partition_by) AS part
-                 FROM job_queue q
-                WHERE q.status = 'pending' AND q.task_type = lim.task_type AND NOT q.held AND q.run_at <= now()
-                ORDER BY q.priority DESC, q.run_at, q.id
-                LIMIT 1000)) s
-             ORDER BY s.priority DESC, s.run_at, s.id
+            SELECT q.id, q.priority, q.run_at, COALESCE(q.partition_key, q.payload ->> lim.partition_by) AS part
+              FROM job_queue q
+             WHERE q.status = 'pending' AND q.held AND q.task_type = lim.task_type AND q.run_at <= now()
+             ORDER BY q.priority DESC, q.run_at, q.id
              LIMIT 1000
           ), ranked AS (
             SELECT c.*, row_number() OVER (PARTITION BY c.part ORDER BY c.priority DESC, c.run_at, c.id) AS rn
