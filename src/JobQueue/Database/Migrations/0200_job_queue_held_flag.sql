@@ -256,7 +256,7 @@ END
 $$;
 
 
--- 0150's enqueues, + the flag (the type's shared lock, then one look-up of the limits per call) ------
+-- 0150's enqueues, + the flag (the type's shared lock, then the limits read in the insert) ----------
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_enqueue(
   task_type     text,
   payload       jsonb       DEFAULT '{}'::jsonb,
@@ -275,7 +275,6 @@ AS $$
 DECLARE
   new_id uuid;
   problem text;
-  is_held boolean;
 BEGIN
   IF job_queue_enqueue.task_type IS NULL OR length(job_queue_enqueue.task_type) NOT BETWEEN 1 AND 100 THEN
     RAISE EXCEPTION 'task_type must be 1 to 100 characters' USING ERRCODE = '22023', COLUMN = 'taskType';
@@ -294,8 +293,8 @@ BEGIN
     RAISE EXCEPTION 'priority must be between -100 and 100' USING ERRCODE = '22023', COLUMN = 'priority';
   END IF;
 
+  -- the type's shared lock (a simple expression: no query), then the limits read by the insert itself
   PERFORM pg_advisory_xact_lock_shared(held_flag_key(job_queue_enqueue.task_type));
-  is_held := EXISTS (SELECT 1 FROM job_queue_task_limits l WHERE l.task_type = job_queue_enqueue.task_type);
   LOOP
     INSERT INTO job_queue AS j (task_type, payload, run_at, max_attempts, dedupe_key, triggered_by, request_id,
                                 priority, partition_key, trace_parent, held)
@@ -309,7 +308,7 @@ BEGIN
             COALESCE(job_queue_enqueue.priority, 0),
             job_queue_enqueue.partition_key,
             job_queue_enqueue.trace_parent,
-            is_held)
+            EXISTS (SELECT 1 FROM job_queue_task_limits l WHERE l.task_type = job_queue_enqueue.task_type))
     ON CONFLICT (task_type, dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('pending', 'processing')
     DO NOTHING
     RETURNING j.id INTO new_id;
