@@ -4,10 +4,12 @@ namespace JobQueue.Maintenance;
 
 /// <summary>
 /// The held flag's safety net (migration 0200), on the maintainer's schedule: a job is flagged held
-/// when its task type has limits or a pause, and the claim's main walk reads only jobs not held. An
-/// enqueue that raced a change of the type's limits can leave a job flagged held after the limits
-/// were cleared, which no claim would ever take; the repair clears such flags (and sets those left
-/// unset on a limited type). It reads one index entry per task type with pending jobs, not the backlog.
+/// when its task type has limits or a pause; the claim's main walk reads only jobs not held, the
+/// limited types' loop only held ones, so a stale flag keeps a job from ever being claimed. The enqueue
+/// functions and the limit changes keep the flag right under a per-type advisory lock; what bypasses
+/// them (an operator's INSERT or UPDATE, a caller in REPEATABLE READ) can leave it stale. The repair
+/// finds the stale task types cheaply (the held index's types, the processing jobs, the first 1,000 due
+/// jobs of each priority level) and rewrites them; it never reads the whole backlog.
 /// </summary>
 public sealed partial class HeldFlagRepairer(MaintenanceStore store, ILogger<HeldFlagRepairer> logger)
 {
@@ -24,6 +26,6 @@ public sealed partial class HeldFlagRepairer(MaintenanceStore store, ILogger<Hel
     }
 
     [LoggerMessage(EventId = 5030, Level = LogLevel.Warning,
-        Message = "Held flag repair: {Repaired} jobs were flagged against their task type's limits (an enqueue raced a change of the limits) and were corrected")]
+        Message = "Held flag repair: {Repaired} jobs were flagged against their task type's limits (a write that bypassed the enqueue functions) and were corrected")]
     private static partial void LogRepaired(ILogger logger, int repaired);
 }

@@ -24,7 +24,8 @@ public sealed class MaintenanceOptions
 
     /// <summary>
     /// Seconds between two repairs of the jobs' held flag by the leader (<see cref="HeldFlagRepairer"/>):
-    /// the longest a job flagged against its type's limits by an enqueue racing a change of them waits.
+    /// about the longest a job flagged against its type's limits waits (the enqueue functions keep the flag
+    /// right under a per-type lock; a write that bypasses them, e.g. an operator's UPDATE, can leave it stale).
     /// </summary>
     public double HeldRepairIntervalSeconds { get; set; } = 30;
 }

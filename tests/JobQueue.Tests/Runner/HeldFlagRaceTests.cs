@@ -1,3 +1,5 @@
+using System.Text.Json;
+using JobQueue.Queue;
 using JobQueue.Tests.Infrastructure;
 using Npgsql;
 
@@ -68,6 +70,27 @@ public sealed class HeldFlagRaceTests : IAsyncLifetime
 
         Assert.Single(await h.Store.ClaimAsync(10, TimeSpan.FromMinutes(5), "r"));
         Assert.Empty(await h.Store.ClaimAsync(10, TimeSpan.FromMinutes(5), "r"));
+    }
+
+    [Fact]
+    public async Task A_follow_up_of_a_finish_in_an_open_transaction_is_held_when_its_types_limit_set_meanwhile_returns()
+    {
+        await using var h = new RunnerHarness(db, []);
+        var parent = await h.Store.EnqueueAsync(new EnqueueRequest(
+            "parent", JsonDocument.Parse("""{"then":{"taskType":"race"}}""").RootElement.Clone()));
+        Assert.Single(await h.Store.ClaimAsync(1, TimeSpan.FromMinutes(5), "r"));
+
+        await using var finisher = await db.OwnerDataSource.OpenConnectionAsync();
+        await using var open = await finisher.BeginTransactionAsync();
+        await ScalarAsync(finisher,
+            $$"""SELECT count(*) FROM jobqueue.job_queue_complete('r', '[{"id":"{{parent}}","succeeded":true,"followUp":true}]')""");
+        var limit = Task.Run(() => db.ExecuteAsync(SetLimit));
+        await WaitForAdvisoryWaiterAsync();
+        await open.CommitAsync();
+        await limit.WaitAsync(Patience);
+
+        Assert.Equal("succeeded", (await h.Store.GetAsync(parent))!.Status);
+        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM job_queue WHERE task_type = 'race' AND status = 'pending' AND held"));
     }
 
     private async Task RaceAsync(string? before, string first, string second, bool held)
