@@ -43,6 +43,7 @@ internal interface IQueueIdleWaiter
 internal sealed partial class RunnerSession(
     JobRunner runner,
     JobQueueStore store,
+    QueueSettingsStore settingsStore,
     RunnerSlots slots,
     RunnerOptions options,
     JobQueueMetrics metrics,
@@ -428,7 +429,7 @@ internal sealed partial class RunnerSession(
     {
         try
         {
-            var settings = await store.GetSettingsAsync(CancellationToken.None);
+            var settings = await settingsStore.GetSettingsAsync(CancellationToken.None);
             if (!settings.ProcessingEnabled)
             {
                 RunnerLog.PassPaused(logger, plan.RunnerId, settings.PausedReason);
