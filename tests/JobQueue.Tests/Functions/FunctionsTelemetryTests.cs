@@ -15,7 +15,8 @@ namespace JobQueue.Tests.Functions;
 /// </summary>
 public sealed class FunctionsTelemetryTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+    // generous: an export that fails on a loaded machine is kept by the exporter and sent again later
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(180);
 
     private FakeIngestion ingestion = null!;
     private TestDatabase db = null!;

@@ -60,7 +60,8 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
         await h.Store.EnqueueManyAsync("work", Enumerable.Repeat("{}", jobs).ToList());
 
         var errors = 0;
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        // generous for a loaded machine (1 s leases and budgets churn there); a healthy run takes seconds
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(300));
         var loops = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
@@ -88,7 +89,7 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
         LocalPostgres.RunScript("restart", cluster);
         await Task.WhenAll(loops);
 
-        Assert.False(stop.IsCancellationRequested, "runners did not drain the queue within 2 minutes after the restart");
+        Assert.False(stop.IsCancellationRequested, "runners did not drain the queue within 5 minutes after the restart");
         Assert.True(errors > 0, "the restart was not noticed by any runner");
         Assert.Equal(0, await RemainingAsync(owner));
         await using var cmd = owner.CreateCommand("SELECT count(*) FROM job_queue WHERE status = 'succeeded'");
