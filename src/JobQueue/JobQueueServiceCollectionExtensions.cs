@@ -48,6 +48,11 @@ public static class JobQueueServiceCollectionExtensions
         services.TryAddSingleton<DatabaseOutageGuard>();
         services.TryAddSingleton<ReadinessEndpoint>();
         services.TryAddSingleton<JobQueueStore>();
+        services.TryAddSingleton<JobActionStore>();
+        services.TryAddSingleton<JobReadStore>();
+        services.TryAddSingleton<QueueSettingsStore>();
+        services.TryAddSingleton<QueueHealthStore>();
+        services.TryAddSingleton<JobCleanupStore>();
         services.TryAddSingleton<TaskLimitStore>();
         services.AddOptions<Dictionary<string, TaskLimitOptions>>().Bind(configuration.GetSection(TaskLimitOptions.Section));
         services.AddHostedService<TaskLimitDefaults>();

@@ -22,7 +22,7 @@ public static class ListFigures
           FROM generate_series(1, {rowsPerStatus}), (VALUES ('failed'), ('pending')) AS s(status)
         """);
 
-    public static async Task<IReadOnlyList<(string Filter, Samples Samples)>> MeasureAsync(JobQueueStore store, int samples)
+    public static async Task<IReadOnlyList<(string Filter, Samples Samples)>> MeasureAsync(JobReadStore store, int samples)
     {
         var filters = new (string Label, JobListQuery Query)[]
         {

@@ -39,9 +39,10 @@ public static class ScaleFigures
         progress($"claim cost with 1,000 and with {Fmt.N(scaleRows)} finished rows, interleaved");
         var (small, large) = await MeasureClaimsAsync(smallStore, store, samples);
         progress($"health with 1,000 and with {Fmt.N(scaleRows)} finished rows, interleaved");
-        var (healthSmall, healthLarge) = await MeasureHealthAsync(smallStore, store, samples);
+        var (healthSmall, healthLarge) = await MeasureHealthAsync(
+            smallServices.GetRequiredService<QueueHealthStore>(), services.GetRequiredService<QueueHealthStore>(), samples);
         progress($"one page of the admin list per filter, {Fmt.N(scaleRows)} rows");
-        var lists = await ListFigures.MeasureAsync(store, Math.Max(20, samples / 20));
+        var lists = await ListFigures.MeasureAsync(services.GetRequiredService<JobReadStore>(), Math.Max(20, samples / 20));
 
         progress($"cleanup of {Fmt.N(scaleRows)} old rows while 2 runner loops claim");
         using var stop = new CancellationTokenSource();
@@ -64,12 +65,13 @@ public static class ScaleFigures
 
         await Task.Delay(TimeSpan.FromSeconds(Math.Clamp(samples / 200, 3, 10)));
         current = during;
+        var cleanup = services.GetRequiredService<JobCleanupStore>();
         var sw = Stopwatch.StartNew();
         long cleaned = 0;
         var olderThan = DateTimeOffset.UtcNow.AddDays(-14);
         while (true)
         {
-            var n = await store.CleanupBatchAsync(olderThan, 1000);
+            var n = await cleanup.CleanupBatchAsync(olderThan, 1000);
             cleaned += n;
             if (n < 1000)
             {
@@ -112,7 +114,7 @@ public static class ScaleFigures
     }
 
     /// <summary>Timed health reads on the small and the large table alternately, after 50 untimed ones each.</summary>
-    private static async Task<(Samples Small, Samples Large)> MeasureHealthAsync(JobQueueStore small, JobQueueStore large, int samples)
+    private static async Task<(Samples Small, Samples Large)> MeasureHealthAsync(QueueHealthStore small, QueueHealthStore large, int samples)
     {
         var result = (Small: new Samples(), Large: new Samples());
         for (var i = 0; i < samples + 50; i++)

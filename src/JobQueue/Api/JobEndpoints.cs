@@ -11,7 +11,8 @@ namespace JobQueue.Api;
 /// The job routes (admin auth): list with filters and keyset pagination, one job with its attempt
 /// history, generic enqueue of a registered task type, and retry / cancel / run-now.
 /// </summary>
-public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, JobHandlerRegistry handlers, AdminAudit audit)
+public sealed class JobEndpoints(
+    ApiAuthenticator auth, JobQueueStore store, JobReadStore readStore, JobActionStore actionStore, JobHandlerRegistry handlers, AdminAudit audit)
 {
     private static readonly JsonElement EmptyPayload = JsonDocument.Parse("{}").RootElement.Clone();
 
@@ -42,7 +43,7 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
             return fields.Problem();
         }
 
-        var jobs = await store.ListAsync(new JobListQuery(filter, limit, cursor?.Id), cancellationToken);
+        var jobs = await readStore.ListAsync(new JobListQuery(filter, limit, cursor?.Id), cancellationToken);
         var next = jobs.Count == limit ? new ListCursor(jobs[^1].Id).ToString() : null;
         return ApiJson.Ok(new { jobs, nextCursor = next });
     }
@@ -61,14 +62,14 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
             return ApiProblems.Validation("id", "must be a job id (a UUID)");
         }
 
-        var job = await store.GetAsync(jobId, cancellationToken);
+        var job = await readStore.GetAsync(jobId, cancellationToken);
         if (job is null)
         {
             return ApiProblems.NotFound($"no job {jobId}");
         }
 
         var view = JsonSerializer.SerializeToNode(job, ApiJson.Options)!.AsObject();
-        view["attemptHistory"] = JsonSerializer.SerializeToNode(await store.GetAttemptsAsync(jobId, cancellationToken), ApiJson.Options);
+        view["attemptHistory"] = JsonSerializer.SerializeToNode(await readStore.GetAttemptsAsync(jobId, cancellationToken), ApiJson.Options);
         return ApiJson.Ok(view);
     }
 
@@ -120,15 +121,15 @@ public sealed class JobEndpoints(ApiAuthenticator auth, JobQueueStore store, Job
 
     /// <summary><c>POST admin/jobs/{id}/retry</c>: a failed or cancelled job runs again from attempt 1 (409 otherwise).</summary>
     public Task<IResult> RetryAsync(HttpRequest request, string id, CancellationToken cancellationToken) =>
-        ActAsync(request, id, "retry", "failed or cancelled", (jobId, actor, _) => store.RetryAsync(jobId, actor, cancellationToken), cancellationToken);
+        ActAsync(request, id, "retry", "failed or cancelled", (jobId, actor, _) => actionStore.RetryAsync(jobId, actor, cancellationToken), cancellationToken);
 
     /// <summary><c>POST admin/jobs/{id}/cancel</c> <c>{reason}</c>: a pending or processing job is cancelled (409 otherwise).</summary>
     public Task<IResult> CancelAsync(HttpRequest request, string id, CancellationToken cancellationToken) =>
-        ActAsync(request, id, "cancel", "pending or processing", (jobId, actor, reason) => store.CancelAsync(jobId, actor, reason, cancellationToken), cancellationToken);
+        ActAsync(request, id, "cancel", "pending or processing", (jobId, actor, reason) => actionStore.CancelAsync(jobId, actor, reason, cancellationToken), cancellationToken);
 
     /// <summary><c>POST admin/jobs/{id}/run-now</c>: a pending job becomes due now (409 otherwise).</summary>
     public Task<IResult> RunNowAsync(HttpRequest request, string id, CancellationToken cancellationToken) =>
-        ActAsync(request, id, "run-now", "pending", (jobId, _, _) => store.RunNowAsync(jobId, cancellationToken), cancellationToken);
+        ActAsync(request, id, "run-now", "pending", (jobId, _, _) => actionStore.RunNowAsync(jobId, cancellationToken), cancellationToken);
 
     private Task<IResult> ActAsync(
         HttpRequest request, string id, string action, string allowedStates,

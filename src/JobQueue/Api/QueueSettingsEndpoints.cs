@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace JobQueue.Api;
 
 /// <summary><c>GET</c>/<c>PUT admin/job-queue/settings</c> <c>{processingEnabled, pausedReason}</c>: pause and resume (admin auth).</summary>
-public sealed class QueueSettingsEndpoints(ApiAuthenticator auth, JobQueueStore store, AdminAudit audit)
+public sealed class QueueSettingsEndpoints(ApiAuthenticator auth, QueueSettingsStore store, AdminAudit audit)
 {
     public async Task<IResult> GetAsync(HttpRequest request, CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ namespace JobQueue.Api;
 /// <see cref="CheckInterval"/>), otherwise 503 problem+json with Retry-After that says what is
 /// missing ("the database cannot be reached", "the database schema is not migrated yet", ...).
 /// </summary>
-public sealed class ReadinessEndpoint(DatabaseReadiness readiness, JobQueueStore store, TimeProvider time) : IDisposable
+public sealed class ReadinessEndpoint(DatabaseReadiness readiness, QueueSettingsStore store, TimeProvider time) : IDisposable
 {
     public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(2);
 

@@ -17,7 +17,7 @@ namespace JobQueue.Api;
 /// <c>GET admin/stats-jobs?limit=</c>: the status table of the latest runs, newest first (<see cref="StatsRun"/>).
 /// </summary>
 public sealed partial class StatsJobEndpoints(
-    ApiAuthenticator auth, JobQueueStore store, JobHandlerRegistry handlers, IOptions<StatsUpdateOptions> options,
+    ApiAuthenticator auth, JobQueueStore store, JobReadStore readStore, JobHandlerRegistry handlers, IOptions<StatsUpdateOptions> options,
     AdminAudit audit, ILogger<StatsJobEndpoints> logger)
 {
     public const string PostMatchJoinKey = "post-match";
@@ -114,13 +114,13 @@ public sealed partial class StatsJobEndpoints(
             return fields.Problem();
         }
 
-        var jobs = await store.ListAsync(new JobListQuery(TaskType: StatsUpdateHandler.Name, Limit: limit), cancellationToken);
+        var jobs = await readStore.ListAsync(new JobListQuery(TaskType: StatsUpdateHandler.Name, Limit: limit), cancellationToken);
         return ApiJson.Ok(new { runs = StatsRun.From(jobs) });
     }
 
     private async Task<string?> RetryProblemAsync(Guid id, CancellationToken cancellationToken)
     {
-        var job = await store.GetAsync(id, cancellationToken);
+        var job = await readStore.GetAsync(id, cancellationToken);
         if (job is null || job.TaskType != StatsUpdateHandler.Name)
         {
             return $"no stats_update job {id}";

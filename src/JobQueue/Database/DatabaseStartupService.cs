@@ -52,7 +52,7 @@ public sealed partial class DatabaseStartupService(
                 {
                     attempts++;
                     await StartupMigration.RunIfEnabledAsync(services, ct);
-                    await services.GetRequiredService<JobQueueStore>().GetSettingsAsync(ct);
+                    await services.GetRequiredService<QueueSettingsStore>().GetSettingsAsync(ct);
                 },
                 stoppingToken);
         }

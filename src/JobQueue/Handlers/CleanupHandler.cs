@@ -25,7 +25,7 @@ public sealed class CleanupPayload
 /// (<c>Cron:ConnectionString</c>, which may differ from the app database), and the audit log and the
 /// per-minute throughput counts older than their own (longer) retention.
 /// </summary>
-public sealed class CleanupHandler(JobQueueStore store, CronJobStore cron, AuditStore audit, QueueThroughputStore throughput, TimeProvider time)
+public sealed class CleanupHandler(JobCleanupStore store, CronJobStore cron, AuditStore audit, QueueThroughputStore throughput, TimeProvider time)
     : JobHandler<CleanupPayload>
 {
     public const string Name = "job_queue_cleanup";

@@ -3,11 +3,17 @@ using Npgsql;
 
 namespace JobQueue.Queue;
 
-/// <summary>Typed, nullable parameters for the RPC calls of the dashboard's stores.</summary>
+/// <summary>Typed, nullable parameters for the RPC calls of the queue's stores.</summary>
 internal static class DbParameters
 {
     public static NpgsqlParameter Text(string? value) =>
         new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
+
+    public static NpgsqlParameter Jsonb(string json) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = json };
+
+    public static NpgsqlParameter Uuid(Guid id) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Uuid, Value = id };
 
     public static NpgsqlParameter Int(int? value) =>
         new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)value ?? DBNull.Value };

@@ -3,22 +3,25 @@ using System.Text.Json;
 using JobQueue.Telemetry;
 using Npgsql;
 using NpgsqlTypes;
+using static JobQueue.Queue.DbParameters;
 
 namespace JobQueue.Queue;
 
 /// <summary>
-/// Every call the library makes to the queue's RPCs, in one place. The SQL itself lives in the
-/// migrations (Database/Migrations); this class only binds parameters and reads rows. After a call
-/// that made a job due now has committed (enqueue, retry, run now), it tells <see cref="IJobWakeUp"/>,
-/// which wakes runners elsewhere (the Functions app's wake-up queue; nothing by default).
-/// Enqueues store the caller's trace context (the current activity's traceparent) unless one is given.
+/// The queue's hot path: enqueue, and the runner's claim, complete, heartbeat and idle calls. The SQL
+/// itself lives in the migrations (Database/Migrations); this class only binds parameters and reads
+/// rows. The other calls live in stores of their own: <see cref="JobActionStore"/> (retry, cancel,
+/// run now), <see cref="JobReadStore"/> (list, get, attempts), <see cref="QueueSettingsStore"/>,
+/// <see cref="QueueHealthStore"/>, <see cref="JobCleanupStore"/>. After an enqueue that made a job due
+/// now has committed, it tells <see cref="IJobWakeUp"/>, which wakes runners elsewhere (the Functions
+/// app's wake-up queue; nothing by default). Enqueues store the caller's trace context (the current
+/// activity's traceparent) unless one is given.
 /// </summary>
 public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeUp = null)
 {
     /// <summary>Jobs due this close to now count as due now for the wake-up (clock skew, the request's own time).</summary>
     private static readonly TimeSpan DueSoon = TimeSpan.FromSeconds(1);
 
-    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
     private readonly ClaimCursor claimCursor = new(TimeProvider.System);
 
     public async Task<Guid> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken = default)
@@ -95,7 +98,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeU
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)after?.RunAt.UtcDateTime ?? DBNull.Value });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)after?.Id ?? DBNull.Value });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)after?.Priority ?? DBNull.Value });
-        var jobs = await ReadJobsAsync(cmd, cancellationToken);
+        var jobs = await JobRows.ReadAsync(cmd, cancellationToken);
         claimCursor.Advance(jobs);
         return jobs;
     }
@@ -123,15 +126,6 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeU
         return finished;
     }
 
-    public Task<JobActionResult> RetryAsync(Guid id, string? actor, CancellationToken cancellationToken = default) =>
-        WakeIfOkAsync(ActionAsync("SELECT outcome, status FROM jobqueue.job_queue_retry($1, $2)", cancellationToken, Uuid(id), Text(actor)));
-
-    public Task<JobActionResult> CancelAsync(Guid id, string? actor, string? reason, CancellationToken cancellationToken = default) =>
-        ActionAsync("SELECT outcome, status FROM jobqueue.job_queue_cancel($1, $2, $3)", cancellationToken, Uuid(id), Text(actor), Text(reason));
-
-    public Task<JobActionResult> RunNowAsync(Guid id, CancellationToken cancellationToken = default) =>
-        WakeIfOkAsync(ActionAsync("SELECT outcome, status FROM jobqueue.job_queue_run_now($1)", cancellationToken, Uuid(id)));
-
     /// <summary>
     /// Heartbeat: extends to now + <paramref name="lease"/> the leases of the jobs among <paramref name="ids"/>
     /// that this runner still holds (processing, locked by it) and returns those; the others were taken over.
@@ -158,13 +152,6 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeU
         return held;
     }
 
-    public async Task<QueueSettings> GetSettingsAsync(CancellationToken cancellationToken = default)
-    {
-        await using var cmd = dataSource.CreateCommand(
-            "SELECT processing_enabled, paused_reason, updated_by, updated_at FROM jobqueue.job_queue_get_settings()");
-        return await ReadSettingsAsync(cmd, cancellationToken);
-    }
-
     /// <summary>
     /// An idle runner asks to be woken (NOTIFY on channel <see cref="JobWakeListener.Channel"/>) for new
     /// due jobs until now + <paramref name="idleFor"/>; null: busy again, no wake-ups needed.
@@ -176,179 +163,12 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeU
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<QueueSettings> SetSettingsAsync(
-        bool processingEnabled, string? pausedReason, string? updatedBy, CancellationToken cancellationToken = default)
-    {
-        await using var cmd = dataSource.CreateCommand(
-            "SELECT processing_enabled, paused_reason, updated_by, updated_at FROM jobqueue.job_queue_set_settings($1, $2, $3)");
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = processingEnabled });
-        cmd.Parameters.Add(Text(pausedReason));
-        cmd.Parameters.Add(Text(updatedBy));
-        return await ReadSettingsAsync(cmd, cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<Job>> ListAsync(JobListQuery query, CancellationToken cancellationToken = default)
-    {
-        await using var cmd = dataSource.CreateCommand("SELECT * FROM jobqueue.job_queue_list($1, $2, $3, $4, $5, $6, $7)");
-        cmd.Parameters.Add(Text(query.Status));
-        cmd.Parameters.Add(Text(query.TaskType));
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = query.Limit });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)query.BeforeId ?? DBNull.Value });
-        cmd.Parameters.Add(DbParameters.Timestamp(query.CreatedAfter));
-        cmd.Parameters.Add(DbParameters.Timestamp(query.CreatedBefore));
-        cmd.Parameters.Add(Text(query.PayloadText));
-        return await ReadJobsAsync(cmd, cancellationToken);
-    }
-
-    public async Task<Job?> GetAsync(Guid id, CancellationToken cancellationToken = default)
-    {
-        await using var cmd = dataSource.CreateCommand("SELECT * FROM jobqueue.job_queue_get($1)");
-        cmd.Parameters.Add(Uuid(id));
-        var jobs = await ReadJobsAsync(cmd, cancellationToken);
-        return jobs.Count == 0 ? null : jobs[0];
-    }
-
-    public async Task<IReadOnlyList<JobAttempt>> GetAttemptsAsync(Guid jobId, CancellationToken cancellationToken = default)
-    {
-        await using var cmd = dataSource.CreateCommand(
-            "SELECT id, job_id, attempt, runner_id, started_at, finished_at, outcome, error, duration_ms FROM jobqueue.job_queue_get_attempts($1)");
-        cmd.Parameters.Add(Uuid(jobId));
-        var attempts = new List<JobAttempt>();
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            attempts.Add(new JobAttempt(
-                reader.GetInt64(0), reader.GetGuid(1), reader.GetInt32(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5),
-                reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetInt32(8)));
-        }
-
-        return attempts;
-    }
-
-    /// <summary>
-    /// Counts, pause state, oldest pending age, stuck jobs, recent failures and runs, and the database's
-    /// signals for a held xmin horizon (oldest open transaction, dead rows: job_queue_database_health).
-    /// </summary>
-    public async Task<JsonElement> GetHealthAsync(int recentLimit = 10, CancellationToken cancellationToken = default)
-    {
-        await using var cmd = dataSource.CreateCommand("SELECT (jobqueue.job_queue_health($1) || jobqueue.job_queue_database_health())::text");
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = recentLimit });
-        var json = (string)(await cmd.ExecuteScalarAsync(cancellationToken))!;
-        return ParseJson(json);
-    }
-
-    /// <summary>Deletes one batch of finished jobs (and their attempts) completed before <paramref name="olderThan"/>.</summary>
-    public Task<int> CleanupBatchAsync(DateTimeOffset olderThan, int batchSize, CancellationToken cancellationToken = default) =>
-        ScalarIntAsync("SELECT jobqueue.job_queue_cleanup_batch($1, $2)", olderThan, batchSize, cancellationToken);
-
-    /// <summary>Due pending jobs and the oldest one's age in seconds, read from the partial index of pending jobs.</summary>
-    public async Task<(long DuePending, double OldestPendingAgeSeconds)> GetPendingGaugesAsync(CancellationToken cancellationToken = default)
-    {
-        await using var cmd = dataSource.CreateCommand("SELECT due_pending, oldest_pending_age_seconds FROM jobqueue.job_queue_pending_gauges()");
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return (reader.GetInt64(0), reader.GetDouble(1));
-    }
-
-    private async Task<int> ScalarIntAsync(string sql, DateTimeOffset olderThan, int batchSize, CancellationToken cancellationToken)
-    {
-        await using var cmd = dataSource.CreateCommand(sql);
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = olderThan.UtcDateTime });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = batchSize });
-        return (int)(await cmd.ExecuteScalarAsync(cancellationToken))!;
-    }
-
     private void WakeIfDue(DateTimeOffset? runAt)
     {
         if (wakeUp is not null && (runAt is null || runAt.Value <= DateTimeOffset.UtcNow + DueSoon))
         {
             wakeUp.JobsDue();
         }
-    }
-
-    private async Task<JobActionResult> WakeIfOkAsync(Task<JobActionResult> action)
-    {
-        var result = await action;
-        if (result.Outcome == JobActionOutcome.Ok)
-        {
-            wakeUp?.JobsDue();
-        }
-
-        return result;
-    }
-
-    private async Task<JobActionResult> ActionAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
-    {
-        await using var cmd = dataSource.CreateCommand(sql);
-        cmd.Parameters.AddRange(parameters);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var outcome = reader.GetString(0) switch
-        {
-            "ok" => JobActionOutcome.Ok,
-            "not_found" => JobActionOutcome.NotFound,
-            _ => JobActionOutcome.InvalidState,
-        };
-        return new JobActionResult(outcome, reader.IsDBNull(1) ? null : reader.GetString(1));
-    }
-
-    private static async Task<QueueSettings> ReadSettingsAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
-    {
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            throw new InvalidOperationException("job_queue_settings has no row: run the migrations");
-        }
-
-        return new QueueSettings(
-            reader.GetBoolean(0), reader.IsDBNull(1) ? null : reader.GetString(1),
-            reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3));
-    }
-
-    internal static async Task<IReadOnlyList<Job>> ReadJobsAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
-    {
-        var jobs = new List<Job>();
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        if (!reader.HasRows)
-        {
-            return jobs;
-        }
-
-        var o = new JobOrdinals(reader);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            // one unreadable row (a producer that bypassed the limits) must not fail the whole batch
-            string? readError = null;
-            var payload = TryParseJson(reader.GetString(o.Payload), "payload", ref readError) ?? EmptyObject;
-            var output = reader.IsDBNull(o.Output) ? null : TryParseJson(reader.GetString(o.Output), "output", ref readError);
-            jobs.Add(new Job(
-                reader.GetGuid(o.Id),
-                reader.GetString(o.TaskType),
-                payload,
-                reader.GetString(o.Status),
-                reader.GetFieldValue<DateTimeOffset>(o.RunAt),
-                reader.GetInt32(o.Attempts),
-                reader.GetInt32(o.MaxAttempts),
-                NullableString(reader, o.LastError),
-                output,
-                NullableString(reader, o.DedupeKey),
-                NullableString(reader, o.LockedBy),
-                NullableTime(reader, o.LockedUntil),
-                NullableString(reader, o.TriggeredBy),
-                NullableString(reader, o.RequestId),
-                reader.GetFieldValue<DateTimeOffset>(o.CreatedAt),
-                reader.GetFieldValue<DateTimeOffset>(o.UpdatedAt),
-                NullableTime(reader, o.StartedAt),
-                NullableTime(reader, o.CompletedAt),
-                readError,
-                reader.GetInt32(o.Priority),
-                NullableString(reader, o.PartitionKey),
-                NullableString(reader, o.TraceParent)));
-        }
-
-        return jobs;
     }
 
     private static string SerializeCompletions(IReadOnlyCollection<JobCompletion> completions)
@@ -396,69 +216,5 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeU
         }
 
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
-
-    private static JsonElement? TryParseJson(string json, string what, ref string? readError)
-    {
-        try
-        {
-            return ParseJson(json);
-        }
-        catch (JsonException e)
-        {
-            readError ??= $"the {what} cannot be read ({json.Length} characters): {e.Message}";
-            return null;
-        }
-    }
-
-    private static JsonElement ParseJson(string json)
-    {
-        if (json == "{}")
-        {
-            return EmptyObject;
-        }
-
-        using var doc = JsonDocument.Parse(json);
-        return doc.RootElement.Clone();
-    }
-
-    private static string? NullableString(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    private static DateTimeOffset? NullableTime(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
-
-    private static NpgsqlParameter Text(string? value) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
-
-    private static NpgsqlParameter Jsonb(string json) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = json };
-
-    private static NpgsqlParameter Uuid(Guid id) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Uuid, Value = id };
-
-    private sealed class JobOrdinals(NpgsqlDataReader r)
-    {
-        public int Id { get; } = r.GetOrdinal("id");
-        public int TaskType { get; } = r.GetOrdinal("task_type");
-        public int Payload { get; } = r.GetOrdinal("payload");
-        public int Status { get; } = r.GetOrdinal("status");
-        public int RunAt { get; } = r.GetOrdinal("run_at");
-        public int Attempts { get; } = r.GetOrdinal("attempts");
-        public int MaxAttempts { get; } = r.GetOrdinal("max_attempts");
-        public int LastError { get; } = r.GetOrdinal("last_error");
-        public int Output { get; } = r.GetOrdinal("output");
-        public int DedupeKey { get; } = r.GetOrdinal("dedupe_key");
-        public int LockedBy { get; } = r.GetOrdinal("locked_by");
-        public int LockedUntil { get; } = r.GetOrdinal("locked_until");
-        public int TriggeredBy { get; } = r.GetOrdinal("triggered_by");
-        public int RequestId { get; } = r.GetOrdinal("request_id");
-        public int CreatedAt { get; } = r.GetOrdinal("created_at");
-        public int UpdatedAt { get; } = r.GetOrdinal("updated_at");
-        public int StartedAt { get; } = r.GetOrdinal("started_at");
-        public int CompletedAt { get; } = r.GetOrdinal("completed_at");
-        public int Priority { get; } = r.GetOrdinal("priority");
-        public int PartitionKey { get; } = r.GetOrdinal("partition_key");
-        public int TraceParent { get; } = r.GetOrdinal("trace_parent");
     }
 }

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using static JobQueue.Queue.DbParameters;
 
 namespace JobQueue.Queue;
 
@@ -71,8 +72,4 @@ public sealed class TaskLimitStore(NpgsqlDataSource dataSource)
     private static int? IntOrNull(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
 
     private static string? StringOrNull(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    private static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
-
-    private static NpgsqlParameter Int(int? value) => new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)value ?? DBNull.Value };
 }

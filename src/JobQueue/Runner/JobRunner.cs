@@ -21,6 +21,7 @@ namespace JobQueue.Runner;
 /// </summary>
 public sealed class JobRunner(
     JobQueueStore store,
+    QueueSettingsStore settingsStore,
     TaskLimitStore taskLimits,
     JobHandlerRegistry handlers,
     RetryBackoff backoff,
@@ -59,7 +60,7 @@ public sealed class JobRunner(
         var runnerId = NewRunnerId(o.RunnerName);
         if (!request.Force)
         {
-            var settings = await store.GetSettingsAsync(cancellationToken);
+            var settings = await settingsStore.GetSettingsAsync(cancellationToken);
             if (!settings.ProcessingEnabled)
             {
                 RunnerLog.PassPaused(logger, runnerId, settings.PausedReason);
@@ -92,7 +93,7 @@ public sealed class JobRunner(
     }
 
     private RunnerSession Session(RunnerSessionPlan plan, CancellationToken stopping) =>
-        new(this, store, slots, options.Value, metrics, time, logger, plan, stopping);
+        new(this, store, settingsStore, slots, options.Value, metrics, time, logger, plan, stopping);
 
     /// <summary>A job the host's shutdown cut off: back to pending at once, its attempt given back, the attempt row saying why.</summary>
     internal AttemptResult GivenBack(Job job, string runnerId, TimeSpan ran, string detail)

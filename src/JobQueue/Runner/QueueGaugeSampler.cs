@@ -12,7 +12,7 @@ namespace JobQueue.Runner;
 /// <see cref="OutsidePassInterval"/>: the alert's data when the runner timer is off), and from every
 /// health read.
 /// </summary>
-public sealed class QueueGaugeSampler(JobQueueStore store, JobQueueMetrics metrics)
+public sealed class QueueGaugeSampler(QueueHealthStore store, JobQueueMetrics metrics)
 {
     public static readonly TimeSpan OutsidePassInterval = TimeSpan.FromSeconds(30);
 

@@ -3,10 +3,10 @@ using JobQueue.Queue;
 namespace JobQueue.Runner;
 
 /// <summary>
-/// One handler running in a <see cref="RunnerSession"/>. Its state moves once, from running to
-/// finished (its result is recorded), abandoned (it ignored its cancellation: its result is
-/// discarded and its slot returned when it ends) or given back (the host stops: its job is snoozed
-/// without waiting for it).
+/// One handler running in a <see cref="RunnerSession"/> (kept by <see cref="RunningAttempts"/>). Its
+/// state moves once, from running to finished (its result is recorded), abandoned (it ignored its
+/// cancellation: its result is discarded and its slot returned when it ends) or given back (the host
+/// stops: its job is snoozed without waiting for it).
 /// </summary>
 internal sealed class RunningAttempt(Job job, AttemptCancellation cancellation, long startedAt)
 {

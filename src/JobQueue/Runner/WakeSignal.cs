@@ -43,4 +43,19 @@ internal sealed class WakeSignal
             return waiter.Task;
         }
     }
+
+    /// <summary>Sets the signal once <paramref name="wait"/> completes; a failed wait sets it all the same (the loop's own calls report errors).</summary>
+    public async Task SetWhenCompletedAsync(Task wait)
+    {
+        try
+        {
+            await wait;
+        }
+        catch (Exception)
+        {
+            // a failed wait wakes the loop all the same; the loop's own calls report errors
+        }
+
+        Set();
+    }
 }

@@ -62,7 +62,7 @@ public sealed class ServerRunnerTests : IAsyncLifetime
         await hangUp.CancelAsync(); // the caller gives up (a pg_net or curl timeout)
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
 
-        var store = api.Services.GetRequiredService<JobQueueStore>();
+        var store = api.Services.GetRequiredService<JobReadStore>();
         await Eventually.TrueAsync(async () => (await store.GetAsync(id))!.Status != JobStatus.Processing, "the job finishes", 30);
         var job = (await store.GetAsync(id))!;
         Assert.Equal(JobStatus.Succeeded, job.Status);
@@ -81,12 +81,11 @@ public sealed class ServerRunnerTests : IAsyncLifetime
             return null;
         }), new Dictionary<string, string?> { ["Runner:PollIntervalSeconds"] = "1" });
         Guid id;
-        JobQueueStore store;
+        var store = new JobReadStore(db.DataSource);
         try
         {
             // the server's runner loop picks it up by itself
-            store = new JobQueueStore(db.DataSource);
-            id = await store.EnqueueAsync(new EnqueueRequest("long", MaxAttempts: 1));
+            id = await new JobQueueStore(db.DataSource).EnqueueAsync(new EnqueueRequest("long", MaxAttempts: 1));
             await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
             Assert.Equal(JobStatus.Processing, (await store.GetAsync(id))!.Status);
         }

@@ -119,7 +119,7 @@ public sealed class FunctionsRunnerTests(FunctionsRunnerFixture fx, ITestOutputH
 
         await Eventually.TrueAsync(async () => (await StatusAsync(fx.Db, id)).Status != JobStatus.Processing, "the job finishes", 60);
         Assert.Equal(JobStatus.Succeeded, (await StatusAsync(fx.Db, id)).Status);
-        var attempts = await new JobQueueStore(fx.Db.DataSource).GetAttemptsAsync(id);
+        var attempts = await new JobReadStore(fx.Db.DataSource).GetAttemptsAsync(id);
         Assert.Equal("succeeded", Assert.Single(attempts).Outcome);
     }
 
@@ -135,7 +135,7 @@ public sealed class FunctionsRunnerTests(FunctionsRunnerFixture fx, ITestOutputH
         Assert.Equal(StatusResult.Types.Status.Success, tick.Result.Status);
         var job = await StatusAsync(fx.Db, id);
         Assert.Equal((JobStatus.Succeeded, 1), (job.Status, job.Attempts));
-        var attempt = Assert.Single(await new JobQueueStore(fx.Db.DataSource).GetAttemptsAsync(id));
+        var attempt = Assert.Single(await new JobReadStore(fx.Db.DataSource).GetAttemptsAsync(id));
         Assert.Equal("succeeded", attempt.Outcome);
         Assert.True(attempt.DurationMs >= 4500, $"the job ran {attempt.DurationMs} ms, not past its 2 s lease");
     }
@@ -157,7 +157,7 @@ public sealed class FunctionsRunnerTests(FunctionsRunnerFixture fx, ITestOutputH
         Assert.Equal(StatusResult.Types.Status.Success, tick.Result.Status);
         var job = await StatusAsync(db, id);
         Assert.Equal(JobStatus.Pending, job.Status);
-        var attempt = Assert.Single(await new JobQueueStore(db.DataSource).GetAttemptsAsync(id));
+        var attempt = Assert.Single(await new JobReadStore(db.DataSource).GetAttemptsAsync(id));
         Assert.Equal("retry", attempt.Outcome);
         Assert.StartsWith("timed out", attempt.Error);
         Assert.InRange(attempt.DurationMs, 500, 15_000);
@@ -185,7 +185,7 @@ public sealed class FunctionsRunnerTests(FunctionsRunnerFixture fx, ITestOutputH
         Assert.False(host.WorkerWasKilled, "the worker did not exit after WorkerTerminate\n" + host.Diagnostics());
         var job = await StatusAsync(db, id);
         Assert.Equal((JobStatus.Pending, 0), (job.Status, job.Attempts));
-        var attempt = Assert.Single(await new JobQueueStore(db.DataSource).GetAttemptsAsync(id));
+        var attempt = Assert.Single(await new JobReadStore(db.DataSource).GetAttemptsAsync(id));
         Assert.Equal("snoozed", attempt.Outcome);
         Assert.StartsWith("host shutdown", attempt.Error);
     }
@@ -195,7 +195,7 @@ public sealed class FunctionsRunnerTests(FunctionsRunnerFixture fx, ITestOutputH
     {
         public static async Task<JobStatusRow> ReadAsync(TestDatabase db, Guid id)
         {
-            var job = (await new JobQueueStore(db.DataSource).GetAsync(id))!;
+            var job = (await new JobReadStore(db.DataSource).GetAsync(id))!;
             return new JobStatusRow(job.Status, job.Attempts, job.CreatedAt, job.StartedAt ?? DateTimeOffset.MaxValue);
         }
     }

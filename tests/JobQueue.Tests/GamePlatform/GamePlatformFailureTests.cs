@@ -55,7 +55,7 @@ public sealed class GamePlatformFailureTests
         var id = await gp.EnqueueAsync(GamePlatformSyncHandler.Name, new { }, maxAttempts: 5);
 
         var first = await gp.Runner.RunPassAsync(new(Limit: 1));
-        var afterFirst = (await gp.Queue.GetAsync(id))!;
+        var afterFirst = (await gp.Jobs.GetAsync(id))!;
         Assert.Equal(JobStatus.Pending, afterFirst.Status);
         Assert.Equal(1, first.Retried);
         Assert.Contains("0 of 6 competitors done", afterFirst.LastError, StringComparison.Ordinal);
@@ -79,7 +79,7 @@ public sealed class GamePlatformFailureTests
         var id = await gp.EnqueueAsync(GamePlatformTotalsSweepHandler.Name, new { batchSize = 10 }, maxAttempts: 5);
 
         await gp.Runner.RunPassAsync(new(Limit: 1));
-        Assert.Equal(JobStatus.Pending, (await gp.Queue.GetAsync(id))!.Status);
+        Assert.Equal(JobStatus.Pending, (await gp.Jobs.GetAsync(id))!.Status);
         Assert.Equal(6, await gp.CountAsync("SELECT count(*) FROM game_platform_competitors WHERE needs_totals_refresh AND totals_claimed_by IS NULL"));
 
         var job = await gp.RunUntilFinishedAsync(id);

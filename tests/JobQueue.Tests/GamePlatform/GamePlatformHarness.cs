@@ -33,6 +33,8 @@ public sealed class GamePlatformHarness : IAsyncDisposable
 
     public JobQueueStore Queue => Services.GetRequiredService<JobQueueStore>();
 
+    public JobReadStore Jobs => Services.GetRequiredService<JobReadStore>();
+
     public JobRunner Runner => Services.GetRequiredService<JobRunner>();
 
     public GamePlatformStore Store => Services.GetRequiredService<GamePlatformStore>();
@@ -91,7 +93,7 @@ public sealed class GamePlatformHarness : IAsyncDisposable
         for (var i = 0; i < maxPasses; i++)
         {
             await Runner.RunPassAsync(new RunPassRequest(Limit: 10));
-            var job = (await Queue.GetAsync(id))!;
+            var job = (await Jobs.GetAsync(id))!;
             if (job.Status is JobStatus.Succeeded or JobStatus.Failed)
             {
                 return job;

@@ -146,7 +146,7 @@ public sealed class GamePlatformSyncTests : IAsyncLifetime
         Assert.Contains(handler.ValidatePayload(Json("""{"dryRun":"yes"}""")), e => e.Field == "dryRun");
         Assert.Empty(handler.ValidatePayload(Json("""{"dryRun":true,"coachId":"coach-1","afterTimeUnix":1767225600}""")));
 
-        var job = await gp.Queue.GetAsync(await gp.Queue.EnqueueAsync(new EnqueueRequest(GamePlatformSyncHandler.Name, Json("""{"afterTimeUnix":-1}"""))));
+        var job = await gp.Jobs.GetAsync(await gp.Queue.EnqueueAsync(new EnqueueRequest(GamePlatformSyncHandler.Name, Json("""{"afterTimeUnix":-1}"""))));
         var finished = await gp.RunUntilFinishedAsync(job!.Id);
         Assert.Equal(JobStatus.Failed, finished.Status);
         Assert.Equal(1, finished.Attempts);

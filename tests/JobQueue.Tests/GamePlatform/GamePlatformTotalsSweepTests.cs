@@ -104,7 +104,7 @@ public sealed class GamePlatformTotalsSweepTests : IAsyncLifetime
 
         release.SetResult();
         await sweepPass;
-        var sweep = JobOutput.Of((await gp.Queue.GetAsync(sweepId))!);
+        var sweep = JobOutput.Of((await gp.Jobs.GetAsync(sweepId))!);
         Assert.Equal(3, sweep.Num("refreshed"));
 
         // the simulator answered after the append, so the totals are fresh; either way the flag
@@ -131,8 +131,8 @@ public sealed class GamePlatformTotalsSweepTests : IAsyncLifetime
             gp.Runner.RunPassAsync(new RunPassRequest(Limit: 1)),
             gp.Runner.RunPassAsync(new RunPassRequest(Limit: 1)));
 
-        var outA = JobOutput.Of((await gp.Queue.GetAsync(a))!);
-        var outB = JobOutput.Of((await gp.Queue.GetAsync(b))!);
+        var outA = JobOutput.Of((await gp.Jobs.GetAsync(a))!);
+        var outB = JobOutput.Of((await gp.Jobs.GetAsync(b))!);
         Assert.Equal(6, outA.Num("refreshed") + outB.Num("refreshed"));
         Assert.Equal(6, outA.Num("flagsCleared") + outB.Num("flagsCleared"));
         foreach (var c in gp.Sim.Competitors())

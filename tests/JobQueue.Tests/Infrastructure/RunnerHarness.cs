@@ -35,6 +35,12 @@ public sealed class RunnerHarness : IAsyncDisposable
 
     public JobQueueStore Store => services.GetRequiredService<JobQueueStore>();
 
+    public JobReadStore Jobs => services.GetRequiredService<JobReadStore>();
+
+    public JobActionStore Actions => services.GetRequiredService<JobActionStore>();
+
+    public QueueSettingsStore Settings => services.GetRequiredService<QueueSettingsStore>();
+
     public T Get<T>() where T : notnull => services.GetRequiredService<T>();
 
     public Task<RunnerReport> PassAsync(int? limit = null, bool force = false) =>

@@ -45,7 +45,7 @@ public sealed class FinalFailureTests : IAsyncLifetime, IDisposable
 
         // a claim (any runner's) rescues it: failed inside SQL, and recorded for the report
         Assert.Empty(await store.ClaimAsync(1, TimeSpan.FromMinutes(1), "next-runner"));
-        Assert.Equal("failed", (await store.GetAsync(id))!.Status);
+        Assert.Equal("failed", (await services.GetRequiredService<JobReadStore>().GetAsync(id))!.Status);
         Assert.Empty(FailedForGood(id));
         Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM job_queue_final_failures WHERE job_id = $1", id));
 
@@ -78,11 +78,11 @@ public sealed class FinalFailureTests : IAsyncLifetime, IDisposable
         var round = await services.GetRequiredService<QueueMaintainer>().RunRoundAsync(CancellationToken.None);
 
         Assert.Equal((true, 1, 1), (round.Leader, round.Rescued, round.Reported));
-        var job = (await store.GetAsync(id))!;
+        var job = (await services.GetRequiredService<JobReadStore>().GetAsync(id))!;
         Assert.Equal(("failed", 1), (job.Status, job.Attempts));
         Assert.StartsWith("Error JobQueue.Runner.JobRunner [1003]", Assert.Single(FailedForGood(id)));
         Assert.Equal(1, meters.Get("jobqueue.jobs.failed/lease_victim"));
-        Assert.Equal(["lease_expired"], (await store.GetAttemptsAsync(id)).Select(a => a.Outcome));
+        Assert.Equal(["lease_expired"], (await services.GetRequiredService<JobReadStore>().GetAttemptsAsync(id)).Select(a => a.Outcome));
     }
 
     [Fact]

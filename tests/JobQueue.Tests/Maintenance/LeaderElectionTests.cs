@@ -87,7 +87,7 @@ public sealed class LeaderElectionTests : IAsyncLifetime
         await using var services = db.BuildServices();
         using var meters = new MeterCapture(services);
         var store = services.GetRequiredService<JobQueueStore>();
-        await store.SetSettingsAsync(false, "nobody runs jobs", "test");
+        await services.GetRequiredService<QueueSettingsStore>().SetSettingsAsync(false, "nobody runs jobs", "test");
         await store.EnqueueAsync(new EnqueueRequest("t", RunAt: DateTimeOffset.UtcNow.AddMinutes(-10)));
         await store.EnqueueAsync(new EnqueueRequest("t", RunAt: DateTimeOffset.UtcNow.AddMinutes(-1)));
 

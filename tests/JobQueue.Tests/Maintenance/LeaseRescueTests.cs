@@ -32,9 +32,9 @@ public sealed class LeaseRescueTests : IAsyncLifetime
         var round = await h.Get<QueueMaintainer>().RunRoundAsync(CancellationToken.None);
 
         Assert.Equal((true, 1), (round.Leader, round.Rescued));
-        var job = (await h.Store.GetAsync(victim))!;
+        var job = (await h.Jobs.GetAsync(victim))!;
         Assert.Equal((JobStatus.Pending, 1, claimed.RunAt), (job.Status, job.Attempts, job.RunAt));
-        Assert.Equal(["lease_expired"], (await h.Store.GetAttemptsAsync(victim)).Select(a => a.Outcome));
+        Assert.Equal(["lease_expired"], (await h.Jobs.GetAttemptsAsync(victim)).Select(a => a.Outcome));
         // its place: the next claim takes it before the 1,000 jobs that were due after it
         Assert.Equal(victim, await db.ScalarAsync<Guid>("SELECT id FROM job_queue_claim(1)"));
     }
@@ -52,7 +52,7 @@ public sealed class LeaseRescueTests : IAsyncLifetime
         var again = await db.ScalarAsync<Guid>("SELECT id FROM job_queue_claim(1)");
 
         Assert.Equal(first.Id, again);
-        Assert.Equal(2, (await h.Store.GetAsync(first.Id))!.Attempts);
+        Assert.Equal(2, (await h.Jobs.GetAsync(first.Id))!.Attempts);
     }
 
     [Fact]
@@ -139,8 +139,8 @@ public sealed class LeaseRescueTests : IAsyncLifetime
         // it ran again while most of the backlog was still waiting (it used to go behind all of it)
         Assert.True(victimRerunAfter < backlog / 2, $"the rescued job ran after {victimRerunAfter} of {backlog} backlog jobs");
         Assert.True(await db.ScalarAsync<long>("SELECT count(*) FROM job_queue WHERE task_type = 'noop' AND status = 'pending'") > backlog / 2);
-        var job = (await h.Store.GetAsync(victim))!;
+        var job = (await h.Jobs.GetAsync(victim))!;
         Assert.Equal((JobStatus.Succeeded, 2), (job.Status, job.Attempts));
-        Assert.Equal(["lease_expired", "succeeded"], (await h.Store.GetAttemptsAsync(victim)).Select(a => a.Outcome));
+        Assert.Equal(["lease_expired", "succeeded"], (await h.Jobs.GetAttemptsAsync(victim)).Select(a => a.Outcome));
     }
 }

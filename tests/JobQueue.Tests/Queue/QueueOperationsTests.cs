@@ -61,12 +61,12 @@ public sealed class QueueOperationsTests : IAsyncLifetime
         var failed = await h.Store.EnqueueAsync(new EnqueueRequest("boom"));
         await h.PassAsync();
 
-        Assert.Equal(new JobActionResult(JobActionOutcome.InvalidState, "pending"), await h.Store.RetryAsync(pending, "op"));
-        Assert.Equal(new JobActionResult(JobActionOutcome.NotFound, null), await h.Store.RetryAsync(Guid.NewGuid(), "op"));
-        Assert.Equal("failed", (await h.Store.GetAsync(failed))!.Status);
+        Assert.Equal(new JobActionResult(JobActionOutcome.InvalidState, "pending"), await h.Actions.RetryAsync(pending, "op"));
+        Assert.Equal(new JobActionResult(JobActionOutcome.NotFound, null), await h.Actions.RetryAsync(Guid.NewGuid(), "op"));
+        Assert.Equal("failed", (await h.Jobs.GetAsync(failed))!.Status);
 
-        Assert.Equal(new JobActionResult(JobActionOutcome.Ok, "pending"), await h.Store.RetryAsync(failed, "op"));
-        var job = (await h.Store.GetAsync(failed))!;
+        Assert.Equal(new JobActionResult(JobActionOutcome.Ok, "pending"), await h.Actions.RetryAsync(failed, "op"));
+        var job = (await h.Jobs.GetAsync(failed))!;
         Assert.Equal(0, job.Attempts);
         Assert.Null(job.CompletedAt);
         Assert.Equal("op", job.TriggeredBy);
@@ -80,7 +80,7 @@ public sealed class QueueOperationsTests : IAsyncLifetime
         await h.PassAsync();
         await h.Store.EnqueueAsync(new EnqueueRequest("boom", DedupeKey: "once", RunAt: DateTimeOffset.UtcNow.AddHours(1)));
 
-        Assert.Equal(new JobActionResult(JobActionOutcome.InvalidState, "failed"), await h.Store.RetryAsync(failed, "op"));
+        Assert.Equal(new JobActionResult(JobActionOutcome.InvalidState, "failed"), await h.Actions.RetryAsync(failed, "op"));
     }
 
     [Fact]
@@ -90,11 +90,11 @@ public sealed class QueueOperationsTests : IAsyncLifetime
         var done = await h.Store.EnqueueAsync(new EnqueueRequest("ok"));
         await h.PassAsync();
 
-        Assert.Equal(new JobActionResult(JobActionOutcome.Ok, "cancelled"), await h.Store.CancelAsync(pending, "op", "why"));
-        Assert.Equal(new JobActionResult(JobActionOutcome.InvalidState, "cancelled"), await h.Store.CancelAsync(pending, "op", null));
-        Assert.Equal(new JobActionResult(JobActionOutcome.InvalidState, "succeeded"), await h.Store.CancelAsync(done, "op", null));
-        Assert.Equal(JobActionOutcome.NotFound, (await h.Store.CancelAsync(Guid.NewGuid(), "op", null)).Outcome);
-        var job = (await h.Store.GetAsync(pending))!;
+        Assert.Equal(new JobActionResult(JobActionOutcome.Ok, "cancelled"), await h.Actions.CancelAsync(pending, "op", "why"));
+        Assert.Equal(new JobActionResult(JobActionOutcome.InvalidState, "cancelled"), await h.Actions.CancelAsync(pending, "op", null));
+        Assert.Equal(new JobActionResult(JobActionOutcome.InvalidState, "succeeded"), await h.Actions.CancelAsync(done, "op", null));
+        Assert.Equal(JobActionOutcome.NotFound, (await h.Actions.CancelAsync(Guid.NewGuid(), "op", null)).Outcome);
+        var job = (await h.Jobs.GetAsync(pending))!;
         Assert.Equal("cancelled by op: why", job.LastError);
         Assert.Equal(0, (await h.PassAsync()).Processed);
     }
@@ -105,10 +105,10 @@ public sealed class QueueOperationsTests : IAsyncLifetime
         var later = await h.Store.EnqueueAsync(new EnqueueRequest("ok", RunAt: DateTimeOffset.UtcNow.AddDays(1)));
         Assert.Equal(0, (await h.PassAsync()).Processed);
 
-        Assert.Equal(new JobActionResult(JobActionOutcome.Ok, "pending"), await h.Store.RunNowAsync(later));
+        Assert.Equal(new JobActionResult(JobActionOutcome.Ok, "pending"), await h.Actions.RunNowAsync(later));
         Assert.Equal(1, (await h.PassAsync()).Succeeded);
-        Assert.Equal(new JobActionResult(JobActionOutcome.InvalidState, "succeeded"), await h.Store.RunNowAsync(later));
-        Assert.Equal(JobActionOutcome.NotFound, (await h.Store.RunNowAsync(Guid.NewGuid())).Outcome);
+        Assert.Equal(new JobActionResult(JobActionOutcome.InvalidState, "succeeded"), await h.Actions.RunNowAsync(later));
+        Assert.Equal(JobActionOutcome.NotFound, (await h.Actions.RunNowAsync(Guid.NewGuid())).Outcome);
     }
 
     [Fact]
@@ -129,14 +129,14 @@ public sealed class QueueOperationsTests : IAsyncLifetime
         var report = await h.PassAsync(limit: 1);
 
         Assert.Equal("succeeded", Assert.Single(report.Results, r => r.Id == cleanupId).Status);
-        var output = (await h.Store.GetAsync(cleanupId))!.Output!.Value;
+        var output = (await h.Jobs.GetAsync(cleanupId))!.Output!.Value;
         Assert.Equal(2_500, output.GetProperty("deletedJobs").GetInt64());
         Assert.Equal(3, output.GetProperty("batches").GetInt32());
         Assert.Equal(14, output.GetProperty("retentionDays").GetInt32());
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM job_queue WHERE completed_at < now() - interval '14 days'"));
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM job_queue_attempts a WHERE NOT EXISTS (SELECT 1 FROM job_queue q WHERE q.id = a.job_id)"));
         Assert.Equal(5L, await db.ScalarAsync<long>("SELECT count(*) FROM job_queue WHERE status = 'succeeded' AND task_type = 'ok'"));
-        Assert.Equal("pending", (await h.Store.GetAsync(oldPending))!.Status);
+        Assert.Equal("pending", (await h.Jobs.GetAsync(oldPending))!.Status);
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public sealed class QueueOperationsTests : IAsyncLifetime
         Job? last = null;
         do
         {
-            var page = await h.Store.ListAsync(new JobListQuery(TaskType: "ok", Limit: 50, BeforeId: last?.Id));
+            var page = await h.Jobs.ListAsync(new JobListQuery(TaskType: "ok", Limit: 50, BeforeId: last?.Id));
             seen.AddRange(page);
             last = page.Count == 50 ? page[^1] : null;
         }
@@ -160,8 +160,8 @@ public sealed class QueueOperationsTests : IAsyncLifetime
         Assert.All(seen, j => Assert.Equal("ok", j.TaskType));
         // newest first by id (time-ordered ids; uuid order is the order of the lowercase hex text)
         Assert.Equal(seen.Select(j => j.Id).OrderDescending(Comparer<Guid>.Create((a, b) => string.CompareOrdinal(a.ToString(), b.ToString()))), seen.Select(j => j.Id));
-        Assert.Equal(5, (await h.Store.ListAsync(new JobListQuery(Status: "pending", TaskType: "boom"))).Count);
-        Assert.Empty(await h.Store.ListAsync(new JobListQuery(Status: "failed")));
+        Assert.Equal(5, (await h.Jobs.ListAsync(new JobListQuery(Status: "pending", TaskType: "boom"))).Count);
+        Assert.Empty(await h.Jobs.ListAsync(new JobListQuery(Status: "failed")));
     }
 
     [Fact]
@@ -171,9 +171,9 @@ public sealed class QueueOperationsTests : IAsyncLifetime
         await h.PassAsync();
         var waiting = await h.Store.EnqueueAsync(new EnqueueRequest("ok"));
         await db.ExecuteAsync("UPDATE job_queue SET run_at = now() - interval '10 minutes' WHERE id = $1", waiting);
-        await h.Store.SetSettingsAsync(false, "deploy", "op");
+        await h.Settings.SetSettingsAsync(false, "deploy", "op");
 
-        var health = await h.Store.GetHealthAsync();
+        var health = await h.Get<QueueHealthStore>().GetHealthAsync();
 
         Assert.Equal(1, health.GetProperty("counts").GetProperty("failed").GetInt32());
         Assert.Equal(1, health.GetProperty("counts").GetProperty("pending").GetInt32());

@@ -24,34 +24,34 @@ public sealed class StatusCounterTests : IAsyncLifetime
         var attempt = 0;
         await using var h = new RunnerHarness(db, [new DelegateHandler("work", (p, _, _) =>
             Interlocked.Increment(ref attempt) % 3 == 0 ? throw new InvalidOperationException("every third fails") : Task.FromResult<object?>(null))]);
-        await AssertCountsMatchAsync(h.Store);
+        await AssertCountsMatchAsync(h.Get<QueueHealthStore>());
 
         await h.Store.EnqueueManyAsync("work", Enumerable.Repeat("{}", 40).ToList(), maxAttempts: 1);
         await h.Store.EnqueueAsync(new EnqueueRequest("work", RunAt: DateTimeOffset.UtcNow.AddDays(1)));
         var later = await h.Store.EnqueueAsync(new EnqueueRequest("work", RunAt: DateTimeOffset.UtcNow.AddDays(1)));
-        await AssertCountsMatchAsync(h.Store);
+        await AssertCountsMatchAsync(h.Get<QueueHealthStore>());
 
         // claims and finishes (successes and final failures), a run-now (no status change), a cancel, a retry
         await h.PassAsync(limit: 10, force: true);
         await h.PassAsync(limit: 10, force: true);
-        await h.Store.RunNowAsync(later);
-        await AssertCountsMatchAsync(h.Store);
+        await h.Actions.RunNowAsync(later);
+        await AssertCountsMatchAsync(h.Get<QueueHealthStore>());
         var failed = await db.ScalarAsync<Guid>("SELECT id FROM job_queue WHERE status = 'failed' LIMIT 1");
-        await h.Store.RetryAsync(failed, "test");
-        await h.Store.CancelAsync(later, "test", "no");
-        await AssertCountsMatchAsync(h.Store);
+        await h.Actions.RetryAsync(failed, "test");
+        await h.Actions.CancelAsync(later, "test", "no");
+        await AssertCountsMatchAsync(h.Get<QueueHealthStore>());
 
         // a claimed job whose lease runs out is rescued by the next claim
         await h.Store.ClaimAsync(1, TimeSpan.FromMilliseconds(1), "gone");
         await Task.Delay(50);
         await h.Store.ClaimAsync(1, TimeSpan.FromMinutes(5), "next");
-        await AssertCountsMatchAsync(h.Store);
+        await AssertCountsMatchAsync(h.Get<QueueHealthStore>());
 
         // bulk actions, cleanup, plain SQL (insert, update, delete in one transaction, rolled back and committed)
         await h.Get<JobBulkStore>().CancelAsync(new JobFilter(Status: "pending"), dryRun: false, "test", null);
         await h.Get<JobBulkStore>().RetryAsync(new JobFilter(), dryRun: false, "test");
         await db.ExecuteAsync("UPDATE job_queue SET completed_at = now() - interval '30 days' WHERE status = 'succeeded' AND id IN (SELECT id FROM job_queue WHERE status = 'succeeded' LIMIT 5)");
-        await h.Store.CleanupBatchAsync(DateTimeOffset.UtcNow.AddDays(-14), 1000);
+        await h.Get<JobCleanupStore>().CleanupBatchAsync(DateTimeOffset.UtcNow.AddDays(-14), 1000);
         await db.ExecuteAsync("""
             BEGIN;
             INSERT INTO job_queue (task_type, status) VALUES ('work', 'failed'), ('work', 'cancelled');
@@ -62,12 +62,12 @@ public sealed class StatusCounterTests : IAsyncLifetime
             DELETE FROM job_queue WHERE id IN (SELECT id FROM job_queue WHERE status = 'pending' LIMIT 2);
             COMMIT;
             """);
-        await AssertCountsMatchAsync(h.Store);
+        await AssertCountsMatchAsync(h.Get<QueueHealthStore>());
 
         await db.ExecuteAsync("TRUNCATE jobqueue.job_queue");
-        await AssertCountsMatchAsync(h.Store);
+        await AssertCountsMatchAsync(h.Get<QueueHealthStore>());
         await h.Store.EnqueueAsync(new EnqueueRequest("work"));
-        await AssertCountsMatchAsync(h.Store);
+        await AssertCountsMatchAsync(h.Get<QueueHealthStore>());
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class StatusCounterTests : IAsyncLifetime
 
         await stop.CancelAsync();
         await Task.WhenAll(runners);
-        var counts = await AssertCountsMatchAsync(h.Store);
+        var counts = await AssertCountsMatchAsync(h.Get<QueueHealthStore>());
         Assert.Equal(2_000, counts.Values.Sum());
         Assert.True(counts["succeeded"] > 1_000, $"{counts["succeeded"]} succeeded");
         // the deltas went to several shards, not one row that every statement waited for
@@ -120,16 +120,16 @@ public sealed class StatusCounterTests : IAsyncLifetime
         await h.Store.EnqueueManyAsync("work", Enumerable.Repeat("{}", 5).ToList());
         await h.Store.EnqueueManyAsync("work", Enumerable.Repeat("{}", 3).ToList(), runAt: DateTimeOffset.UtcNow.AddHours(1));
 
-        var (due, oldest) = await h.Store.GetPendingGaugesAsync();
+        var (due, oldest) = await h.Get<QueueHealthStore>().GetPendingGaugesAsync();
         Assert.Equal(6, due);
         Assert.InRange(oldest, 590, 700);
-        var health = await h.Store.GetHealthAsync();
+        var health = await h.Get<QueueHealthStore>().GetHealthAsync();
         Assert.Equal(9, health.GetProperty("counts").GetProperty("pending").GetInt64());
         Assert.Equal(6, health.GetProperty("duePending").GetInt64());
     }
 
     /// <summary>health's counts equal a full count of the table; returns them.</summary>
-    private async Task<Dictionary<string, long>> AssertCountsMatchAsync(JobQueueStore store)
+    private async Task<Dictionary<string, long>> AssertCountsMatchAsync(QueueHealthStore store)
     {
         var health = await store.GetHealthAsync();
         var fromCounters = JobStatus.All.ToDictionary(s => s, s => health.GetProperty("counts").GetProperty(s).GetInt64());

@@ -101,14 +101,14 @@ public sealed class ConcurrencyTests : IAsyncLifetime
         Assert.Empty(late);
         Assert.False(await db.ScalarAsync<bool>("SELECT job_queue_mark_succeeded($1, '{\"by\":\"late\"}'::jsonb, 'late-runner')", id));
         Assert.False(await db.ScalarAsync<bool>("SELECT job_queue_mark_failed($1, 'late failure', NULL, 'late-runner')", id));
-        var job = (await h.Store.GetAsync(id))!;
+        var job = (await h.Jobs.GetAsync(id))!;
         Assert.Equal(("processing", "new-runner"), (job.Status, job.LockedBy));
         Assert.Null(job.Output);
 
         var done = Assert.Single(await h.Store.CompleteAsync("new-runner", [new JobCompletion(id, true, "{\"by\":\"new\"}", null, null, 5)]));
         Assert.Equal("succeeded", done.Status);
-        Assert.Equal(["lease_expired", "succeeded"], (await h.Store.GetAttemptsAsync(id)).Select(a => a.Outcome));
-        Assert.Equal("new", (await h.Store.GetAsync(id))!.Output!.Value.GetProperty("by").GetString());
+        Assert.Equal(["lease_expired", "succeeded"], (await h.Jobs.GetAttemptsAsync(id)).Select(a => a.Outcome));
+        Assert.Equal("new", (await h.Jobs.GetAsync(id))!.Output!.Value.GetProperty("by").GetString());
     }
 
     [Fact]
@@ -121,9 +121,9 @@ public sealed class ConcurrencyTests : IAsyncLifetime
 
         Assert.Empty(await h.Store.ClaimAsync(1, TimeSpan.FromMinutes(1), "next"));
 
-        var job = (await h.Store.GetAsync(id))!;
+        var job = (await h.Jobs.GetAsync(id))!;
         Assert.Equal("failed", job.Status);
         Assert.Contains("lease expired", job.LastError);
-        Assert.Equal("lease_expired", Assert.Single(await h.Store.GetAttemptsAsync(id)).Outcome);
+        Assert.Equal("lease_expired", Assert.Single(await h.Jobs.GetAttemptsAsync(id)).Outcome);
     }
 }

@@ -27,7 +27,7 @@ public sealed class CrashTests : IAsyncLifetime
         using var worker = StartWorker(db.AppConnectionString, leaseSeconds: 2);
         var line = await worker.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal($"STARTED {id}", line);
-        var held = (await h.Store.GetAsync(id))!;
+        var held = (await h.Jobs.GetAsync(id))!;
         Assert.Equal("processing", held.Status);
         Assert.StartsWith("test-worker:", held.LockedBy);
 
@@ -38,14 +38,14 @@ public sealed class CrashTests : IAsyncLifetime
         Assert.Equal(0, (await h.PassAsync(force: true)).Processed);
 
         // its last heartbeat (before the kill) set the lease's end
-        var leaseEnd = (await h.Store.GetAsync(id))!.LockedUntil!.Value;
+        var leaseEnd = (await h.Jobs.GetAsync(id))!.LockedUntil!.Value;
         await Task.Delay(leaseEnd - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(300));
         var report = await h.PassAsync(force: true);
 
         var row = Assert.Single(report.Results);
         Assert.Equal((id, "succeeded", 2), (row.Id, row.Status, row.Attempts));
         Assert.Equal([2], completedBy);
-        var history = await h.Store.GetAttemptsAsync(id);
+        var history = await h.Jobs.GetAttemptsAsync(id);
         Assert.Equal(["lease_expired", "succeeded"], history.Select(a => a.Outcome));
         Assert.StartsWith("test-worker:", history[0].RunnerId);
     }

@@ -62,7 +62,7 @@ public sealed class DrainingPassTests : IAsyncLifetime
         // slot, each recorded as it finishes
         await Eventually.TrueAsync(async () => await db.ScalarAsync<long>(
             "SELECT count(*) FROM job_queue WHERE task_type = 'fast' AND status = 'succeeded'") == 10, "the fast jobs are recorded", 60);
-        Assert.Equal(JobStatus.Processing, (await h.Store.GetAsync(slow))!.Status);
+        Assert.Equal(JobStatus.Processing, (await h.Jobs.GetAsync(slow))!.Status);
         Assert.False(pass.IsCompleted);
 
         release.SetResult();
@@ -124,7 +124,7 @@ public sealed class DrainingPassTests : IAsyncLifetime
         Assert.Equal(JobStatus.Pending, row.Status);
         Assert.StartsWith("timed out", row.LastError);
         Assert.Contains("'stuck'", row.LastError);
-        Assert.Equal("retry", Assert.Single(await h.Store.GetAttemptsAsync(stuck)).Outcome);
+        Assert.Equal("retry", Assert.Single(await h.Jobs.GetAttemptsAsync(stuck)).Outcome);
         // the handler knew its deadline: its own timeout for "stuck", the default for "other"
         Assert.InRange(deadlines["stuck"] - started, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(30));
         Assert.InRange(deadlines["other"] - started, TimeSpan.FromSeconds(100), TimeSpan.FromSeconds(130));
@@ -149,10 +149,10 @@ public sealed class DrainingPassTests : IAsyncLifetime
         Assert.True(pass.IsCompleted, "the host's stop waits for the pass to record its jobs");
         var report = await pass;
         Assert.Equal(JobStatus.Pending, Assert.Single(report.Results).Status);
-        var job = (await h.Store.GetAsync(id))!;
+        var job = (await h.Jobs.GetAsync(id))!;
         Assert.Equal((JobStatus.Pending, 0, null), (job.Status, job.Attempts, job.LockedBy));
         Assert.True(job.RunAt <= DateTimeOffset.UtcNow.AddSeconds(1), "given back to run again at once");
-        var attempt = Assert.Single(await h.Store.GetAttemptsAsync(id));
+        var attempt = Assert.Single(await h.Jobs.GetAttemptsAsync(id));
         Assert.Equal("snoozed", attempt.Outcome);
         Assert.StartsWith("host shutdown", attempt.Error);
         Assert.Equal(1, attempt.Attempt);

@@ -192,12 +192,12 @@ public sealed class FlowControlTests : IAsyncLifetime
         var paused = Assert.Single(await h.Get<TaskLimitStore>().GetAsync());
         Assert.Equal(("api_sync", "handler"), (paused.TaskType, paused.Source));
         Assert.InRange(paused.PausedUntil!.Value, DateTimeOffset.UtcNow.AddMinutes(4), DateTimeOffset.UtcNow.AddMinutes(6));
-        Assert.Equal(0, (await h.Store.GetAsync(first))!.Attempts);
+        Assert.Equal(0, (await h.Jobs.GetAsync(first))!.Attempts);
 
         await h.Get<TaskLimitStore>().PauseAsync("api_sync", null, null, TaskLimitStore.FromApi, "operator");
         await db.ExecuteAsync("UPDATE job_queue SET run_at = now()");
         Assert.Equal(2, (await h.PassAsync(limit: 5)).Succeeded);
-        Assert.Equal("succeeded", (await h.Store.GetAsync(second))!.Status);
+        Assert.Equal("succeeded", (await h.Jobs.GetAsync(second))!.Status);
     }
 
     [Fact]

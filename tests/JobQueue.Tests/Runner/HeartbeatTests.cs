@@ -44,7 +44,7 @@ public sealed class HeartbeatTests : IAsyncLifetime
 
         Assert.True(later > first, $"the lease was not extended: {first:O} then {later:O}");
         Assert.Equal((JobStatus.Succeeded, 1), (Assert.Single(report.Results).Status, report.Results[0].Attempts));
-        var attempt = Assert.Single(await h.Store.GetAttemptsAsync(id));
+        var attempt = Assert.Single(await h.Jobs.GetAttemptsAsync(id));
         Assert.Equal("succeeded", attempt.Outcome);
         Assert.True(attempt.DurationMs >= 4500, $"the job ran {attempt.DurationMs} ms");
     }
@@ -63,9 +63,9 @@ public sealed class HeartbeatTests : IAsyncLifetime
         try
         {
             var id = await h.Store.EnqueueAsync(new EnqueueRequest("long", MaxAttempts: 1));
-            await Eventually.TrueAsync(async () => (await h.Store.GetAsync(id))!.Status == JobStatus.Succeeded, "the long job succeeds", 60);
+            await Eventually.TrueAsync(async () => (await h.Jobs.GetAsync(id))!.Status == JobStatus.Succeeded, "the long job succeeds", 60);
 
-            var attempt = Assert.Single(await h.Store.GetAttemptsAsync(id));
+            var attempt = Assert.Single(await h.Jobs.GetAttemptsAsync(id));
             Assert.Equal(("succeeded", 1), (attempt.Outcome, attempt.Attempt));
             Assert.True(attempt.DurationMs >= 3500, $"the job ran {attempt.DurationMs} ms");
         }
@@ -106,9 +106,9 @@ public sealed class HeartbeatTests : IAsyncLifetime
         var row = Assert.Single(report.Results);
         Assert.Equal("lease_lost", row.Status);
         Assert.StartsWith("lease lost", row.LastError);
-        var job = (await h.Store.GetAsync(id))!;
+        var job = (await h.Jobs.GetAsync(id))!;
         Assert.Equal((JobStatus.Processing, "another-runner", 2), (job.Status, job.LockedBy, job.Attempts));
-        Assert.Empty(await h.Store.GetAttemptsAsync(id));
+        Assert.Empty(await h.Jobs.GetAttemptsAsync(id));
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class HeartbeatTests : IAsyncLifetime
             // alive, it keeps the job past its 2 s lease
             await Task.Delay(TimeSpan.FromSeconds(3));
             Assert.Equal(0, (await h.PassAsync(force: true)).Processed);
-            Assert.StartsWith("heartbeat-worker:", (await h.Store.GetAsync(id))!.LockedBy);
+            Assert.StartsWith("heartbeat-worker:", (await h.Jobs.GetAsync(id))!.LockedBy);
 
             TestWorkerProcess.Signal(worker, "STOP"); // frozen: no more heartbeats
             await Eventually.TrueAsync(async () => await db.ScalarAsync<bool>("SELECT locked_until < now() FROM job_queue WHERE id = $1", id),
@@ -151,9 +151,9 @@ public sealed class HeartbeatTests : IAsyncLifetime
             }
         }
 
-        var job = (await h.Store.GetAsync(id))!;
+        var job = (await h.Jobs.GetAsync(id))!;
         Assert.Equal((JobStatus.Succeeded, "test"), (job.Status, job.Output!.Value.GetProperty("by").GetString()));
-        var history = await h.Store.GetAttemptsAsync(id);
+        var history = await h.Jobs.GetAttemptsAsync(id);
         Assert.Equal(["lease_expired", "succeeded"], history.Select(a => a.Outcome));
         Assert.StartsWith("heartbeat-worker:", history[0].RunnerId);
         Assert.StartsWith("test:", history[1].RunnerId);

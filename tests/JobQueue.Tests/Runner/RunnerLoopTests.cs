@@ -75,7 +75,7 @@ public sealed class RunnerLoopTests : IAsyncLifetime
                 var id = await h.Store.EnqueueAsync(new EnqueueRequest("probe"));
                 await EventuallyAsync(() => Task.FromResult(started.ContainsKey(id)), $"job {i} starts", 10);
                 Assert.True(started[id] - enqueuedAt < TimeSpan.FromSeconds(10));
-                await EventuallyAsync(async () => (await h.Store.GetAsync(id))!.Status == JobStatus.Succeeded, $"job {i} succeeds", 10);
+                await EventuallyAsync(async () => (await h.Jobs.GetAsync(id))!.Status == JobStatus.Succeeded, $"job {i} succeeds", 10);
                 await Task.Delay(100);
             }
         }
@@ -159,9 +159,9 @@ public sealed class RunnerLoopTests : IAsyncLifetime
         // a failed job retried by an operator, or run now, is new work too
         var failed = await h.Store.EnqueueAsync(new EnqueueRequest("t", MaxAttempts: 1));
         await db.ExecuteAsync("UPDATE job_queue SET status = 'failed', completed_at = now() WHERE id = $1", failed);
-        Assert.Equal(1, await NotificationsAfterAsync(() => h.Store.RetryAsync(failed, "op")));
+        Assert.Equal(1, await NotificationsAfterAsync(() => h.Actions.RetryAsync(failed, "op")));
         var later = await h.Store.EnqueueAsync(new EnqueueRequest("t", RunAt: DateTimeOffset.UtcNow.AddHours(1)));
-        Assert.Equal(1, await NotificationsAfterAsync(() => h.Store.RunNowAsync(later)));
+        Assert.Equal(1, await NotificationsAfterAsync(() => h.Actions.RunNowAsync(later)));
 
         // the hot path is not: claims, successes, failures with a backoff in the future
         await db.ExecuteAsync("UPDATE job_queue SET run_at = now() - interval '1 second' WHERE status = 'pending'");

@@ -33,9 +33,9 @@ public sealed class RunnerPassTests : IAsyncLifetime
         Assert.Equal("succeeded", row.Status);
         Assert.Equal(1, row.Attempts);
         Assert.Null(row.LastError);
-        var job = await h.Store.GetAsync(id);
+        var job = await h.Jobs.GetAsync(id);
         Assert.Equal(42, job!.Output!.Value.GetProperty("doubled").GetInt32());
-        var attempt = Assert.Single(await h.Store.GetAttemptsAsync(id));
+        var attempt = Assert.Single(await h.Jobs.GetAttemptsAsync(id));
         Assert.Equal("succeeded", attempt.Outcome);
         Assert.StartsWith("test:", attempt.RunnerId);
     }
@@ -64,8 +64,8 @@ public sealed class RunnerPassTests : IAsyncLifetime
         Assert.Equal(3, row.Attempts);
         Assert.Contains("upstream said no", row.LastError);
         Assert.Equal(0, nothingLeft.Processed);
-        Assert.Equal(["retry", "retry", "failed"], (await h.Store.GetAttemptsAsync(id)).Select(a => a.Outcome));
-        Assert.Equal("failed", (await h.Store.GetAsync(id))!.Status);
+        Assert.Equal(["retry", "retry", "failed"], (await h.Jobs.GetAttemptsAsync(id)).Select(a => a.Outcome));
+        Assert.Equal("failed", (await h.Jobs.GetAsync(id))!.Status);
     }
 
     [Fact]
@@ -96,8 +96,8 @@ public sealed class RunnerPassTests : IAsyncLifetime
 
         Assert.False(ran);
         Assert.All(report.Results, r => Assert.Equal("failed", r.Status));
-        Assert.Contains("count", (await h.Store.GetAsync(wrongType))!.LastError);
-        Assert.Contains("count: must not be negative", (await h.Store.GetAsync(outOfRange))!.LastError);
+        Assert.Contains("count", (await h.Jobs.GetAsync(wrongType))!.LastError);
+        Assert.Contains("count: must not be negative", (await h.Jobs.GetAsync(outOfRange))!.LastError);
     }
 
     [Fact]
@@ -105,21 +105,21 @@ public sealed class RunnerPassTests : IAsyncLifetime
     {
         await using var h = new RunnerHarness(db, [new DelegateHandler("t", (_, _, _) => Task.FromResult<object?>(null))]);
         var id = await h.Store.EnqueueAsync(new EnqueueRequest("t"));
-        await h.Store.SetSettingsAsync(false, "maintenance", "test");
+        await h.Settings.SetSettingsAsync(false, "maintenance", "test");
 
         var paused = await h.PassAsync();
 
         Assert.Equal("paused", paused.Status);
         Assert.Equal("maintenance", paused.PausedReason);
         Assert.Equal(0, paused.Processed);
-        Assert.Equal("pending", (await h.Store.GetAsync(id))!.Status);
+        Assert.Equal("pending", (await h.Jobs.GetAsync(id))!.Status);
 
         var forced = await h.PassAsync(force: true);
         Assert.Equal("ok", forced.Status);
         Assert.Equal(1, forced.Succeeded);
 
-        await h.Store.SetSettingsAsync(true, "ignored when enabling", "test");
-        var settings = await h.Store.GetSettingsAsync();
+        await h.Settings.SetSettingsAsync(true, "ignored when enabling", "test");
+        var settings = await h.Settings.GetSettingsAsync();
         Assert.True(settings.ProcessingEnabled);
         Assert.Null(settings.PausedReason);
         Assert.Equal("test", settings.UpdatedBy);
@@ -151,7 +151,7 @@ public sealed class RunnerPassTests : IAsyncLifetime
         Assert.Equal("pending", row.Status);
         Assert.Contains("deadline", row.LastError);
         Assert.InRange(row.DurationMs, 500, 10_000);
-        Assert.Equal("retry", Assert.Single(await h.Store.GetAttemptsAsync(id)).Outcome);
+        Assert.Equal("retry", Assert.Single(await h.Jobs.GetAttemptsAsync(id)).Outcome);
     }
 
     [Fact]
@@ -169,14 +169,14 @@ public sealed class RunnerPassTests : IAsyncLifetime
 
         var pass = h.PassAsync();
         await started.Task;
-        Assert.Equal(JobActionOutcome.Ok, (await h.Store.CancelAsync(id, "operator", "not needed")).Outcome);
+        Assert.Equal(JobActionOutcome.Ok, (await h.Actions.CancelAsync(id, "operator", "not needed")).Outcome);
         release.SetResult();
         var report = await pass;
 
         Assert.Equal("lease_lost", Assert.Single(report.Results).Status);
-        var job = (await h.Store.GetAsync(id))!;
+        var job = (await h.Jobs.GetAsync(id))!;
         Assert.Equal("cancelled", job.Status);
         Assert.Null(job.Output);
-        Assert.Equal("cancelled", Assert.Single(await h.Store.GetAttemptsAsync(id)).Outcome);
+        Assert.Equal("cancelled", Assert.Single(await h.Jobs.GetAttemptsAsync(id)).Outcome);
     }
 }

@@ -32,7 +32,7 @@ public sealed class SnoozeTests : IAsyncLifetime
 
         var done = Assert.Single((await h.PassAsync()).Results);
         Assert.Equal(("succeeded", 1), (done.Status, done.Attempts));
-        var history = await h.Store.GetAttemptsAsync(id);
+        var history = await h.Jobs.GetAttemptsAsync(id);
         Assert.Equal(["snoozed", "snoozed", "succeeded"], history.Select(a => a.Outcome));
         Assert.Contains("condition not met yet (look 2)", history[1].Error);
         Assert.All(history, a => Assert.Equal(1, a.Attempt));

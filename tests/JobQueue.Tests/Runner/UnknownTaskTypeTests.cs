@@ -30,11 +30,11 @@ public sealed class UnknownTaskTypeTests : IAsyncLifetime
             Assert.Equal("pending", row.Status);
             Assert.Contains("no handler for task type 'added_in_v2'", row.LastError);
             Assert.Equal(0, second.Processed);
-            var job = (await old.Store.GetAsync(id))!;
+            var job = (await old.Jobs.GetAsync(id))!;
             Assert.Equal(("pending", 0), (job.Status, job.Attempts));
             Assert.True(await db.ScalarAsync<bool>(
                 "SELECT run_at BETWEEN now() + interval '55 seconds' AND now() + interval '61 seconds' FROM job_queue WHERE id = $1", id));
-            var attempt = Assert.Single(await old.Store.GetAttemptsAsync(id));
+            var attempt = Assert.Single(await old.Jobs.GetAttemptsAsync(id));
             Assert.Equal(("snoozed", 1), (attempt.Outcome, attempt.Attempt));
         }
 
@@ -58,6 +58,6 @@ public sealed class UnknownTaskTypeTests : IAsyncLifetime
         var row = Assert.Single(report.Results);
         Assert.Equal("failed", row.Status);
         Assert.Contains("unknown task type 'typo_type'", row.LastError);
-        Assert.Equal("failed", (await h.Store.GetAsync(id))!.Status);
+        Assert.Equal("failed", (await h.Jobs.GetAsync(id))!.Status);
     }
 }

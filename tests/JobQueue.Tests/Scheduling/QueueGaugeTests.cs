@@ -24,7 +24,7 @@ public sealed class QueueGaugeTests : IAsyncLifetime
     {
         await using var services = db.BuildServices();
         var store = services.GetRequiredService<JobQueueStore>();
-        await store.SetSettingsAsync(false, "gauge test", "test");
+        await services.GetRequiredService<QueueSettingsStore>().SetSettingsAsync(false, "gauge test", "test");
         await store.EnqueueAsync(new EnqueueRequest("job_queue_cleanup", RunAt: DateTimeOffset.UtcNow.AddMinutes(-10)));
         await store.EnqueueAsync(new EnqueueRequest("job_queue_cleanup", RunAt: DateTimeOffset.UtcNow.AddMinutes(-1)));
         await store.EnqueueAsync(new EnqueueRequest("job_queue_cleanup", RunAt: DateTimeOffset.UtcNow.AddHours(1)));

@@ -54,7 +54,7 @@ public sealed class DatabaseSecretRotationTests : IAsyncLifetime
         services.Replace(ServiceDescriptor.Singleton<TimeProvider>(time));
         await using var provider = services.BuildServiceProvider();
         var dataSource = provider.GetRequiredService<NpgsqlDataSource>();
-        var store = provider.GetRequiredService<JobQueueStore>();
+        var store = provider.GetRequiredService<QueueSettingsStore>();
         Assert.True((await store.GetSettingsAsync()).ProcessingEnabled);
 
         // the rotation: the database gets a new password, the vault a new version of the secret

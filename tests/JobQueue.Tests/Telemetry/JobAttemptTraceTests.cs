@@ -37,7 +37,7 @@ public sealed class JobAttemptTraceTests : IAsyncLifetime
             enqueuedBy = request.Context;
         }
 
-        Assert.Equal($"00-{enqueuedBy.TraceId.ToHexString()}-{enqueuedBy.SpanId.ToHexString()}-01", (await h.Store.GetAsync(id))!.TraceParent);
+        Assert.Equal($"00-{enqueuedBy.TraceId.ToHexString()}-{enqueuedBy.SpanId.ToHexString()}-01", (await h.Jobs.GetAsync(id))!.TraceParent);
 
         ActivityTraceId passTrace;
         using (var invocation = Caller.StartActivity("Runner timer")!)

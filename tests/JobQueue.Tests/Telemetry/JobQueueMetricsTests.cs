@@ -35,7 +35,7 @@ public sealed class JobQueueMetricsTests : IAsyncLifetime
 
         await h.PassAsync();
         await h.PassAsync();
-        await h.Store.SetSettingsAsync(false, "metrics test", "test");
+        await h.Settings.SetSettingsAsync(false, "metrics test", "test");
         await h.PassAsync();
 
         Assert.Equal(4, recorded.Sum("jobqueue.jobs.claimed")); // metric_boom twice

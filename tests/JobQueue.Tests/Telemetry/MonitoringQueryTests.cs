@@ -50,7 +50,7 @@ public sealed partial class MonitoringQueryTests : IAsyncLifetime
         var schedules = services.GetRequiredService<ScheduleRunner>();
         await schedules.RunAsync(Schedules.Runner.Name, isPastDue: false, CancellationToken.None);
         await schedules.RunAsync(Schedules.Runner.Name, isPastDue: false, CancellationToken.None);
-        await store.SetSettingsAsync(false, "monitoring test", "test");
+        await services.GetRequiredService<QueueSettingsStore>().SetSettingsAsync(false, "monitoring test", "test");
         await services.GetRequiredService<JobRunner>().RunPassAsync(new RunPassRequest());
         metrics.Observe();
 

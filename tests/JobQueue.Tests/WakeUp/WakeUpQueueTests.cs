@@ -81,7 +81,7 @@ public sealed class WakeUpQueueTests : IAsyncLifetime
         await db.ExecuteAsync("UPDATE job_queue SET status = 'failed', completed_at = now() WHERE id = $1", first);
         await Task.Delay(StorageQueueWakeUp.Spacing * 2);
         var before = sender.Sent;
-        Assert.Equal(JobActionOutcome.Ok, (await store.RetryAsync(first, "op")).Outcome);
+        Assert.Equal(JobActionOutcome.Ok, (await services.GetRequiredService<JobActionStore>().RetryAsync(first, "op")).Outcome);
         await Eventually.TrueAsync(() => Task.FromResult(sender.Sent == before + 1), "the retry sends one", 30);
     }
 

@@ -1,0 +1,17 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace JobQueue.Queue;
+
+/// <summary>Deletes finished jobs past their retention (<c>job_queue_cleanup_batch</c>), for the cleanup handler.</summary>
+public sealed class JobCleanupStore(NpgsqlDataSource dataSource)
+{
+    /// <summary>Deletes one batch of finished jobs (and their attempts) completed before <paramref name="olderThan"/>.</summary>
+    public async Task<int> CleanupBatchAsync(DateTimeOffset olderThan, int batchSize, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_cleanup_batch($1, $2)");
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = olderThan.UtcDateTime });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = batchSize });
+        return (int)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+    }
+}

@@ -1,0 +1,49 @@
+using Npgsql;
+using NpgsqlTypes;
+using static JobQueue.Queue.DbParameters;
+
+namespace JobQueue.Queue;
+
+/// <summary>Reads jobs and their attempt history (<c>job_queue_list</c>, <c>job_queue_get</c>, <c>job_queue_get_attempts</c>): the API's and dashboard's view.</summary>
+public sealed class JobReadStore(NpgsqlDataSource dataSource)
+{
+    public async Task<IReadOnlyList<Job>> ListAsync(JobListQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT * FROM jobqueue.job_queue_list($1, $2, $3, $4, $5, $6, $7)");
+        cmd.Parameters.Add(Text(query.Status));
+        cmd.Parameters.Add(Text(query.TaskType));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = query.Limit });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)query.BeforeId ?? DBNull.Value });
+        cmd.Parameters.Add(Timestamp(query.CreatedAfter));
+        cmd.Parameters.Add(Timestamp(query.CreatedBefore));
+        cmd.Parameters.Add(Text(query.PayloadText));
+        return await JobRows.ReadAsync(cmd, cancellationToken);
+    }
+
+    public async Task<Job?> GetAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT * FROM jobqueue.job_queue_get($1)");
+        cmd.Parameters.Add(Uuid(id));
+        var jobs = await JobRows.ReadAsync(cmd, cancellationToken);
+        return jobs.Count == 0 ? null : jobs[0];
+    }
+
+    public async Task<IReadOnlyList<JobAttempt>> GetAttemptsAsync(Guid jobId, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            "SELECT id, job_id, attempt, runner_id, started_at, finished_at, outcome, error, duration_ms FROM jobqueue.job_queue_get_attempts($1)");
+        cmd.Parameters.Add(Uuid(jobId));
+        var attempts = new List<JobAttempt>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            attempts.Add(new JobAttempt(
+                reader.GetInt64(0), reader.GetGuid(1), reader.GetInt32(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5),
+                reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetInt32(8)));
+        }
+
+        return attempts;
+    }
+}
