@@ -89,7 +89,7 @@ public sealed class HeldFlagRaceTests : IAsyncLifetime
         await open.CommitAsync();
         await limit.WaitAsync(Patience);
 
-        Assert.Equal("succeeded", (await h.Store.GetAsync(parent))!.Status);
+        Assert.Equal("succeeded", (await h.Jobs.GetAsync(parent))!.Status);
         Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM job_queue WHERE task_type = 'race' AND status = 'pending' AND held"));
     }
 

@@ -72,7 +72,7 @@ public sealed class HeldFlagTests : IAsyncLifetime
         await h.Store.EnqueueOrJoinAsync(new EnqueueRequest("lim"), "join-1");
         await h.Store.CompleteAsync("r", [new JobCompletion(parent, true, null, null, null, 1, FollowUp: true)]);
         await db.ScalarAsync<Guid>("SELECT job_queue_enqueue('lim')"); // SQL callers (pg_cron commands)
-        Assert.Equal(JobActionOutcome.Ok, (await h.Store.RetryAsync(old[0].Id, "test")).Outcome);
+        Assert.Equal(JobActionOutcome.Ok, (await h.Actions.RetryAsync(old[0].Id, "test")).Outcome);
         Assert.Equal(1, (await h.Get<JobBulkStore>().RetryAsync(new JobFilter(TaskType: "lim"), false, "test")).Changed);
 
         Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM job_queue WHERE triggered_by = 'follow-up:' || $1::text", parent.ToString()));
@@ -156,7 +156,7 @@ public sealed class HeldFlagTests : IAsyncLifetime
         var buffers = plan.GetProperty("Shared Hit Blocks").GetInt64() + plan.GetProperty("Shared Read Blocks").GetInt64();
 
         Assert.Equal(1L, plan.GetProperty("Actual Rows").GetInt64());
-        Assert.Equal("processing", (await h.Store.GetAsync(free))!.Status);
+        Assert.Equal("processing", (await h.Jobs.GetAsync(free))!.Status);
         // the claim of 0190 walked the 20,000 paused jobs (20,000 index entries and their heap rows, or a
         // scan of the table's ~1,700 pages); this one reads a few index pages and the rows it takes
         Assert.True(buffers < 200, $"the claim read {buffers} buffers");
