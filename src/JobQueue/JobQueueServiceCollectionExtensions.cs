@@ -75,6 +75,7 @@ public static class JobQueueServiceCollectionExtensions
         services.TryAddSingleton<LeaderElector>();
         services.TryAddSingleton<LeaseRescuer>();
         services.TryAddSingleton<FinalFailureReporter>();
+        services.TryAddSingleton<HeldFlagRepairer>();
         services.TryAddSingleton<QueueMaintainer>();
         services.AddOptions<CronOptions>().Bind(configuration.GetSection(CronOptions.Section));
         services.TryAddSingleton<CronDatabase>();

@@ -21,4 +21,11 @@ public sealed class MaintenanceOptions
 
     /// <summary>Seconds between two samples of the queue gauges (due pending jobs, oldest pending age) by the leader.</summary>
     public double GaugeIntervalSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Seconds between two repairs of the jobs' held flag by the leader (<see cref="HeldFlagRepairer"/>):
+    /// about the longest a job flagged against its type's limits waits (the enqueue functions keep the flag
+    /// right under a per-type lock; a write that bypasses them, e.g. an operator's UPDATE, can leave it stale).
+    /// </summary>
+    public double HeldRepairIntervalSeconds { get; set; } = 30;
 }

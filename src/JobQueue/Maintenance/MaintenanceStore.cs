@@ -3,7 +3,7 @@ using NpgsqlTypes;
 
 namespace JobQueue.Maintenance;
 
-/// <summary>The maintainer's calls into the queue's RPCs (migrations 0180, 0181).</summary>
+/// <summary>The maintainer's calls into the queue's RPCs (migrations 0180, 0181, 0200).</summary>
 public sealed class MaintenanceStore(NpgsqlDataSource dataSource)
 {
     /// <summary>True when <paramref name="leaderId"/> holds the lease <paramref name="name"/> (now taken or renewed) for <paramref name="ttl"/>.</summary>
@@ -37,6 +37,13 @@ public sealed class MaintenanceStore(NpgsqlDataSource dataSource)
     {
         await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_rescue_expired($1)");
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = maxJobs });
+        return (int)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Makes every pending or processing job's held flag match its task type's limits again; the number of jobs changed.</summary>
+    public async Task<int> RepairHeldFlagsAsync(CancellationToken cancellationToken)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_repair_held()");
         return (int)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }
 

@@ -12,7 +12,8 @@ namespace JobQueue.Maintenance;
 /// (<see cref="LeaseRescuer"/>), reports the final failures found by any rescue
 /// (<see cref="FinalFailureReporter"/>) and samples the queue gauges every
 /// <see cref="MaintenanceOptions.GaugeIntervalSeconds"/> (<see cref="QueueGaugeSampler"/>), so that the
-/// "oldest pending job too old" alert has data whether or not any runner passes run.
+/// "oldest pending job too old" alert has data whether or not any runner passes run, and repairs stale
+/// held flags every <see cref="MaintenanceOptions.HeldRepairIntervalSeconds"/> (<see cref="HeldFlagRepairer"/>).
 /// The server runs <see cref="RunAsync"/> (a round every <see cref="MaintenanceOptions.IntervalSeconds"/>),
 /// the Functions app <see cref="RunOnceAsync"/> from its QueueMaintenance timer.
 /// </summary>
@@ -21,12 +22,14 @@ public sealed partial class QueueMaintainer(
     LeaseRescuer rescuer,
     FinalFailureReporter reporter,
     QueueGaugeSampler gauges,
+    HeldFlagRepairer heldFlags,
     IOptions<MaintenanceOptions> options,
     TimeProvider time,
     ILogger<QueueMaintainer> logger)
 {
     private readonly LogThrottle _outageLog = new(TimeSpan.FromSeconds(30), time);
     private long _lastGaugeSample;
+    private long _lastHeldRepair;
 
     public string LeaderId => leader.LeaderId;
 
@@ -35,7 +38,7 @@ public sealed partial class QueueMaintainer(
     {
         if (!await leader.TryLeadAsync(cancellationToken))
         {
-            return new MaintenanceRound(false, 0, 0, false);
+            return new MaintenanceRound(false, 0, 0, false, null);
         }
 
         var rescued = await rescuer.RescueAsync(cancellationToken);
@@ -48,7 +51,14 @@ public sealed partial class QueueMaintainer(
             sampled = true;
         }
 
-        return new MaintenanceRound(true, rescued, reported, sampled);
+        int? heldRepaired = null;
+        if (_lastHeldRepair == 0 || time.GetElapsedTime(_lastHeldRepair) >= TimeSpan.FromSeconds(options.Value.HeldRepairIntervalSeconds))
+        {
+            heldRepaired = await heldFlags.RepairAsync(cancellationToken);
+            _lastHeldRepair = time.GetTimestamp();
+        }
+
+        return new MaintenanceRound(true, rescued, reported, sampled, heldRepaired);
     }
 
     /// <summary>
@@ -152,5 +162,8 @@ public sealed partial class QueueMaintainer(
     private static partial void LogTickSkipped(ILogger logger, string error, int skipped);
 }
 
-/// <summary>What one maintenance round did: whether this instance leads, jobs rescued, final failures reported, gauges sampled.</summary>
-public sealed record MaintenanceRound(bool Leader, int Rescued, int Reported, bool GaugesSampled);
+/// <summary>
+/// What one maintenance round did: whether this instance leads, jobs rescued, final failures reported,
+/// gauges sampled, jobs whose held flag was repaired (null: no repair this round).
+/// </summary>
+public sealed record MaintenanceRound(bool Leader, int Rescued, int Reported, bool GaugesSampled, int? HeldRepaired);
