@@ -44,7 +44,7 @@ public sealed partial class QueueMaintainer(
         var rescued = await rescuer.RescueAsync(cancellationToken);
         var reported = await reporter.ReportAsync(cancellationToken);
         var sampled = false;
-        if (_lastGaugeSample == 0 || time.GetElapsedTime(_lastGaugeSample) >= TimeSpan.FromSeconds(options.Value.GaugeIntervalSeconds))
+        if (Due(_lastGaugeSample, options.Value.GaugeIntervalSeconds))
         {
             await gauges.SampleAsync(cancellationToken);
             _lastGaugeSample = time.GetTimestamp();
@@ -52,7 +52,7 @@ public sealed partial class QueueMaintainer(
         }
 
         int? heldRepaired = null;
-        if (_lastHeldRepair == 0 || time.GetElapsedTime(_lastHeldRepair) >= TimeSpan.FromSeconds(options.Value.HeldRepairIntervalSeconds))
+        if (Due(_lastHeldRepair, options.Value.HeldRepairIntervalSeconds))
         {
             heldRepaired = await heldFlags.RepairAsync(cancellationToken);
             _lastHeldRepair = time.GetTimestamp();
@@ -60,6 +60,10 @@ public sealed partial class QueueMaintainer(
 
         return new MaintenanceRound(true, rescued, reported, sampled, heldRepaired);
     }
+
+    /// <summary>Never done yet (0), or done at least <paramref name="intervalSeconds"/> ago.</summary>
+    private bool Due(long lastDone, double intervalSeconds) =>
+        lastDone == 0 || time.GetElapsedTime(lastDone) >= TimeSpan.FromSeconds(intervalSeconds);
 
     /// <summary>
     /// One round for a timer tick (the Functions app's QueueMaintenance): while the database is
