@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using static JobQueue.Queue.DbParameters;
 
 namespace JobQueue.Cron;
 
@@ -27,7 +28,7 @@ public sealed class CronJobStore(CronDatabase cron)
     {
         await using var cmd = cron.DataSource.CreateCommand(
             "SELECT runid, jobid, jobname, status, return_message, start_time, end_time, database FROM jobqueue.get_cron_job_runs($1)");
-        cmd.Parameters.Add(Integer(limit));
+        cmd.Parameters.Add(Int(limit));
         return await QueryAsync(cmd, reader => new CronJobRun(
             reader.GetInt64(0),
             reader.IsDBNull(1) ? null : reader.GetInt64(1),
@@ -47,7 +48,7 @@ public sealed class CronJobStore(CronDatabase cron)
     {
         await using var cmd = cron.DataSource.CreateCommand($"SELECT {JobColumns} FROM jobqueue.toggle_cron_job($1, $2)");
         cmd.Parameters.Add(Text(jobName));
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = active });
+        cmd.Parameters.Add(Bool(active));
         return await SingleJobAsync(cmd, cancellationToken);
     }
 
@@ -87,7 +88,7 @@ public sealed class CronJobStore(CronDatabase cron)
     {
         await using var cmd = cron.DataSource.CreateCommand(
             $"SELECT {JobColumns} FROM jobqueue.convert_pg_net_cron_job($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = old.JobId });
+        cmd.Parameters.Add(Long(old.JobId));
         cmd.Parameters.Add(Text(old.CommandMd5));
         await AddDefinitionAsync(cmd, job, cancellationToken);
         return await SingleJobAsync(cmd, cancellationToken);
@@ -97,8 +98,8 @@ public sealed class CronJobStore(CronDatabase cron)
     public async Task<int> TrimRunHistoryAsync(DateTimeOffset olderThan, int batchSize, CancellationToken cancellationToken = default)
     {
         await using var cmd = cron.DataSource.CreateCommand("SELECT jobqueue.trim_cron_job_runs($1, $2)");
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = olderThan.UtcDateTime });
-        cmd.Parameters.Add(Integer(batchSize));
+        cmd.Parameters.Add(Timestamp(olderThan));
+        cmd.Parameters.Add(Int(batchSize));
         return (await QueryAsync(cmd, reader => reader.GetInt32(0), cancellationToken))[0];
     }
 
@@ -109,11 +110,11 @@ public sealed class CronJobStore(CronDatabase cron)
         cmd.Parameters.Add(Text(job.JobName));
         cmd.Parameters.Add(Text(job.Schedule));
         cmd.Parameters.Add(Text(job.TaskType));
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = job.PayloadJson });
-        cmd.Parameters.Add(Integer(job.MaxAttempts));
+        cmd.Parameters.Add(Jsonb(job.PayloadJson));
+        cmd.Parameters.Add(Int(job.MaxAttempts));
         cmd.Parameters.Add(Text(job.DedupeKey));
         cmd.Parameters.Add(Text(target));
-        cmd.Parameters.Add(Integer(job.Priority));
+        cmd.Parameters.Add(Int(job.Priority));
     }
 
     private static async Task<CronJob> SingleJobAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
@@ -180,9 +181,4 @@ public sealed class CronJobStore(CronDatabase cron)
 
     private static DateTimeOffset? Time(NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
-
-    private static NpgsqlParameter Text(string? value) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
-
-    private static NpgsqlParameter Integer(int value) => new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = value };
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using static JobQueue.Queue.DbParameters;
 
 namespace JobQueue.GamePlatform;
 
@@ -51,9 +52,9 @@ public sealed class GamePlatformStore(NpgsqlDataSource dataSource)
         long competitorId, IReadOnlyList<GamePlatformActivity> activities, long? fetchedThroughUnix, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand("SELECT written, flagged FROM jobqueue.game_platform_record_activity($1, $2, $3)");
-        cmd.Parameters.Add(BigInt(competitorId));
+        cmd.Parameters.Add(Long(competitorId));
         cmd.Parameters.Add(Jsonb(JsonSerializer.Serialize(activities, Json)));
-        cmd.Parameters.Add(BigInt(fetchedThroughUnix));
+        cmd.Parameters.Add(Long(fetchedThroughUnix));
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new ActivityWrite(reader.GetInt32(0), reader.GetBoolean(1));
@@ -63,7 +64,7 @@ public sealed class GamePlatformStore(NpgsqlDataSource dataSource)
     public async Task<int> PreviewActivityAsync(long competitorId, IReadOnlyList<GamePlatformActivity> activities, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand("SELECT jobqueue.game_platform_preview_activity($1, $2)");
-        cmd.Parameters.Add(BigInt(competitorId));
+        cmd.Parameters.Add(Long(competitorId));
         cmd.Parameters.Add(Jsonb(JsonSerializer.Serialize(activities, Json)));
         return (int)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }
@@ -72,27 +73,27 @@ public sealed class GamePlatformStore(NpgsqlDataSource dataSource)
     public Task<IReadOnlyList<FlaggedCompetitor>> ListFlaggedAsync(string? coachId, long afterId, int batchSize, CancellationToken cancellationToken = default) =>
         ReadFlaggedAsync(
             "SELECT competitor_id, coach_id, game_platform_user_id, refresh_generation FROM jobqueue.game_platform_list_flagged($1, $2, $3)",
-            cancellationToken, Text(coachId), BigInt(afterId), Int(batchSize));
+            cancellationToken, Text(coachId), Long(afterId), Int(batchSize));
 
     /// <summary>Takes up to <paramref name="batchSize"/> flagged competitors no other sweep holds.</summary>
     public Task<IReadOnlyList<FlaggedCompetitor>> ClaimTotalsBatchAsync(
         string? coachId, int batchSize, TimeSpan lease, string claimedBy, CancellationToken cancellationToken = default) =>
         ReadFlaggedAsync(
             "SELECT competitor_id, coach_id, game_platform_user_id, refresh_generation FROM jobqueue.game_platform_claim_totals_batch($1, $2, $3, $4)",
-            cancellationToken, Text(coachId), Int(batchSize), new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = lease }, Text(claimedBy));
+            cancellationToken, Text(coachId), Int(batchSize), Interval(lease), Text(claimedBy));
 
     /// <summary>Writes the totals and clears the flag (unless the sync flagged it again meanwhile); true when cleared.</summary>
     public async Task<bool> ApplyTotalsAsync(FlaggedCompetitor competitor, string claimedBy, GamePlatformTotals totals, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand("SELECT jobqueue.game_platform_apply_totals($1, $2, $3, $4, $5, $6, $7, $8)");
-        cmd.Parameters.Add(BigInt(competitor.Id));
-        cmd.Parameters.Add(BigInt(competitor.RefreshGeneration));
+        cmd.Parameters.Add(Long(competitor.Id));
+        cmd.Parameters.Add(Long(competitor.RefreshGeneration));
         cmd.Parameters.Add(Text(claimedBy));
         cmd.Parameters.Add(Int(totals.Matches));
         cmd.Parameters.Add(Int(totals.Wins));
         cmd.Parameters.Add(Int(totals.Losses));
-        cmd.Parameters.Add(BigInt(totals.Points));
-        cmd.Parameters.Add(BigInt(totals.AsOfUnix));
+        cmd.Parameters.Add(Long(totals.Points));
+        cmd.Parameters.Add(Long(totals.AsOfUnix));
         return await cmd.ExecuteScalarAsync(cancellationToken) is true;
     }
 
@@ -100,7 +101,7 @@ public sealed class GamePlatformStore(NpgsqlDataSource dataSource)
     public async Task ReleaseTotalsClaimAsync(long competitorId, string claimedBy, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand("SELECT jobqueue.game_platform_release_totals_claim($1, $2)");
-        cmd.Parameters.Add(BigInt(competitorId));
+        cmd.Parameters.Add(Long(competitorId));
         cmd.Parameters.Add(Text(claimedBy));
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -118,16 +119,4 @@ public sealed class GamePlatformStore(NpgsqlDataSource dataSource)
 
         return list;
     }
-
-    private static NpgsqlParameter Text(string? value) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
-
-    private static NpgsqlParameter BigInt(long? value) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)value ?? DBNull.Value };
-
-    private static NpgsqlParameter Int(int value) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = value };
-
-    private static NpgsqlParameter Jsonb(string json) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = json };
 }

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using static JobQueue.Queue.DbParameters;
 
 namespace JobQueue.Maintenance;
 
@@ -12,7 +13,7 @@ public sealed class MaintenanceStore(NpgsqlDataSource dataSource)
         await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_leader_elect($1, $2, $3)");
         cmd.Parameters.Add(Text(name));
         cmd.Parameters.Add(Text(leaderId));
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = ttl });
+        cmd.Parameters.Add(Interval(ttl));
         return (bool)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -36,7 +37,7 @@ public sealed class MaintenanceStore(NpgsqlDataSource dataSource)
     public async Task<int> RescueExpiredAsync(int maxJobs, CancellationToken cancellationToken)
     {
         await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_rescue_expired($1)");
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = maxJobs });
+        cmd.Parameters.Add(Int(maxJobs));
         return (int)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -61,7 +62,7 @@ public sealed class MaintenanceStore(NpgsqlDataSource dataSource)
             "SELECT job_id, task_type, attempt, max_attempts, runner_id, error, duration_ms FROM jobqueue.job_queue_take_final_failures($1)",
             connection, transaction))
         {
-            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = maxRows });
+            cmd.Parameters.Add(Int(maxRows));
             await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -80,7 +81,6 @@ public sealed class MaintenanceStore(NpgsqlDataSource dataSource)
         return taken.Count;
     }
 
-    private static NpgsqlParameter Text(string value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = value };
 }
 
 /// <summary>A job that ran out of attempts when its last attempt's lease expired (job_queue_final_failures).</summary>

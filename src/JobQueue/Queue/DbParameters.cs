@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace JobQueue.Queue;
 
-/// <summary>Typed, nullable parameters for the RPC calls of the queue's stores.</summary>
+/// <summary>Typed, nullable parameters for the RPC calls of every store (queue, maintenance, schedules, cron, Game Platform).</summary>
 internal static class DbParameters
 {
     public static NpgsqlParameter Text(string? value) =>
@@ -12,8 +12,14 @@ internal static class DbParameters
     public static NpgsqlParameter Jsonb(string json) =>
         new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = json };
 
-    public static NpgsqlParameter Uuid(Guid id) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Uuid, Value = id };
+    public static NpgsqlParameter Uuid(Guid? id) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)id ?? DBNull.Value };
+
+    public static NpgsqlParameter UuidArray(Guid[] ids) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = ids };
+
+    public static NpgsqlParameter JsonbArray(string[] json) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = json };
 
     public static NpgsqlParameter Int(int? value) =>
         new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)value ?? DBNull.Value };
@@ -27,8 +33,8 @@ internal static class DbParameters
     public static NpgsqlParameter Timestamp(DateTimeOffset? value) =>
         new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)value?.UtcDateTime ?? DBNull.Value };
 
-    public static NpgsqlParameter Interval(TimeSpan value) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Interval, Value = value };
+    public static NpgsqlParameter Interval(TimeSpan? value) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Interval, Value = (object?)value ?? DBNull.Value };
 
     /// <summary>The filter's five values, in the order every filtered RPC takes them first.</summary>
     public static NpgsqlParameter[] Filter(JobFilter filter) =>

@@ -1,5 +1,5 @@
 using Npgsql;
-using NpgsqlTypes;
+using static JobQueue.Queue.DbParameters;
 
 namespace JobQueue.Queue;
 
@@ -10,8 +10,8 @@ public sealed class JobCleanupStore(NpgsqlDataSource dataSource)
     public async Task<int> CleanupBatchAsync(DateTimeOffset olderThan, int batchSize, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_cleanup_batch($1, $2)");
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = olderThan.UtcDateTime });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = batchSize });
+        cmd.Parameters.Add(Timestamp(olderThan));
+        cmd.Parameters.Add(Int(batchSize));
         return (int)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }
 }

@@ -30,12 +30,12 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeU
             "SELECT jobqueue.job_queue_enqueue($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
         cmd.Parameters.Add(Text(request.TaskType));
         cmd.Parameters.Add(Jsonb(request.Payload?.GetRawText() ?? "{}"));
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)request.RunAt?.UtcDateTime ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)request.MaxAttempts ?? DBNull.Value });
+        cmd.Parameters.Add(Timestamp(request.RunAt));
+        cmd.Parameters.Add(Int(request.MaxAttempts));
         cmd.Parameters.Add(Text(request.DedupeKey));
         cmd.Parameters.Add(Text(request.TriggeredBy));
         cmd.Parameters.Add(Text(request.RequestId));
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)request.Priority ?? DBNull.Value });
+        cmd.Parameters.Add(Int(request.Priority));
         cmd.Parameters.Add(Text(request.PartitionKey));
         cmd.Parameters.Add(Text(request.TraceParent ?? W3CTraceParent.Current()));
         var id = (Guid)(await cmd.ExecuteScalarAsync(cancellationToken))!;
@@ -53,11 +53,11 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeU
         cmd.Parameters.Add(Text(request.TaskType));
         cmd.Parameters.Add(Text(joinKey));
         cmd.Parameters.Add(Jsonb(request.Payload?.GetRawText() ?? "{}"));
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)request.RunAt?.UtcDateTime ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)request.MaxAttempts ?? DBNull.Value });
+        cmd.Parameters.Add(Timestamp(request.RunAt));
+        cmd.Parameters.Add(Int(request.MaxAttempts));
         cmd.Parameters.Add(Text(request.TriggeredBy));
         cmd.Parameters.Add(Text(request.RequestId));
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)request.Priority ?? DBNull.Value });
+        cmd.Parameters.Add(Int(request.Priority));
         cmd.Parameters.Add(Text(request.PartitionKey));
         cmd.Parameters.Add(Text(request.TraceParent ?? W3CTraceParent.Current()));
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
@@ -72,11 +72,11 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeU
     {
         await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_enqueue_many($1, $2, $3, $4, $5, $6, $7)");
         cmd.Parameters.Add(Text(taskType));
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = payloadsJson.ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)runAt?.UtcDateTime ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)maxAttempts ?? DBNull.Value });
+        cmd.Parameters.Add(JsonbArray(payloadsJson.ToArray()));
+        cmd.Parameters.Add(Timestamp(runAt));
+        cmd.Parameters.Add(Int(maxAttempts));
         cmd.Parameters.Add(Text(triggeredBy));
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)priority ?? DBNull.Value });
+        cmd.Parameters.Add(Int(priority));
         cmd.Parameters.Add(Text(W3CTraceParent.Current()));
         var count = (int)(await cmd.ExecuteScalarAsync(cancellationToken))!;
         if (count > 0)
@@ -92,12 +92,12 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeU
     {
         var after = claimCursor.Next();
         await using var cmd = dataSource.CreateCommand("SELECT * FROM jobqueue.job_queue_claim($1, $2, $3, $4, $5, $6)");
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = limit });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = lease });
+        cmd.Parameters.Add(Int(limit));
+        cmd.Parameters.Add(Interval(lease));
         cmd.Parameters.Add(Text(runnerId));
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)after?.RunAt.UtcDateTime ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)after?.Id ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)after?.Priority ?? DBNull.Value });
+        cmd.Parameters.Add(Timestamp(after?.RunAt));
+        cmd.Parameters.Add(Uuid(after?.Id));
+        cmd.Parameters.Add(Int(after?.Priority));
         var jobs = await JobRows.ReadAsync(cmd, cancellationToken);
         claimCursor.Advance(jobs);
         return jobs;
@@ -141,8 +141,8 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeU
 
         await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_extend_leases($1, $2, $3)");
         cmd.Parameters.Add(Text(runnerId));
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = ids.ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = lease });
+        cmd.Parameters.Add(UuidArray(ids.ToArray()));
+        cmd.Parameters.Add(Interval(lease));
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -159,7 +159,7 @@ public sealed class JobQueueStore(NpgsqlDataSource dataSource, IJobWakeUp? wakeU
     public async Task SetRunnerIdleAsync(TimeSpan? idleFor, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_set_runner_idle($1)");
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = (object?)idleFor ?? DBNull.Value });
+        cmd.Parameters.Add(Interval(idleFor));
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 

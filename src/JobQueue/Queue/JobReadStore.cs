@@ -12,8 +12,8 @@ public sealed class JobReadStore(NpgsqlDataSource dataSource)
         await using var cmd = dataSource.CreateCommand("SELECT * FROM jobqueue.job_queue_list($1, $2, $3, $4, $5, $6, $7)");
         cmd.Parameters.Add(Text(query.Status));
         cmd.Parameters.Add(Text(query.TaskType));
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = query.Limit });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)query.BeforeId ?? DBNull.Value });
+        cmd.Parameters.Add(Int(query.Limit));
+        cmd.Parameters.Add(Uuid(query.BeforeId));
         cmd.Parameters.Add(Timestamp(query.CreatedAfter));
         cmd.Parameters.Add(Timestamp(query.CreatedBefore));
         cmd.Parameters.Add(Text(query.PayloadText));

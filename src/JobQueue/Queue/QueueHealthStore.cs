@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Npgsql;
-using NpgsqlTypes;
+using static JobQueue.Queue.DbParameters;
 
 namespace JobQueue.Queue;
 
@@ -14,7 +14,7 @@ public sealed class QueueHealthStore(NpgsqlDataSource dataSource)
     public async Task<JsonElement> GetHealthAsync(int recentLimit = 10, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand("SELECT (jobqueue.job_queue_health($1) || jobqueue.job_queue_database_health())::text");
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = recentLimit });
+        cmd.Parameters.Add(Int(recentLimit));
         var json = (string)(await cmd.ExecuteScalarAsync(cancellationToken))!;
         return DbJson.Parse(json);
     }

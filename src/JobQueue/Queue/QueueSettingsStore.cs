@@ -19,7 +19,7 @@ public sealed class QueueSettingsStore(NpgsqlDataSource dataSource)
     {
         await using var cmd = dataSource.CreateCommand(
             "SELECT processing_enabled, paused_reason, updated_by, updated_at FROM jobqueue.job_queue_set_settings($1, $2, $3)");
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = processingEnabled });
+        cmd.Parameters.Add(Bool(processingEnabled));
         cmd.Parameters.Add(Text(pausedReason));
         cmd.Parameters.Add(Text(updatedBy));
         return await ReadSettingsAsync(cmd, cancellationToken);

@@ -29,11 +29,7 @@ public sealed class TaskLimitStore(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(Text(limits.PartitionBy));
         cmd.Parameters.Add(Int(limits.MaxConcurrencyPerPartition));
         cmd.Parameters.Add(Int(limits.RateLimit));
-        cmd.Parameters.Add(new NpgsqlParameter
-        {
-            NpgsqlDbType = NpgsqlDbType.Bigint,
-            Value = limits.RateIntervalSeconds is { } s ? (long)Math.Round(s * 1000) : DBNull.Value,
-        });
+        cmd.Parameters.Add(Long(limits.RateIntervalSeconds is { } s ? (long)Math.Round(s * 1000) : null));
         cmd.Parameters.Add(Text(source));
         cmd.Parameters.Add(Text(updatedBy));
         return (await ReadAsync(cmd, withCounts: false, cancellationToken)).SingleOrDefault();
@@ -45,7 +41,7 @@ public sealed class TaskLimitStore(NpgsqlDataSource dataSource)
     {
         await using var cmd = dataSource.CreateCommand($"SELECT {Columns} FROM jobqueue.job_queue_pause_task_type($1, $2, $3, $4, $5)");
         cmd.Parameters.Add(Text(taskType));
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)until?.UtcDateTime ?? DBNull.Value });
+        cmd.Parameters.Add(Timestamp(until));
         cmd.Parameters.Add(Text(reason));
         cmd.Parameters.Add(Text(source));
         cmd.Parameters.Add(Text(updatedBy));

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using static JobQueue.Queue.DbParameters;
 
 namespace JobQueue.Scheduling;
 
@@ -16,7 +17,7 @@ public sealed class ScheduleTickStore(NpgsqlDataSource dataSource)
     {
         await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_claim_schedule_tick($1, $2, $3)");
         cmd.Parameters.Add(Text(name));
-        cmd.Parameters.Add(Time(tick));
+        cmd.Parameters.Add(Timestamp(tick));
         cmd.Parameters.Add(Text(instance));
         return (bool)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }
@@ -30,8 +31,8 @@ public sealed class ScheduleTickStore(NpgsqlDataSource dataSource)
     {
         await using var cmd = dataSource.CreateCommand("SELECT jobqueue.job_queue_claim_missed_tick($1, $2, $3, $4, $5)");
         cmd.Parameters.Add(Text(name));
-        cmd.Parameters.Add(Time(tick));
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = missed });
+        cmd.Parameters.Add(Timestamp(tick));
+        cmd.Parameters.Add(Int(missed));
         cmd.Parameters.Add(Text(action));
         cmd.Parameters.Add(Text(instance));
         return (bool)(await cmd.ExecuteScalarAsync(cancellationToken))!;
@@ -54,8 +55,4 @@ public sealed class ScheduleTickStore(NpgsqlDataSource dataSource)
 
         return ticks;
     }
-
-    private static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
-
-    private static NpgsqlParameter Time(DateTimeOffset value) => new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = value.UtcDateTime };
 }
