@@ -36,18 +36,26 @@ listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 install() {
   if [ -x "$BIN" ]; then return; fi
   command -v npm >/dev/null || { echo "azurite.sh: npm is missing (Debian: apt-get install -y npm)" >&2; exit 1; }
-  mkdir -p "$HOME_DIR"
   echo "azurite.sh: installing azurite@$VERSION into $HOME_DIR" >&2
-  npm install --prefix "$HOME_DIR" --no-save --no-audit --no-fund --loglevel=error "azurite@$VERSION" >&2
+  # into a folder of its own, moved in place when complete: a half-finished install is never used
+  rm -rf "$HOME_DIR.partial"
+  mkdir -p "$HOME_DIR.partial"
+  npm install --prefix "$HOME_DIR.partial" --no-save --no-audit --no-fund --loglevel=error "azurite@$VERSION" >&2
+  rm -rf "$HOME_DIR"
+  mv "$HOME_DIR.partial" "$HOME_DIR"
 }
 
 start() {
+  # test fixtures start it at the same moment: one at a time installs and starts, the others find it running
+  mkdir -p "$(dirname "$HOME_DIR")"
+  exec 9>"$(dirname "$HOME_DIR")/azurite-$QUEUE_PORT.lock"
+  flock 9
   if running; then connection_string; return; fi
   install
   mkdir -p "$DATA"
   setsid "$BIN" --silent --skipApiVersionCheck --disableProductStyleUrl --location "$DATA" \
     --blobHost 127.0.0.1 --blobPort "$BLOB_PORT" --queueHost 127.0.0.1 --queuePort "$QUEUE_PORT" \
-    --tableHost 127.0.0.1 --tablePort "$TABLE_PORT" >"$DATA/azurite.log" 2>&1 </dev/null &
+    --tableHost 127.0.0.1 --tablePort "$TABLE_PORT" >"$DATA/azurite.log" 2>&1 </dev/null 9>&- &
   echo $! >"$PID_FILE"
   for _ in $(seq 1 120); do
     if listening "$QUEUE_PORT" && listening "$BLOB_PORT" && listening "$TABLE_PORT"; then connection_string; return; fi

@@ -21,6 +21,15 @@ public sealed class DatabaseOptions
     /// </summary>
     public string? MigrationConnectionString { get; set; }
 
+    /// <summary>
+    /// Make the compatibility wrappers in <c>public</c> (<c>public.job_queue_enqueue</c>, ...: the RPC
+    /// names callers of the replaced stack use; Database/Schema/public_wrappers.sql). Off by default:
+    /// a fresh install creates nothing in <c>public</c>. Refused, naming the function, where a function
+    /// of that name exists in <c>public</c> that JobQueue did not make. Turned off again, the wrappers
+    /// JobQueue made are removed.
+    /// </summary>
+    public bool PublicWrappers { get; set; }
+
     /// <summary>Apply the migrations when the host starts.</summary>
     public bool MigrateOnStartup { get; set; } = true;
 }

@@ -1,0 +1,24 @@
+-- run history upkeep where pg_cron lives (the cleanup job calls this on the cron connection): the
+-- runs of the app's own jobs only
+CREATE OR REPLACE FUNCTION jobqueue.trim_cron_job_runs(older_than timestamp with time zone, batch_size integer DEFAULT 1000)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'jobqueue', 'pg_temp'
+AS $function$
+DECLARE
+  n integer;
+BEGIN
+  IF to_regclass('cron.job_run_details') IS NULL THEN
+    RETURN 0;
+  END IF;
+  DELETE FROM cron.job_run_details d
+   WHERE d.runid IN (SELECT x.runid FROM cron.job_run_details x
+                      WHERE x.end_time < trim_cron_job_runs.older_than
+                        AND x.jobid IN (SELECT r.jobid FROM jobqueue.cron_jobs r)
+                      ORDER BY x.runid
+                      LIMIT LEAST(GREATEST(COALESCE(trim_cron_job_runs.batch_size, 1000), 1), 50000));
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN n;
+END
+$function$;

@@ -1,0 +1,12 @@
+-- a sweep gives a row back without writing (its totals could not be fetched): the next sweep retries it
+CREATE OR REPLACE FUNCTION jobqueue.game_platform_release_totals_claim(competitor_id bigint, claimed_by text)
+ RETURNS boolean
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'jobqueue', 'pg_temp'
+AS $function$
+  UPDATE game_platform_competitors c
+     SET totals_claimed_by = NULL, totals_claimed_until = NULL
+   WHERE c.id = $1 AND c.totals_claimed_by = $2
+  RETURNING true
+$function$;

@@ -1,0 +1,13 @@
+-- The queue gauges from the counters: due pending = pending - pending due later (a range of the due
+-- index that holds only the jobs scheduled for later: retries in backoff, jobs enqueued for a later
+-- time); the oldest due job is the due index's first entry. Neither depends on the backlog's size.
+CREATE OR REPLACE FUNCTION jobqueue.job_queue_pending_gauges(OUT due_pending bigint, OUT oldest_pending_age_seconds double precision)
+ RETURNS record
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'jobqueue', 'pg_temp'
+AS $function$
+  SELECT GREATEST((SELECT COALESCE(sum(c.pending), 0) FROM job_queue_status_counts c)
+                  - (SELECT count(*) FROM job_queue q WHERE q.status = 'pending' AND q.run_at > now()), 0)::bigint,
+         COALESCE(extract(epoch FROM now() - (SELECT min(q.run_at) FROM job_queue q WHERE q.status = 'pending' AND q.run_at <= now())), 0)::double precision;
+$function$;

@@ -1,0 +1,24 @@
+CREATE OR REPLACE FUNCTION jobqueue.count_job_attempts()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'jobqueue', 'pg_temp'
+AS $function$
+BEGIN
+  INSERT INTO job_queue_minute_counts AS c (minute, shard, succeeded, failed, retried, lease_expired, cancelled)
+  SELECT date_trunc('minute', a.finished_at), floor(random() * 8)::smallint,
+         count(*) FILTER (WHERE a.outcome = 'succeeded'), count(*) FILTER (WHERE a.outcome = 'failed'),
+         count(*) FILTER (WHERE a.outcome = 'retry'), count(*) FILTER (WHERE a.outcome = 'lease_expired'),
+         count(*) FILTER (WHERE a.outcome = 'cancelled')
+    FROM new_attempts a
+   GROUP BY 1
+   ORDER BY 1
+  ON CONFLICT (minute, shard) DO UPDATE
+    SET succeeded = c.succeeded + EXCLUDED.succeeded, failed = c.failed + EXCLUDED.failed,
+        retried = c.retried + EXCLUDED.retried, lease_expired = c.lease_expired + EXCLUDED.lease_expired,
+        cancelled = c.cancelled + EXCLUDED.cancelled;
+  RETURN NULL;
+END
+$function$;
+
+CREATE OR REPLACE TRIGGER job_queue_count_attempts AFTER INSERT ON jobqueue.job_queue_attempts REFERENCING NEW TABLE AS new_attempts FOR EACH STATEMENT EXECUTE FUNCTION jobqueue.count_job_attempts();

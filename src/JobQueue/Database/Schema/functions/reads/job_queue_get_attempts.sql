@@ -1,0 +1,8 @@
+CREATE OR REPLACE FUNCTION jobqueue.job_queue_get_attempts(job_id uuid)
+ RETURNS SETOF jobqueue.job_queue_attempts
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'jobqueue', 'pg_temp'
+AS $function$
+  SELECT * FROM job_queue_attempts a WHERE a.job_id = $1 ORDER BY a.id;
+$function$;
