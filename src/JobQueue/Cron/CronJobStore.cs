@@ -6,7 +6,8 @@ using static JobQueue.Queue.DbParameters;
 namespace JobQueue.Cron;
 
 /// <summary>
-/// Every call the library makes to the pg_cron wrappers (migration 0101: the app's own jobs only), in one place, on the
+/// Every call the library makes to the pg_cron wrappers (Database/Schema/functions/cron/: the app's
+/// own jobs only), in one place, on the
 /// connection to pg_cron's database. Refusals come back as <see cref="CronJobException"/>.
 /// </summary>
 public sealed class CronJobStore(CronDatabase cron)
@@ -68,7 +69,8 @@ public sealed class CronJobStore(CronDatabase cron)
     }
 
     /// <summary>
-    /// The pg_cron jobs that call <c>net.http_post</c> / <c>net.http_get</c> (migration 0172), with their
+    /// The pg_cron jobs that call <c>net.http_post</c> / <c>net.http_get</c> (jobqueue.get_pg_net_cron_jobs,
+    /// Database/Schema/functions/cron/get_pg_net_cron_jobs.sql), with their
     /// commands (keys in Supabase's shapes masked): for the pg_net migration only, never returned by the API.
     /// </summary>
     public async Task<IReadOnlyList<PgNetCronJob>> GetPgNetJobsAsync(CancellationToken cancellationToken = default)

@@ -16,7 +16,8 @@ public sealed record ActivityWrite(int Written, bool Flagged);
 
 /// <summary>
 /// Every call the Game Platform handlers make to the database, in one place. The SQL lives in
-/// migration 0020_game_platform.sql; this class binds parameters and reads rows.
+/// the game_platform_* functions (Database/Schema/functions/game_platform/); this class binds
+/// parameters and reads rows.
 /// </summary>
 public sealed class GamePlatformStore(NpgsqlDataSource dataSource)
 {

@@ -3,7 +3,9 @@ using Microsoft.Extensions.Logging;
 namespace JobQueue.Maintenance;
 
 /// <summary>
-/// The held flag's safety net (migration 0200), on the maintainer's schedule: a job is flagged held
+/// The held flag's safety net (jobqueue.job_queue_repair_held,
+/// Database/Schema/functions/flow_control/job_queue_repair_held.sql), on the maintainer's schedule:
+/// a job is flagged held
 /// when its task type has limits or a pause; the claim's main walk reads only jobs not held, the
 /// limited types' loop only held ones, so a stale flag keeps a job from ever being claimed. The enqueue
 /// functions and the limit changes keep the flag right under a per-type advisory lock; what bypasses

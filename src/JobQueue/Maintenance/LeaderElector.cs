@@ -4,7 +4,8 @@ using Microsoft.Extensions.Options;
 namespace JobQueue.Maintenance;
 
 /// <summary>
-/// This instance's claim to lead the queue's upkeep (migration 0181): a lease row that the leader
+/// This instance's claim to lead the queue's upkeep (jobqueue.job_queue_leader_elect,
+/// Database/Schema/functions/maintenance/job_queue_leader_elect.sql): a lease row that the leader
 /// renews on every round and that any other instance may take once it has expired, so that of all the
 /// instances of both hosts exactly one leads, and another takes over within
 /// <see cref="MaintenanceOptions.LeaderLeaseSeconds"/> when the leader dies or freezes.

@@ -4,7 +4,8 @@ using static JobQueue.Queue.DbParameters;
 
 namespace JobQueue.Maintenance;
 
-/// <summary>The maintainer's calls into the queue's RPCs (migrations 0180, 0181, 0200).</summary>
+/// <summary>The maintainer's calls into the queue's RPCs (Database/Schema/functions/maintenance/, and
+/// flow_control/job_queue_repair_held.sql).</summary>
 public sealed class MaintenanceStore(NpgsqlDataSource dataSource)
 {
     /// <summary>True when <paramref name="leaderId"/> holds the lease <paramref name="name"/> (now taken or renewed) for <paramref name="ttl"/>.</summary>

@@ -1,7 +1,8 @@
 namespace JobQueue.Queue;
 
 /// <summary>
-/// Where this process's next claim starts (migration 0132): in the priority level of the last
+/// Where this process's next claim starts (jobqueue.job_queue_claim,
+/// Database/Schema/functions/runner/job_queue_claim.sql): in the priority level of the last
 /// job it claimed (the claim takes the highest level first), after that job's (run_at, id), so that
 /// a claim never walks past the index entries of jobs already taken; those
 /// entries pile up while a long transaction holds the xmin horizon, and a claim that started from

@@ -9,7 +9,7 @@ namespace JobQueue.Queue;
 
 /// <summary>
 /// The queue's hot path: enqueue, and the runner's claim, complete, heartbeat and idle calls. The SQL
-/// itself lives in the migrations (Database/Migrations); this class only binds parameters and reads
+/// itself lives in the database functions (Database/Schema/functions/); this class only binds parameters and reads
 /// rows. The other calls live in stores of their own: <see cref="JobActionStore"/> (retry, cancel,
 /// run now), <see cref="JobReadStore"/> (list, get, attempts), <see cref="QueueSettingsStore"/>,
 /// <see cref="QueueHealthStore"/>, <see cref="JobCleanupStore"/>. After an enqueue that made a job due

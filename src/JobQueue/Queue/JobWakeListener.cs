@@ -4,7 +4,9 @@ namespace JobQueue.Queue;
 
 /// <summary>
 /// A dedicated connection LISTENing on <see cref="Channel"/>, where the queue notifies idle runners
-/// of new due jobs (migration 0005). Connects lazily; a lost connection is reported as "not woken"
+/// of new due jobs (jobqueue.job_queue_wake_idle_runners,
+/// Database/Schema/functions/runner/job_queue_wake_idle_runners.sql). Connects lazily; a lost
+/// connection is reported as "not woken"
 /// and reopened on the next wait, so a caller that also polls never depends on it.
 /// </summary>
 public sealed class JobWakeListener(NpgsqlDataSource dataSource) : IAsyncDisposable

@@ -4,7 +4,7 @@ using static JobQueue.Queue.DbParameters;
 
 namespace JobQueue.Queue;
 
-/// <summary>Every call the library makes to the task type limit functions (migration 0131), in one place.</summary>
+/// <summary>Every call the library makes to the task type limit functions (Database/Schema/functions/flow_control/), in one place.</summary>
 public sealed class TaskLimitStore(NpgsqlDataSource dataSource)
 {
     public const string FromApi = "api";

@@ -1,7 +1,8 @@
 namespace JobQueue.Queue;
 
 /// <summary>
-/// A task type's flow control (migration 0131): global concurrency, concurrency per partition (the
+/// A task type's flow control (its row in jobqueue.job_queue_task_limits, in the baseline,
+/// Database/Schema/versioned/0002_queue_baseline.sql): global concurrency, concurrency per partition (the
 /// job's partition key, else its payload's <see cref="PartitionBy"/> key), starts per interval, and a
 /// pause. Null fields are not limited. <see cref="Running"/> and <see cref="StartsInWindow"/> are what
 /// the claim sees now.

@@ -6,7 +6,8 @@ namespace JobQueue.Runner;
 /// Follow-up jobs: a payload may carry
 /// <c>then: {taskType, payload, delaySeconds, dedupeKey, maxAttempts, priority, partitionKey}</c>.
 /// When the job succeeds, <c>jobqueue.job_queue_complete</c> enqueues the follow-up in the transaction
-/// that records the success (migration 0170), due <c>delaySeconds</c> later, with
+/// that records the success (jobqueue.job_queue_enqueue_follow_ups,
+/// Database/Schema/functions/enqueue/job_queue_enqueue_follow_ups.sql), due <c>delaySeconds</c> later, with
 /// <c>triggered_by = 'follow-up:&lt;job id&gt;'</c>; a live job with the same task type and dedupe key
 /// absorbs it. <c>priority</c> (-100..100, default 0) and <c>partitionKey</c> are the enqueue's own
 /// (flow control); the follow-up keeps the job's request id and trace context. A follow-up's payload may carry its own <c>then</c> (chains of up to <see cref="MaxDepth"/>).

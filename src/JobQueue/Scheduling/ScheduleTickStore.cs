@@ -4,7 +4,7 @@ using static JobQueue.Queue.DbParameters;
 
 namespace JobQueue.Scheduling;
 
-/// <summary>A schedule's recorded ticks (<c>jobqueue.job_queue_schedule_ticks</c>, migrations 0003 and 0130).</summary>
+/// <summary>A schedule's recorded ticks (<c>jobqueue.job_queue_schedule_ticks</c>, in the baseline, Database/Schema/versioned/0002_queue_baseline.sql).</summary>
 public sealed record ScheduleTick(
     string Name, DateTimeOffset LastTick, string? FiredBy, DateTimeOffset FiredAt,
     long MissedTicks, DateTimeOffset? LastMissedTick, string? LastMissedAction, DateTimeOffset? LastMissedAt);

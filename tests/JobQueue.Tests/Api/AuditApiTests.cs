@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace JobQueue.Tests.Api;
 
 /// <summary>
-/// The audit log (migration 0142, <see cref="AdminAudit"/>): every changing admin route records who,
+/// The audit log (Database/Schema/functions/audit/, <see cref="AdminAudit"/>): every changing admin route records who,
 /// what, target, when and outcome, refusals included; reads are not recorded, nor requests without
 /// valid credentials; GET admin/audit pages through it; the cleanup job prunes it.
 /// </summary>

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace JobQueue.Tests.Api;
 
-/// <summary>Attempts per minute (migration 0141): counted as attempts are written, read by window, compacted and pruned by the cleanup.</summary>
+/// <summary>Attempts per minute (jobqueue.count_job_attempts and jobqueue.job_queue_throughput, Database/Schema/functions/monitoring/): counted as attempts are written, read by window, compacted and pruned by the cleanup.</summary>
 public sealed class ThroughputApiTests : ApiServerTest
 {
     [Fact]

@@ -134,7 +134,9 @@ public sealed class CronScopeTests(CronApiFixture fx) : IClassFixture<CronApiFix
     {
         var legacy = fx.Prefix + "legacy";
         long legacyId;
-        // exactly what 0010's create_cron_job wrote (a payload with a quote and a backslash: an E'' literal)
+        // exactly the command shape jobqueue.cron_admin_adopt_legacy_jobs
+        // (Database/Schema/functions/cron/cron_admin_adopt_legacy_jobs.sql) adopts (a payload with a quote
+        // and a backslash: an E'' literal)
         await using (var cmd = owner.CreateCommand("""
             SELECT cron.schedule($1, '0 0 1 1 *',
                    format('SELECT public.job_queue_enqueue(%L, %L::jsonb, now(), %s, %L, %L)',

@@ -8,7 +8,7 @@ using Npgsql;
 
 namespace JobQueue.Tests.Cron;
 
-/// <summary>The pg_cron wrappers (migration 0010) on the real pg_cron, through <see cref="CronJobStore"/> and raw SQL.</summary>
+/// <summary>The pg_cron wrappers (Database/Schema/functions/cron/) on the real pg_cron, through <see cref="CronJobStore"/> and raw SQL.</summary>
 public sealed class CronWrapperTests(CronFixture fx) : IClassFixture<CronFixture>
 {
     [Fact]
@@ -185,6 +185,7 @@ public sealed class CronWrapperTests(CronFixture fx) : IClassFixture<CronFixture
     [Fact]
     public async Task Wrappers_are_executable_by_the_app_role_only()
     {
+        await fx.App.EnablePublicWrappersAsync(); // the RPC names in public exist only when asked
         const string Names = "('get_cron_jobs', 'get_cron_job_runs', 'create_cron_job', 'toggle_cron_job', 'update_cron_schedule', 'delete_cron_job')";
         var grants = await fx.App.ScalarAsync<string>($"""
             SELECT string_agg(p.proname || ':' || has_function_privilege('public', p.oid, 'EXECUTE') || ':'

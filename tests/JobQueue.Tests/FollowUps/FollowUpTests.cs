@@ -172,6 +172,7 @@ public sealed class FollowUpTests : IAsyncLifetime
     [Fact]
     public async Task The_single_job_finish_existing_callers_use_enqueues_the_follow_up_too()
     {
+        await db.EnablePublicWrappersAsync(); // the RPC names existing callers use, when asked
         var id = await db.ScalarAsync<Guid>(
             $"SELECT job_queue_enqueue('{EchoHandler.Name}', '{{\"then\":{{\"taskType\":\"{EchoHandler.Name}\",\"dedupeKey\":\"legacy\"}}}}'::jsonb, now(), 3)");
         await db.ExecuteAsync("SELECT id FROM job_queue_claim(10, interval '5 minutes', 'legacy-worker')");

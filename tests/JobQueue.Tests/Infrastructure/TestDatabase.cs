@@ -7,8 +7,8 @@ using Npgsql;
 namespace JobQueue.Tests.Infrastructure;
 
 /// <summary>
-/// A fresh database on the local cluster with every migration applied (as the schema owner), dropped
-/// at the end. The library runs as the runtime login (<see cref="AppConnectionString"/>,
+/// A fresh database on the local cluster with the current schema (a copy of <see cref="TemplateDatabase"/>,
+/// migrated once per run as the schema owner), dropped at the end. The library runs as the runtime login (<see cref="AppConnectionString"/>,
 /// <see cref="DataSource"/>): a member of jobqueue_app that owns nothing, as in production. The
 /// tests' own SQL (<see cref="ScalarAsync{T}"/>, <see cref="ExecuteAsync"/>, <see cref="OwnerDataSource"/>)
 /// runs as the owner with the schema jobqueue on its search path.
@@ -52,20 +52,21 @@ public sealed class TestDatabase : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var server = new NpgsqlConnectionStringBuilder(LocalPostgres.ConnectionString);
-        await using (var admin = new NpgsqlConnection(server.ConnectionString))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {Name}", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        ConnectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = Name }.ConnectionString;
-        await new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance).MigrateAsync(ConnectionString);
+        await TemplateDatabase.CreateCopyAsync(Name);
+        ConnectionString = new NpgsqlConnectionStringBuilder(LocalPostgres.ConnectionString) { Database = Name }.ConnectionString;
         AppConnectionString = LocalPostgres.AsRuntimeLogin(ConnectionString);
         DataSource = JobQueueServiceCollectionExtensions.BuildDataSource(AppConnectionString);
         OwnerDataSource = NpgsqlDataSource.Create(LocalPostgres.WithJobQueueSearchPath(ConnectionString));
     }
+
+    /// <summary>
+    /// Migrates again with <c>Database:PublicWrappers=true</c>: the compatibility wrappers in
+    /// <c>public</c> (<c>public.job_queue_enqueue</c>, ...), for the tests of the callers of a replaced stack.
+    /// </summary>
+    public Task EnablePublicWrappersAsync() =>
+        new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance,
+                databaseOptions: Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { PublicWrappers = true }))
+            .MigrateAsync(ConnectionString);
 
     /// <summary>The library's services over this database; <paramref name="configure"/> adds handlers or replaces parts.</summary>
     public ServiceProvider BuildServices(Action<IServiceCollection>? configure = null, IDictionary<string, string?>? settings = null)

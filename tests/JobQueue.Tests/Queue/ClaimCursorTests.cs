@@ -6,7 +6,8 @@ using Npgsql;
 namespace JobQueue.Tests.Queue;
 
 /// <summary>
-/// The claim's cursor (migration 0132, <see cref="ClaimCursor"/>): a claim starts after the last job
+/// The claim's cursor (jobqueue.job_queue_claim, Database/Schema/functions/runner/job_queue_claim.sql,
+/// and <see cref="ClaimCursor"/>): a claim starts after the last job
 /// its process claimed, looks before it when too few jobs lie after it, and a claim without a cursor
 /// (at least once a second) takes the jobs that sort before it, such as a rescued job.
 /// </summary>

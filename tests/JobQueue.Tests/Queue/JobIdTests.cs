@@ -2,7 +2,7 @@ using JobQueue.Tests.Infrastructure;
 
 namespace JobQueue.Tests.Queue;
 
-/// <summary>The job id default (0004): UUIDv7 layout, unique, and ordered by creation time.</summary>
+/// <summary>The job id default (in the baseline, Database/Schema/versioned/0002_queue_baseline.sql): UUIDv7 layout, unique, and ordered by creation time.</summary>
 public sealed class JobIdTests : IAsyncLifetime
 {
     private TestDatabase db = null!;

@@ -6,7 +6,8 @@ using JobQueue.Tests.Infrastructure;
 namespace JobQueue.Tests.Queue;
 
 /// <summary>
-/// The per-status counters health reads (migration 0140) against a real count of the table, after
+/// The per-status counters health reads (jobqueue.count_job_statuses,
+/// Database/Schema/functions/monitoring/count_job_statuses.sql) against a real count of the table, after
 /// every kind of writer: the queue functions, concurrent runners, the cleanup, bulk actions, plain SQL
 /// and TRUNCATE; and the pending gauges they feed.
 /// </summary>

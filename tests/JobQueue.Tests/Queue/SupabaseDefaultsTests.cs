@@ -65,7 +65,9 @@ public sealed class SupabaseDefaultsTests : IAsyncLifetime
         {
             Database = database, Username = owner, Password = "owner-pw", Pooling = false,
         }.ConnectionString;
-        await new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance).MigrateAsync(ownerCs);
+        // with the compatibility wrappers in public: the most a migration puts where anon could look
+        await new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance,
+            databaseOptions: Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { PublicWrappers = true })).MigrateAsync(ownerCs);
         ownerSource = NpgsqlDataSource.Create(ownerCs);
     }
 

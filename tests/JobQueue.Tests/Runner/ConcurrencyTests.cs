@@ -60,7 +60,7 @@ public sealed class ConcurrencyTests : IAsyncLifetime
 
         await using var holder = await db.DataSource.OpenConnectionAsync();
         await using var tx = await holder.BeginTransactionAsync();
-        await using (var first = new NpgsqlCommand("SELECT id FROM job_queue_claim(1, interval '1 minute', 'holder')", holder, tx))
+        await using (var first = new NpgsqlCommand("SELECT id FROM jobqueue.job_queue_claim(1, interval '1 minute', 'holder')", holder, tx))
         {
             Assert.Equal(a, (Guid)(await first.ExecuteScalarAsync())!);
         }
@@ -71,7 +71,7 @@ public sealed class ConcurrencyTests : IAsyncLifetime
             await timeout.ExecuteNonQueryAsync();
         }
 
-        await using var second = new NpgsqlCommand("SELECT id FROM job_queue_claim(5, interval '1 minute', 'other')", other);
+        await using var second = new NpgsqlCommand("SELECT id FROM jobqueue.job_queue_claim(5, interval '1 minute', 'other')", other);
         var got = new List<Guid>();
         await using (var reader = await second.ExecuteReaderAsync())
         {

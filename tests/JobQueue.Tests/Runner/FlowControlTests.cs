@@ -123,7 +123,7 @@ public sealed class FlowControlTests : IAsyncLifetime
         var second = Assert.Single(claimed); // the freed slot, taken
         await h.Store.CompleteAsync("r2", [new JobCompletion(second, true, null, null, null, 1)]);
 
-        Assert.Equal(1L, await MaxOverlapAsync("one")); // stamped with now() (before 0190): 2
+        Assert.Equal(1L, await MaxOverlapAsync("one")); // 2 with a stamp of now(), the claim transaction's start
         Assert.True(await db.ScalarAsync<bool>(
             "SELECT (SELECT started_at FROM job_queue_attempts WHERE job_id = $2) >= (SELECT finished_at FROM job_queue_attempts WHERE job_id = $1)",
             first.Id, second));

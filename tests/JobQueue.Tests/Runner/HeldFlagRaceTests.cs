@@ -6,7 +6,8 @@ using Npgsql;
 namespace JobQueue.Tests.Runner;
 
 /// <summary>
-/// The race between an enqueue and a task type's limits row appearing or going (migration 0200): the
+/// The race between an enqueue and a task type's limits row appearing or going (jobqueue.held_flag_sync,
+/// Database/Schema/functions/flow_control/held_flag_sync.sql): the
 /// enqueue takes the type's advisory lock shared before it reads the limits, the flip takes it
 /// exclusive before it rewrites the type's flags, so whichever runs second sees the other's commit.
 /// Each case holds one side's transaction open and runs the other on a second session.

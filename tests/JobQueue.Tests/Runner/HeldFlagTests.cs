@@ -7,7 +7,9 @@ using Npgsql;
 namespace JobQueue.Tests.Runner;
 
 /// <summary>
-/// The held flag (migration 0200): a job of a task type with limits or a pause is out of the due index
+/// The held flag (the column jobqueue.job_queue.held and its two due indexes, in the baseline,
+/// Database/Schema/versioned/0002_queue_baseline.sql): a job of a task type with limits or a pause is
+/// out of the due index
 /// the claim walks, so that a held backlog costs the claim nothing; the flag follows the limits row,
 /// every enqueue path sets it (under the type's lock: <see cref="HeldFlagRaceTests"/>), and a stale flag
 /// left by a write that bypasses the functions is repaired by the upkeep leader (true on a free type:
@@ -157,8 +159,9 @@ public sealed class HeldFlagTests : IAsyncLifetime
 
         Assert.Equal(1L, plan.GetProperty("Actual Rows").GetInt64());
         Assert.Equal("processing", (await h.Jobs.GetAsync(free))!.Status);
-        // the claim of 0190 walked the 20,000 paused jobs (20,000 index entries and their heap rows, or a
-        // scan of the table's ~1,700 pages); this one reads a few index pages and the rows it takes
+        // a claim walking one due index for every type would read the 20,000 paused jobs (20,000 index
+        // entries and their heap rows, or a scan of the table's ~1,700 pages); this one reads a few index
+        // pages and the rows it takes
         Assert.True(buffers < 200, $"the claim read {buffers} buffers");
     }
 }

@@ -9,7 +9,8 @@ namespace JobQueue.Tests.Runner;
 
 /// <summary>
 /// The long-running runner loop (the server's) and the queue's wake-ups for idle runners
-/// (migration 0005): a drained loop is woken by new jobs long before its poll interval, and the
+/// (jobqueue.job_queue_wake_idle_runners, Database/Schema/functions/runner/job_queue_wake_idle_runners.sql):
+/// a drained loop is woken by new jobs long before its poll interval, and the
 /// queue notifies only while some runner is waiting.
 /// </summary>
 public sealed class RunnerLoopTests : IAsyncLifetime

@@ -1,6 +1,11 @@
--- Cancel the pending and processing jobs of the filter, oldest first, at most max_jobs per call;
--- dry_run only counts. A processing job's attempt is recorded as cancelled (as job_queue_cancel
--- does); its runner's late result is ignored (it no longer holds the lease).
+-- Cancels the pending and processing jobs that match a filter (status, task type, creation window,
+-- payload text: see job_filter_clause), oldest first, at most max_jobs (1..100,000) per call; with
+-- dry_run (the default) it only counts. Called by JobBulkStore.CancelAsync
+-- (POST admin/jobs/bulk-cancel, the dashboard's bulk cancel, after a dry run). Returns matched (the
+-- filter's pending and processing jobs) and changed (the jobs cancelled). last_error becomes
+-- "cancelled[ by actor][: reason]". A processing job's attempt is recorded as cancelled (as
+-- job_queue_cancel does) and its lease cleared: its runner's late result is ignored. Rows locked by
+-- another transaction are skipped (SKIP LOCKED).
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_bulk_cancel(status text, task_type text, created_after timestamp with time zone, created_before timestamp with time zone, payload_text text, dry_run boolean DEFAULT true, max_jobs integer DEFAULT 10000, actor text DEFAULT NULL::text, reason text DEFAULT NULL::text)
  RETURNS TABLE(matched bigint, changed integer)
  LANGUAGE plpgsql

@@ -1,3 +1,11 @@
+-- Retries the failed and cancelled jobs that match a filter (see job_filter_clause): back to
+-- pending, due now, from attempt 1, oldest first, at most max_jobs (1..100,000) per call; with
+-- dry_run (the default) it only counts. Called by JobBulkStore.RetryAsync
+-- (POST admin/jobs/bulk-retry, the dashboard's bulk retry, after a dry run). Returns matched (the
+-- filter's failed and cancelled jobs) and changed (the jobs retried). Of jobs that share a dedupe
+-- key only the newest is retried, and none whose key has a live job (it would run the work twice);
+-- rows locked by another transaction are skipped. The retried jobs' held flags are read after the
+-- shared held-flag lock of each task type involved, taken in sorted order (see held_flag_key).
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_bulk_retry(status text, task_type text, created_after timestamp with time zone, created_before timestamp with time zone, payload_text text, dry_run boolean DEFAULT true, max_jobs integer DEFAULT 10000, actor text DEFAULT NULL::text)
  RETURNS TABLE(matched bigint, changed integer)
  LANGUAGE plpgsql

@@ -1,3 +1,10 @@
+-- An operator cancels one job (JobActionStore.CancelAsync: POST admin/jobs/{id}/cancel). Only a
+-- pending or processing job can be cancelled; last_error becomes "cancelled[ by actor][: reason]".
+-- For a processing job the running attempt is recorded as cancelled and the lease cleared, so the
+-- runner's late result is discarded by job_queue_complete's fencing (and its heartbeat drops the
+-- job). Returns (outcome, status): outcome 'ok', 'not_found' or 'invalid_state'; status is the
+-- job's status after the call, or its unchanged status when the action was refused. The job row is
+-- locked (FOR UPDATE) from the check to the change.
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_cancel(id uuid, actor text DEFAULT NULL::text, reason text DEFAULT NULL::text)
  RETURNS TABLE(outcome text, status text)
  LANGUAGE plpgsql

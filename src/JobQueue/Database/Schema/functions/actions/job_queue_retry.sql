@@ -1,4 +1,9 @@
--- 0002's retry and 0143's bulk retry (a failed or cancelled job back to pending), + the flag ------
+-- An operator retries one failed or cancelled job (JobActionStore.RetryAsync:
+-- POST admin/jobs/{id}/retry): back to pending, due now, attempts reset to 0, output cleared,
+-- triggered_by set to actor when given. Returns (outcome, status) as job_queue_cancel does: 'ok',
+-- 'not_found', or 'invalid_state' (also when a live job with the same dedupe key exists: retrying
+-- would run the work twice). The job's held flag is read from the limits after its task type's
+-- shared held-flag lock (see held_flag_key).
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_retry(id uuid, actor text DEFAULT NULL::text)
  RETURNS TABLE(outcome text, status text)
  LANGUAGE plpgsql

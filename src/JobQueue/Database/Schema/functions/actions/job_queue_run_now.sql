@@ -1,3 +1,7 @@
+-- An operator runs a pending job now (JobActionStore.RunNowAsync: POST admin/jobs/{id}/run-now):
+-- its run_at becomes now(), so a job scheduled for later or waiting out a retry backoff is due at
+-- once (the wake-up trigger tells idle runners). Returns (outcome, status): 'ok', 'not_found', or
+-- 'invalid_state' with the job's status when it is not pending.
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_run_now(id uuid)
  RETURNS TABLE(outcome text, status text)
  LANGUAGE plpgsql

@@ -1,3 +1,7 @@
+-- Turns processing on or off for the whole queue (QueueSettingsStore.SetSettingsAsync:
+-- PUT admin/job-queue/settings): while processing_enabled is false the runners claim no job.
+-- paused_reason is kept only while processing is disabled; updated_by records who changed it.
+-- Returns the updated row.
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_set_settings(processing_enabled boolean, paused_reason text DEFAULT NULL::text, updated_by text DEFAULT NULL::text)
  RETURNS SETOF jobqueue.job_queue_settings
  LANGUAGE sql

@@ -1,4 +1,6 @@
--- newest first; before_id: the last id of the previous page; action / actor: exact matches
+-- A page of the audit log of admin actions, newest first (AuditStore.ListAsync: GET admin/audit).
+-- before_id: the last id of the previous page; action / actor: exact matches; limit: clamped to
+-- 1..500.
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_audit_list("limit" integer DEFAULT 50, before_id bigint DEFAULT NULL::bigint, action text DEFAULT NULL::text, actor text DEFAULT NULL::text)
  RETURNS SETOF jobqueue.job_queue_audit
  LANGUAGE sql

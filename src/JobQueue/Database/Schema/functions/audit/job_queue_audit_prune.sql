@@ -1,4 +1,6 @@
--- one bounded batch of entries older than older_than per call (the cleanup job calls it until done)
+-- Deletes one bounded batch (1..50,000, oldest first) of audit entries older than older_than and
+-- returns how many. The cleanup job calls it (AuditStore.PruneBatchAsync) until done, so that each
+-- batch is a short transaction of its own.
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_audit_prune(older_than timestamp with time zone, batch_size integer DEFAULT 1000)
  RETURNS integer
  LANGUAGE plpgsql

@@ -1,3 +1,8 @@
+-- Appends one entry to the audit log (AuditStore.RecordAsync, written by the admin endpoints
+-- through AdminAudit on both hosts): who (actor), what (action, e.g. job.retry) on what (target),
+-- how it ended (outcome: ok / refused / error, and the HTTP status), a short detail and the request
+-- id. Text values are cut to their column limits. Returns the entry's id. No function changes an
+-- entry; only job_queue_audit_prune deletes old ones.
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_audit_record(actor text, action text, target text, outcome text, status integer, detail text DEFAULT NULL::text, request_id text DEFAULT NULL::text)
  RETURNS bigint
  LANGUAGE sql

@@ -1,3 +1,16 @@
+-- Schedules a pg_cron job that enqueues a job (CronJobStore.CreateAsync:
+-- POST admin/cron-jobs/create; also the pg_net conversion). Its command is
+--   SELECT jobqueue.job_queue_enqueue('<task>', '<payload>'::jsonb, now(), <max attempts>,
+--                                     <dedupe key>, 'pg_cron:<name>'[, NULL, <priority>])
+-- every value written with format('%L'), so that no input can leave its literal; the priority
+-- appears only when it is not 0. The job runs in target_database (default: this one; another one
+-- needs EXECUTE on cron.schedule_in_database). The job is recorded in jobqueue.cron_jobs with the
+-- exact command, which makes it one of the app's jobs (cron_admin_own_jobs). A transaction-level
+-- advisory lock per name serializes creators, so that the check that no job of this role has the
+-- name (cron.schedule would overwrite it) holds until commit. Returns the new job.
+-- SQLSTATEs: 22023 an invalid argument (COLUMN names the request field); JQC09 the name is taken;
+-- JQC01 pg_cron unavailable, or cron.schedule_in_database not granted (the HINT says what to
+-- grant).
 CREATE OR REPLACE FUNCTION jobqueue.create_cron_job(job_name text, job_schedule text, task_type text, task_payload jsonb DEFAULT '{}'::jsonb, max_attempts integer DEFAULT 3, dedupe_key text DEFAULT NULL::text, target_database text DEFAULT NULL::text, job_priority integer DEFAULT 0)
  RETURNS SETOF jobqueue.cron_job_info
  LANGUAGE plpgsql
@@ -42,7 +55,7 @@ BEGIN
       USING ERRCODE = 'JQC09', COLUMN = 'jobName';
   END IF;
 
-  -- the priority only when it is not the default: commands stay as 0101 wrote them otherwise
+  -- the priority only when it is not the default: commands without one keep their shorter form
   cmd := CASE WHEN prio = 0
               THEN format('SELECT jobqueue.job_queue_enqueue(%L, %L::jsonb, now(), %s, %L, %L)',
                           create_cron_job.task_type, body::text, tries, create_cron_job.dedupe_key,

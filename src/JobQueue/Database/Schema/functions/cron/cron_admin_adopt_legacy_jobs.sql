@@ -1,3 +1,11 @@
+-- Adopts the pg_cron jobs of this role written in the legacy command form
+--   SELECT public.job_queue_enqueue('<task>', '<payload>'::jsonb, now(), <max attempts>,
+--                                   <dedupe key>, 'pg_cron:<name>')
+-- (through the compatibility wrapper): a command that is exactly what that form gives for its
+-- parsed values (checked by writing it again) is recorded in jobqueue.cron_jobs and so becomes one
+-- of the app's jobs, managed by the cron wrappers. Returns the number adopted; 0 without pg_cron;
+-- idempotent. Internal: not granted to the app and not called by the library (the schema owner may
+-- run it).
 CREATE OR REPLACE FUNCTION jobqueue.cron_admin_adopt_legacy_jobs()
  RETURNS integer
  LANGUAGE plpgsql

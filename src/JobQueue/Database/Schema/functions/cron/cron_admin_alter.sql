@@ -1,4 +1,6 @@
--- cron.alter_job is revoked from PUBLIC in pg_cron 1.4: say what to grant instead of a bare 42501
+-- cron.alter_job for the cron wrappers (toggle, reschedule, the pg_net conversion); a NULL argument
+-- leaves that setting unchanged. pg_cron 1.4 revokes cron.alter_job from PUBLIC, so a missing grant
+-- is reported as JQC01 with a HINT naming the GRANT to run, instead of a bare 42501. Internal.
 CREATE OR REPLACE FUNCTION jobqueue.cron_admin_alter(job_id bigint, new_schedule text, new_active boolean)
  RETURNS void
  LANGUAGE plpgsql

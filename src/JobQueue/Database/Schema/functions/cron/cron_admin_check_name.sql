@@ -1,3 +1,5 @@
+-- Checks a cron job name: 1 to 63 letters, digits, "_", "." or "-", starting with a letter or
+-- digit; raises 22023 with COLUMN 'jobName' otherwise. Internal check of the cron wrappers.
 CREATE OR REPLACE FUNCTION jobqueue.cron_admin_check_name(job_name text)
  RETURNS void
  LANGUAGE plpgsql

@@ -1,3 +1,7 @@
+-- Checks a cron schedule: 5 space-separated fields of digits and * , - / (what pg_cron 1.4 and
+-- every later version parse the same way), at most 100 characters; raises 22023 with COLUMN
+-- 'schedule' otherwise. pg_cron itself still validates the values when the job is stored. Internal
+-- check.
 CREATE OR REPLACE FUNCTION jobqueue.cron_admin_check_schedule(job_schedule text)
  RETURNS void
  LANGUAGE plpgsql

@@ -1,3 +1,7 @@
+-- The pg_cron job id of the app's cron job named job_name (see cron_admin_own_jobs), for
+-- toggle_cron_job, update_cron_schedule and delete_cron_job. Raises 22023 for an invalid name and
+-- JQC04 when the app has no job of that name (a foreign job of that name is not found either).
+-- Internal.
 CREATE OR REPLACE FUNCTION jobqueue.cron_admin_job_id(job_name text)
  RETURNS bigint
  LANGUAGE plpgsql

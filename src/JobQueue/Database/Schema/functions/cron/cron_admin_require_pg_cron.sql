@@ -1,4 +1,7 @@
--- internal checks (granted to nobody) ----------------------------------------------------------------
+-- Raises JQC01 when pg_cron is not installed in this database, with a HINT to point
+-- Cron:ConnectionString at the database named by cron.database_name. The cron wrappers are PL/pgSQL
+-- (bound at run time), so they install without pg_cron and call this first. Internal (granted to
+-- nobody).
 CREATE OR REPLACE FUNCTION jobqueue.cron_admin_require_pg_cron()
  RETURNS void
  LANGUAGE plpgsql

@@ -1,5 +1,6 @@
--- the value of a literal written by format('%L') / quote_literal, or NULL when the text is not
--- exactly such a literal
+-- The value of a literal written by format('%L') / quote_literal (plain or E'...'), or NULL when
+-- the text is not exactly such a literal (checked by quoting the value again). Parses the commands
+-- that cron_admin_adopt_legacy_jobs adopts. Internal.
 CREATE OR REPLACE FUNCTION jobqueue.cron_admin_unquote(literal text)
  RETURNS text
  LANGUAGE plpgsql

@@ -1,3 +1,6 @@
+-- The latest runs (cron.job_run_details) of the app's cron jobs only, newest first, limit clamped
+-- to 1..1000, with the job's name and without its command (CronJobStore.GetRunsAsync, the admin
+-- API's run history). Raises JQC01 without pg_cron.
 CREATE OR REPLACE FUNCTION jobqueue.get_cron_job_runs("limit" integer DEFAULT 50)
  RETURNS TABLE(runid bigint, jobid bigint, jobname text, status text, return_message text, start_time timestamp with time zone, end_time timestamp with time zone, database text)
  LANGUAGE plpgsql

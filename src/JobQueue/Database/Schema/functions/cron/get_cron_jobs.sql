@@ -1,4 +1,7 @@
--- get_cron_jobs returns the priority too
+-- The app's cron jobs (cron_admin_own_jobs) by name (CronJobStore.GetJobsAsync:
+-- GET admin/cron-jobs): schedule, active, task type, payload, max attempts, dedupe key, database
+-- and priority, with their latest run's status, start, end and message. Never the command text.
+-- Raises JQC01 without pg_cron.
 CREATE OR REPLACE FUNCTION jobqueue.get_cron_jobs()
  RETURNS TABLE(jobid bigint, jobname text, schedule text, active boolean, task_type text, payload jsonb, max_attempts integer, dedupe_key text, database text, priority integer, last_run_status text, last_run_started_at timestamp with time zone, last_run_finished_at timestamp with time zone, last_run_message text)
  LANGUAGE plpgsql

@@ -1,3 +1,6 @@
+-- A pg_cron command with the keys Supabase issues masked: JWTs (eyJ...) become 'redacted-jwt',
+-- sb_secret_ / sb_publishable_ keys 'redacted-key'. Used by get_pg_net_cron_jobs, so that no key
+-- leaves the database. Internal.
 CREATE OR REPLACE FUNCTION jobqueue.pg_net_mask_keys(command text)
  RETURNS text
  LANGUAGE sql

@@ -1,3 +1,7 @@
+-- Enables or disables the app's cron job named job_name (CronJobStore.ToggleAsync:
+-- POST admin/cron-jobs/toggle) through cron_admin_alter; returns the job. Raises 22023 when
+-- new_active is NULL or the name is invalid, JQC04 when the app has no such job, JQC01 without
+-- pg_cron (or without EXECUTE on cron.alter_job).
 CREATE OR REPLACE FUNCTION jobqueue.toggle_cron_job(job_name text, new_active boolean)
  RETURNS SETOF jobqueue.cron_job_info
  LANGUAGE plpgsql

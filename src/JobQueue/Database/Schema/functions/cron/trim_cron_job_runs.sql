@@ -1,5 +1,7 @@
--- run history upkeep where pg_cron lives (the cleanup job calls this on the cron connection): the
--- runs of the app's own jobs only
+-- Run history upkeep where pg_cron lives: deletes one batch (1..50,000, oldest first) of the runs
+-- of the app's cron jobs (those recorded in jobqueue.cron_jobs) that ended before older_than, and
+-- returns how many; other jobs' runs are never touched. The cleanup job calls it on the cron
+-- connection (CronJobStore.TrimRunHistoryAsync) until done. Returns 0 without pg_cron.
 CREATE OR REPLACE FUNCTION jobqueue.trim_cron_job_runs(older_than timestamp with time zone, batch_size integer DEFAULT 1000)
  RETURNS integer
  LANGUAGE plpgsql

@@ -1,4 +1,17 @@
--- 0150's enqueues, + the flag (the type's shared lock, then the limits read in the insert) ----------
+-- Enqueues one job and returns its id. Called by JobQueueStore.EnqueueAsync (the API's and the
+-- library's enqueues), by job_queue_enqueue_or_join, and by the commands of pg_cron jobs made by
+-- create_cron_job. Every argument after task_type has a default and later ones are only ever
+-- trailing, so short positional calls such as job_queue_enqueue(task_type, payload, run_at,
+-- max_attempts) work. run_at: when the job becomes due (NULL: now); priority: -100..100, higher
+-- runs first; partition_key: the job's partition for per-partition concurrency limits (else its
+-- payload's partition_by key); trace_parent: the W3C traceparent of the enqueuing trace (NULL
+-- outside one); triggered_by and request_id: where the job came from.
+-- Dedupe: while a job with the same task type and dedupe key is pending or processing, no job is
+-- added and that job's id is returned (the loop tries again if it finished in between).
+-- Raises 22023 (COLUMN names the request field) for a task type not 1..100 characters, a payload
+-- that is not a JSON object or is over the limits (payload_limit_problem), max_attempts not 1..100
+-- or a priority not -100..100. The held flag is read from the limits by the insert itself, after
+-- the task type's shared held-flag lock (see held_flag_key).
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_enqueue(task_type text, payload jsonb DEFAULT '{}'::jsonb, run_at timestamp with time zone DEFAULT now(), max_attempts integer DEFAULT 3, dedupe_key text DEFAULT NULL::text, triggered_by text DEFAULT NULL::text, request_id text DEFAULT NULL::text, priority integer DEFAULT 0, partition_key text DEFAULT NULL::text, trace_parent text DEFAULT NULL::text)
  RETURNS uuid
  LANGUAGE plpgsql

@@ -1,5 +1,14 @@
--- 0170's follow-ups, + the flag (read after the shared locks its caller, job_queue_complete, took for
--- every follow-up type before it touched a job row) ------------------------------------------------
+-- Enqueues the follow-ups of jobs that this transaction has just marked succeeded; returns how
+-- many. Called only by job_queue_complete, with the ids of the results flagged "followUp". A job's
+-- payload may carry "then": {"taskType", "payload", "delaySeconds", "dedupeKey", "maxAttempts",
+-- "priority", "partitionKey"}; the follow-up is due delaySeconds later, triggered_by
+-- 'follow-up:<job id>', with the job's request_id and trace_parent (its attempts link back to the
+-- request that started the chain). Only jobs whose completed_at is this transaction's now()
+-- qualify, which keeps out a job finished earlier by another runner. A malformed "then" is skipped
+-- rather than failing the batch (every value is type-checked before any cast); a live job with the
+-- same task type and dedupe key absorbs the follow-up. The held flags are read after the shared
+-- held-flag locks that job_queue_complete took for every follow-up type before it touched a job row
+-- (see held_flag_key).
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_enqueue_follow_ups(job_ids uuid[])
  RETURNS integer
  LANGUAGE plpgsql

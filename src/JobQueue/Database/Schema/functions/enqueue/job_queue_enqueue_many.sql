@@ -1,3 +1,10 @@
+-- Enqueues many jobs of one task type in one statement (JobQueueStore.EnqueueManyAsync, for bulk
+-- producers): one job per element of payloads (a NULL element: '{}'), all with the same run_at,
+-- max_attempts, triggered_by, priority and trace_parent; no dedupe keys. Returns the number
+-- enqueued. Raises 22023 for a task type not 1..100 characters or a priority not -100..100, and for
+-- the first payload (numbered from 1) that is not a JSON object or is over the limits
+-- (payload_limit_problem). The held flag is looked up once for the whole batch, after the task
+-- type's shared held-flag lock (see held_flag_key).
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_enqueue_many(task_type text, payloads jsonb[], run_at timestamp with time zone DEFAULT now(), max_attempts integer DEFAULT 3, triggered_by text DEFAULT NULL::text, priority integer DEFAULT 0, trace_parent text DEFAULT NULL::text)
  RETURNS integer
  LANGUAGE plpgsql

@@ -1,4 +1,12 @@
--- (id, joined): the pending job joined, or the job enqueued (joined = false)
+-- Enqueue-or-join (JobQueueStore.EnqueueOrJoinAsync: the stats pipeline's post-match triggers):
+-- while the job last enqueued under (task_type, join_key) is still pending, returns it with joined
+-- = true instead of adding another, so that one pending run covers every request made before it
+-- starts. A job already processing is not joined (it may have read the data before the caller's
+-- change): a new job is enqueued through job_queue_enqueue (without a dedupe key) and remembered in
+-- job_queue_join_keys (one row per key). Returns (id, joined). Callers of one key are serialized by
+-- a transaction-level advisory lock, so two simultaneous requests cannot both enqueue; a joined job
+-- keeps its own arguments. Raises 22023 for a join_key not 1..200 characters (and whatever
+-- job_queue_enqueue raises).
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_enqueue_or_join(task_type text, join_key text, payload jsonb DEFAULT '{}'::jsonb, run_at timestamp with time zone DEFAULT now(), max_attempts integer DEFAULT 3, triggered_by text DEFAULT NULL::text, request_id text DEFAULT NULL::text, priority integer DEFAULT 0, partition_key text DEFAULT NULL::text, trace_parent text DEFAULT NULL::text)
  RETURNS TABLE(id uuid, joined boolean)
  LANGUAGE plpgsql

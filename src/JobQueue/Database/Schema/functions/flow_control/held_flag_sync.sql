@@ -1,6 +1,9 @@
--- The flag of one type's pending and processing jobs made to match its limits row; the number
--- changed. Called where the row appeared or went, and by the repair for a type found stale. The
--- exclusive lock comes first; the limits are read after it, in a statement of their own.
+-- Makes the held flag of one task type's pending and processing jobs match its limits row (held
+-- while the row exists); returns the number of jobs changed. Called by job_queue_set_task_limits
+-- and job_queue_pause_task_type when the type's row appeared or went, and by job_queue_repair_held
+-- for a type found stale. The type's held-flag lock is taken EXCLUSIVE first (see held_flag_key);
+-- the limits are read after it, in a statement of their own, so every enqueue that committed first
+-- is seen. Clearing the flag walks the type's held range in batches of 10,000. Internal.
 CREATE OR REPLACE FUNCTION jobqueue.held_flag_sync(task_type text)
  RETURNS integer
  LANGUAGE plpgsql

@@ -1,4 +1,6 @@
--- reads: every type with limits or a pause, with what is in force right now
+-- Every task type with limits or a pause (TaskLimitStore.GetAsync: GET admin/task-limits), with
+-- what is in force right now: the pause only while it lasts, the type's processing jobs (running)
+-- and its starts in the current rate window (starts_in_window).
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_get_task_limits()
  RETURNS TABLE(task_type text, max_concurrency integer, partition_by text, max_concurrency_per_partition integer, rate_limit integer, rate_interval_ms bigint, paused_until timestamp with time zone, paused_reason text, source text, updated_by text, updated_at timestamp with time zone, running bigint, starts_in_window bigint)
  LANGUAGE sql

@@ -1,3 +1,11 @@
+-- Holds a task type back until `until` (NULL or a past time: resume), with a reason
+-- (TaskLimitStore.PauseAsync): from the API (POST admin/task-limits/pause and /resume, source
+-- 'api'), or from the runner when a handler asks for a pause, e.g. after a 429 with Retry-After
+-- (source 'handler'). A handler's pause never shortens a longer one in force, and never takes the
+-- row over from an operator or the settings. The type's limits stay as they were; a row left with
+-- no limit and no pause in force is deleted (the type runs freely) and nothing is returned;
+-- otherwise the row is returned. When the row appeared or went, held_flag_sync rewrites the type's
+-- held flags (how that is told: see job_queue_set_task_limits).
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_pause_task_type(task_type text, until timestamp with time zone, reason text DEFAULT NULL::text, source text DEFAULT 'api'::text, updated_by text DEFAULT NULL::text)
  RETURNS SETOF jobqueue.job_queue_task_limits
  LANGUAGE plpgsql

@@ -1,5 +1,12 @@
--- The repair (see the header): each task type with a stale flag found cheaply, then rewritten by
--- held_flag_sync in sorted order; the number of jobs changed (0 when nothing was stale).
+-- The held flag's safety net (see held_flag_key), run by the maintenance leader (HeldFlagRepairer,
+-- via MaintenanceStore.RepairHeldFlagsAsync): finds cheaply each task type that may have stale
+-- flags, then rewrites each with held_flag_sync (under its exclusive lock), in sorted order;
+-- returns the number of jobs changed (0 when nothing was stale). Looked at: held jobs of types
+-- without limits (the distinct types of the held range, one index descent each); processing jobs
+-- flagged against their type's limits; free jobs of limited types among the first 1,000 due jobs of
+-- each priority level of job_queue_due_idx (what the claim's walk reads first; skipped when no type
+-- has limits). A stale job further back is found once it reaches that head; until then it waits,
+-- never claimed beyond a limit.
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_repair_held()
  RETURNS integer
  LANGUAGE plpgsql

@@ -1,8 +1,16 @@
--- 0131's limit writes, + the flag of the type's jobs when its row appears or disappears ---------
+-- Sets a task type's limits (TaskLimitStore.SetAsync: POST admin/task-limits/set, and the
+-- TaskLimits settings at start): max_concurrency (processing jobs at once; an expired lease counts
+-- until rescued); max_concurrency_per_partition per partition (the job's partition_key, else the
+-- text of its payload's top-level key partition_by); rate_limit starts per rate_interval_ms across
+-- all runners. A NULL clears that limit; a row left with no limit and no pause in force is deleted
+-- (the type runs freely) and nothing is returned; clearing the rate limit drops the type's start
+-- log. source: 'api' (an operator) or 'settings' (the TaskLimits:<type>:* defaults, which never
+-- overwrite an operator's row).
 -- Whether the row was there before is the upsert's own report (xmax = 0: the row version was
--- inserted; an update under ON CONFLICT leaves the row's locker in xmax), read under the row lock the
--- upsert takes, so that two writers of one type cannot both miss a flip; the flags are synced only
--- when the row appeared (inserted, not deleted) or went (updated, then deleted).
+-- inserted; an update under ON CONFLICT leaves the row's locker in xmax), read under the row lock
+-- the upsert takes, so that two writers of one type cannot both miss a flip; held_flag_sync
+-- rewrites the type's held flags only when the row appeared (inserted, not deleted) or went
+-- (updated, then deleted).
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_set_task_limits(task_type text, max_concurrency integer, partition_by text, max_concurrency_per_partition integer, rate_limit integer, rate_interval_ms bigint, source text DEFAULT 'api'::text, updated_by text DEFAULT NULL::text)
  RETURNS SETOF jobqueue.job_queue_task_limits
  LANGUAGE plpgsql

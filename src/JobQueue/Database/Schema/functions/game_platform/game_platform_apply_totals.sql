@@ -1,5 +1,9 @@
--- fresh totals written and the flag cleared in one transaction; the flag stays set when the sync
--- flagged the row again after the sweep read it (refresh_generation moved on)
+-- The totals sweep's write for one competitor (GamePlatformTotalsSweepHandler, via
+-- GamePlatformStore.ApplyTotalsAsync): the fresh totals from the Game Platform API upserted and the
+-- refresh flag cleared in one transaction, under the competitor's row lock. The flag stays set when
+-- the sync flagged the row again after the sweep read it (refresh_generation moved on), so activity
+-- that arrives during a sweep is never lost. The sweep's claim is released if claimed_by still
+-- holds it. Returns true when the flag was cleared; false also for an unknown competitor.
 CREATE OR REPLACE FUNCTION jobqueue.game_platform_apply_totals(competitor_id bigint, refresh_generation bigint, claimed_by text, matches integer, wins integer, losses integer, points bigint, as_of_unix bigint)
  RETURNS boolean
  LANGUAGE plpgsql

@@ -1,4 +1,9 @@
--- the sweep takes a batch of flagged competitors for itself: rows another sweep holds are skipped
+-- The totals sweep takes a batch (1..1,000, default 100) of flagged competitors, optionally of one
+-- coach, for itself (GamePlatformStore.ClaimTotalsBatchAsync): each row is claimed for claimed_by
+-- until now() + lease (default 5 minutes). Rows another sweep holds (an unexpired claim, or a row
+-- lock: FOR UPDATE SKIP LOCKED) are skipped, so two sweeps at once take disjoint rows. Returns the
+-- rows with the refresh_generation read, for game_platform_apply_totals. Raises 22023 without
+-- claimed_by.
 CREATE OR REPLACE FUNCTION jobqueue.game_platform_claim_totals_batch(only_coach_id text, batch_size integer, lease interval, claimed_by text)
  RETURNS TABLE(competitor_id bigint, coach_id text, game_platform_user_id text, refresh_generation bigint)
  LANGUAGE plpgsql

@@ -1,4 +1,5 @@
--- the sync's dry run: how many of the fetched activities would be written (new or changed)
+-- The sync's dry run (GamePlatformStore.PreviewActivityAsync): how many of the fetched activities
+-- (the shape game_platform_record_activity takes) would be written, being new or changed.
 CREATE OR REPLACE FUNCTION jobqueue.game_platform_preview_activity(competitor_id bigint, activities jsonb)
  RETURNS integer
  LANGUAGE sql

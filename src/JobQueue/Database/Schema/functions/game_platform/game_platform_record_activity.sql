@@ -1,6 +1,10 @@
--- the sync's write for one competitor, atomically: upsert the fetched activity, flag the competitor
--- when something new or changed was written, then advance the watermark (never backwards).
--- activities: [{"id","occurredAtUnix","kind","points","result"}]
+-- The sync's write for one competitor (GamePlatformSyncHandler, via
+-- GamePlatformStore.RecordActivityAsync), atomically: upserts the fetched activity, flags the
+-- competitor for a totals refresh (and bumps its refresh_generation) when something new or changed
+-- was written, then advances the watermark to fetched_through_unix (never backwards). activities:
+-- [{"id","occurredAtUnix","kind","points","result"}]. The competitor's row is locked first, which
+-- serializes the write with a sweep applying totals to it. Returns (written, flagged). Raises P0002
+-- for an unknown competitor, 22023 when activities is not a JSON array.
 CREATE OR REPLACE FUNCTION jobqueue.game_platform_record_activity(competitor_id bigint, activities jsonb, fetched_through_unix bigint)
  RETURNS TABLE(written integer, flagged boolean)
  LANGUAGE plpgsql

@@ -1,4 +1,6 @@
--- a sweep gives a row back without writing (its totals could not be fetched): the next sweep retries it
+-- A sweep gives a claimed row back without writing (its totals could not be fetched), so that the
+-- next sweep retries it (GamePlatformStore.ReleaseTotalsClaimAsync). Only claimed_by's own claim is
+-- released: true when it was, NULL otherwise.
 CREATE OR REPLACE FUNCTION jobqueue.game_platform_release_totals_claim(competitor_id bigint, claimed_by text)
  RETURNS boolean
  LANGUAGE sql

@@ -1,4 +1,5 @@
--- the sync's scope: every competitor, or one coach's --------------------------------------------
+-- The sync's scope (GamePlatformSyncHandler, via GamePlatformStore.GetSyncScopeAsync): every
+-- registered competitor, or one coach's, by id, with the watermark its next fetch starts after.
 CREATE OR REPLACE FUNCTION jobqueue.game_platform_sync_scope(only_coach_id text DEFAULT NULL::text)
  RETURNS TABLE(competitor_id bigint, coach_id text, game_platform_user_id text, sync_watermark_unix bigint)
  LANGUAGE sql

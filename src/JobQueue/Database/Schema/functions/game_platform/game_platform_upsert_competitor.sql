@@ -1,4 +1,8 @@
--- register (or rename / move) a competitor; idempotent --------------------------------------------
+-- Registers a competitor by its Game Platform user id, or moves it to another coach or renames it;
+-- idempotent (nothing is written when nothing changes; a NULL display_name keeps the current name).
+-- Returns the competitor's id. Raises 22023 for a coach_id or game_platform_user_id not 1..200
+-- characters. Competitors are registered with SQL (GamePlatform/CONTRACT.md); the handlers do not
+-- call it (GamePlatformStore.UpsertCompetitorAsync serves the tests).
 CREATE OR REPLACE FUNCTION jobqueue.game_platform_upsert_competitor(coach_id text, game_platform_user_id text, display_name text DEFAULT NULL::text)
  RETURNS bigint
  LANGUAGE plpgsql

@@ -1,3 +1,9 @@
+-- The conditions (" AND ..." over the alias j) of the job filter that job_queue_list,
+-- job_queue_bulk_retry and job_queue_bulk_cancel share, for the values given, always over the
+-- parameters $1..$5 = status, task type, created after (inclusive), created before (exclusive),
+-- payload pattern (like_pattern, matched case-insensitively against the payload's JSON text). Each
+-- caller runs its statement dynamically, so that each combination is planned with its values (a
+-- status picks its index). Internal.
 CREATE OR REPLACE FUNCTION jobqueue.job_filter_clause(has_status boolean, has_task_type boolean, has_after boolean, has_before boolean, has_text boolean)
  RETURNS text
  LANGUAGE sql

@@ -1,4 +1,5 @@
--- '%text%' with LIKE's wildcards and escape character taken literally
+-- '%text%' with LIKE's wildcards and escape character taken literally (NULL for NULL): the payload
+-- text of the job filter (job_filter_clause). Internal.
 CREATE OR REPLACE FUNCTION jobqueue.like_pattern(text text)
  RETURNS text
  LANGUAGE sql

@@ -1,4 +1,9 @@
--- NULL when the document is within the limits, else what is wrong with it (internal: not granted)
+-- NULL when the document is within the payload limits, else what is wrong with it: larger than 1
+-- MiB as stored, or a value nested 32 levels below the root or deeper (the runner reads JSON up to
+-- 64 levels; the API accepts bodies 32 levels deep). The depth test reads the whole document, so it
+-- runs only from 256 bytes up (a value at level 32 needs at least 260 bytes). The enqueues refuse
+-- such a payload with 22023; job_queue_complete replaces such an output by a note saying why.
+-- Internal: not granted.
 CREATE OR REPLACE FUNCTION jobqueue.payload_limit_problem(doc jsonb)
  RETURNS text
  LANGUAGE sql

@@ -1,4 +1,9 @@
--- True when leader_id holds (or now takes, or renews) the lease `name` until now() + ttl.
+-- Leader election for the queue's upkeep (LeaderElector, via MaintenanceStore.ElectAsync): true
+-- when leader_id holds the lease `name` until now() + ttl (ttl clamped to 1 second..10 minutes),
+-- having just taken it (free or expired) or renewed it; false while another holder's lease runs.
+-- elected_at stays on renewal. A lease row rather than a session advisory lock: a frozen process
+-- keeps its connection (and such a lock) forever, but not its lease; and a Functions timer holds no
+-- connection between ticks.
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_leader_elect(name text, leader_id text, ttl interval)
  RETURNS boolean
  LANGUAGE sql

@@ -1,4 +1,5 @@
--- Who leads `name` now (null when nobody does): for health and tests.
+-- Who leads `name` (leader, election and expiry times), no row when nobody holds an unexpired lease
+-- (MaintenanceStore.GetLeaderAsync): for tests and diagnostics; the hosts do not call it.
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_leader_get(name text)
  RETURNS TABLE(leader_id text, elected_at timestamp with time zone, expires_at timestamp with time zone)
  LANGUAGE sql

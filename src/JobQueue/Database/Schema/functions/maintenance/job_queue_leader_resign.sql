@@ -1,4 +1,5 @@
--- A leader that stops (shutdown) hands over at once instead of after its lease.
+-- A leader that stops (shutdown) hands the lease `name` over at once instead of after it expires
+-- (LeaderElector, via MaintenanceStore.ResignAsync); true when leader_id held it.
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_leader_resign(name text, leader_id text)
  RETURNS boolean
  LANGUAGE sql

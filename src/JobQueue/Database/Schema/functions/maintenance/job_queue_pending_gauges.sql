@@ -1,6 +1,7 @@
--- The queue gauges from the counters: due pending = pending - pending due later (a range of the due
--- index that holds only the jobs scheduled for later: retries in backoff, jobs enqueued for a later
--- time); the oldest due job is the due index's first entry. Neither depends on the backlog's size.
+-- The queue gauges (QueueHealthStore.GetPendingGaugesAsync, sampled by QueueGaugeSampler; also part
+-- of job_queue_health): due_pending = the pending count of job_queue_status_counts minus the
+-- pending jobs due later (retries in backoff, jobs enqueued for a later time), and the age in
+-- seconds of the oldest due job. Neither counts the due backlog, so neither depends on its size.
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_pending_gauges(OUT due_pending bigint, OUT oldest_pending_age_seconds double precision)
  RETURNS record
  LANGUAGE sql

@@ -1,3 +1,11 @@
+-- Lease rescue: jobs still processing whose lease expired (their runner died or froze) go back to
+-- pending, or to failed when they have no attempts left; the lost attempt is recorded as
+-- 'lease_expired', and a job failed this way is written to job_queue_final_failures (the outbox
+-- that FinalFailureReporter drains into the "failed for good" log event). run_at is kept, so the
+-- job goes back to exactly its place in the queue. At most max_jobs (1..10,000) per call, oldest
+-- lease first; rows locked elsewhere are skipped. Returns the number rescued. Called by
+-- job_queue_claim when some lease has expired, and by the maintenance leader's LeaseRescuer
+-- (MaintenanceStore.RescueExpiredAsync).
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_rescue_expired(max_jobs integer DEFAULT 100)
  RETURNS integer
  LANGUAGE plpgsql

@@ -1,5 +1,7 @@
--- The oldest unreported final failures, deleted: call it in a transaction and commit once they are
--- logged, so that a reporter that dies before its commit leaves them for the next one.
+-- Takes (deletes and returns) up to max_rows of the oldest unreported final failures (jobs that
+-- job_queue_rescue_expired failed). FinalFailureReporter (MaintenanceStore.TakeFinalFailuresAsync)
+-- calls it in a transaction and commits once they are logged, so that a reporter that dies before
+-- its commit leaves them for the next one; SKIP LOCKED keeps two reporters off the same rows.
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_take_final_failures(max_rows integer DEFAULT 100)
  RETURNS TABLE(job_id uuid, task_type text, attempt integer, max_attempts integer, runner_id text, error text, duration_ms integer, failed_at timestamp with time zone)
  LANGUAGE sql

@@ -1,5 +1,6 @@
--- cleanup: deletes minutes older than older_than (returns how many), folds the shards of minutes
--- older than an hour into shard 0 (nobody writes those minutes any more)
+-- Upkeep of the throughput counters, by the cleanup job (QueueThroughputStore.PruneAsync): deletes
+-- the minutes older than older_than (returns how many) and folds the shards of minutes older than
+-- an hour into shard 0 (nobody writes those minutes any more).
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_throughput_compact(older_than timestamp with time zone)
  RETURNS integer
  LANGUAGE plpgsql

@@ -1,3 +1,8 @@
+-- Trigger function of the throughput counters (job_queue_minute_counts, read by
+-- job_queue_throughput): the attempts a statement inserted into the attempt history, counted by
+-- minute and outcome, added to one of 8 rows of each minute chosen at random, so that runners
+-- finishing in the same minute rarely wait for each other's commit. One upsert per statement (e.g.
+-- per batch finish), not per attempt.
 CREATE OR REPLACE FUNCTION jobqueue.count_job_attempts()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -21,4 +26,5 @@ BEGIN
 END
 $function$;
 
+-- every statement that inserts into the attempt history (one upsert per batch finish)
 CREATE OR REPLACE TRIGGER job_queue_count_attempts AFTER INSERT ON jobqueue.job_queue_attempts REFERENCING NEW TABLE AS new_attempts FOR EACH STATEMENT EXECUTE FUNCTION jobqueue.count_job_attempts();

@@ -1,4 +1,10 @@
--- the statement's deltas, one upsert into a random shard
+-- Trigger function of the job counts by status (job_queue_status_counts), which health, the
+-- dashboard and the queue gauges read instead of counting the table: each statement's deltas (from
+-- its transition tables) are added to one of 64 rows chosen at random, so that concurrent claims
+-- and finishes rarely meet on a row (one counter row would serialize them until their commits). One
+-- upsert per statement, none when no status changed; a TRUNCATE empties the counters. The counts
+-- are exact and transactional and follow every writer (the functions, pg_cron's enqueues, the
+-- cleanup, plain SQL); after writes with triggers disabled, recount_job_statuses rebuilds them.
 CREATE OR REPLACE FUNCTION jobqueue.count_job_statuses()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -48,10 +54,14 @@ BEGIN
 END
 $function$;
 
+-- every DELETE statement on job_queue (the cleanup, plain SQL)
 CREATE OR REPLACE TRIGGER job_queue_count_deletes AFTER DELETE ON jobqueue.job_queue REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION jobqueue.count_job_statuses();
 
+-- every INSERT statement on job_queue (an enqueue call, whatever its size)
 CREATE OR REPLACE TRIGGER job_queue_count_inserts AFTER INSERT ON jobqueue.job_queue REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION jobqueue.count_job_statuses();
 
+-- a TRUNCATE of job_queue (the counters are emptied)
 CREATE OR REPLACE TRIGGER job_queue_count_truncates AFTER TRUNCATE ON jobqueue.job_queue FOR EACH STATEMENT EXECUTE FUNCTION jobqueue.count_job_statuses();
 
+-- every UPDATE statement on job_queue (one that changes no status writes nothing)
 CREATE OR REPLACE TRIGGER job_queue_count_updates AFTER UPDATE ON jobqueue.job_queue REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION jobqueue.count_job_statuses();

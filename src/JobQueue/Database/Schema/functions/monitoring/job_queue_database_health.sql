@@ -1,3 +1,11 @@
+-- Health signals of the database under the queue, merged into job_queue_health's answer by
+-- QueueHealthStore.GetHealthAsync (GET admin/job-queue/health), for the failure a SKIP LOCKED queue
+-- suffers most from: a held xmin horizon, behind which every claimed and finished job leaves dead
+-- rows and index entries that cannot be removed. oldestTransactionAgeSeconds: the oldest open or
+-- prepared transaction of this database, other than this read (the schema owner needs
+-- pg_read_all_stats to see other roles' sessions); xminHorizonAge: how many transactions the oldest
+-- xmin held by a session, prepared transaction or replication slot lags behind; deadRows: the
+-- statistics' estimate of dead rows in job_queue, job_queue_attempts and job_queue_status_counts.
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_database_health()
  RETURNS jsonb
  LANGUAGE sql

@@ -1,6 +1,9 @@
--- health: the counters, the gauges above, stuck jobs from the lease index, the latest failures from
--- the index of jobs that ended badly (newest by id), the latest attempts by the attempt history's
--- primary key: every part reads a bounded number of index entries, whatever the size of the table
+-- The queue's health in one round trip (QueueHealthStore.GetHealthAsync:
+-- GET admin/job-queue/health, the dashboard, QueueGaugeSampler): the counts by status
+-- (job_queue_status_counts), the pause switch, the pending gauges (job_queue_pending_gauges), up to
+-- 50 stuck jobs (expired leases, from the lease index), the latest recent_limit failures (from the
+-- index of jobs that ended badly, newest by id) and attempts (the attempt history's primary key).
+-- Every part reads a bounded number of index entries, whatever the size of the tables.
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_health(recent_limit integer DEFAULT 10)
  RETURNS jsonb
  LANGUAGE sql

@@ -1,4 +1,7 @@
--- every minute of the window up to the current one (1 minute to 7 days), oldest first, zeros included
+-- Finished attempts per minute by outcome (QueueThroughputStore.GetAsync:
+-- GET admin/job-queue/throughput, the dashboard's charts): every minute of the window up to the
+-- current one (1 minute to 7 days), oldest first, zeros included, summed over the rows that
+-- count_job_attempts keeps per minute.
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_throughput(time_window interval DEFAULT '01:00:00'::interval)
  RETURNS TABLE(minute timestamp with time zone, succeeded bigint, failed bigint, retried bigint, lease_expired bigint, cancelled bigint)
  LANGUAGE sql

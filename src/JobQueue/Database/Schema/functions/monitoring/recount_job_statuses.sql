@@ -1,8 +1,9 @@
--- Counts from scratch (SELECT jobqueue.recount_job_statuses(), as the schema owner). Taking the table's SHARE ROW EXCLUSIVE lock waits for every writer in flight
--- and holds new ones off until the caller commits, so that no change falls between the count and the
--- triggers. Run here once (the triggers above took that lock already); an operator can run it again
--- after writing the table with triggers disabled (session_replication_role = replica, a restore with
--- --disable-triggers). It reads every row: about a tenth of a second per million.
+-- Recounts job_queue_status_counts from scratch (SELECT jobqueue.recount_job_statuses(), as the
+-- schema owner; not granted to the app), for an operator after writing the table with triggers
+-- disabled (session_replication_role = replica, a restore with --disable-triggers). Taking the
+-- table's SHARE ROW EXCLUSIVE lock waits for every writer in flight and holds new ones off until
+-- the caller commits, so that no change falls between the count and the triggers. It reads every
+-- row: about a tenth of a second per million.
 CREATE OR REPLACE FUNCTION jobqueue.recount_job_statuses()
  RETURNS void
  LANGUAGE plpgsql

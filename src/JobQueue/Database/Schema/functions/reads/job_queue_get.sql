@@ -1,3 +1,4 @@
+-- One job by id, every column, or no row (JobReadStore.GetAsync: GET admin/jobs/{id}).
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_get(id uuid)
  RETURNS SETOF jobqueue.job_queue
  LANGUAGE sql

@@ -1,6 +1,21 @@
--- The claim of 0190 (same arguments, stamps and rate log), reading the indexes above: the walk for
--- the types without limits and its priority levels read only jobs not held (job_queue_due_idx), the
--- loop over the limited types only held ones (job_queue_held_due_idx).
+-- Claims up to `limit` (0..10,000) due jobs for runner_id (JobQueueStore.ClaimAsync): each becomes
+-- processing, attempts + 1, locked by runner_id until now() + lease, started_at stamped; returns
+-- the claimed rows. Order: priority (higher first), then (run_at, id). Rows are locked FOR UPDATE
+-- SKIP LOCKED: concurrent claimers never wait for each other nor take the same job. Expired leases
+-- are rescued first (job_queue_rescue_expired), only when some lease has expired. after_priority,
+-- after_run_at, after_id: the caller's cursor (ClaimCursor): in that priority level the walk starts
+-- after it, and reads before it too when too few jobs lie after it.
+-- Task types without limits: a walk of job_queue_due_idx (pending, not held), one priority level at
+-- a time. Task types with a row in job_queue_task_limits (a limit or a pause) are held: each is
+-- served from its range of job_queue_held_due_idx by one claimer at a time (its limits row locked,
+-- SKIP LOCKED), within its budget: none while paused, at most max_concurrency processing and
+-- max_concurrency_per_partition per partition (among its first 1,000 due jobs), at most rate_limit
+-- starts per rate_interval_ms (logged in job_queue_task_starts). A limited type's jobs are stamped
+-- with clock_timestamp() taken after its concurrency count, and the same stamp is their rate log
+-- entry.
+-- The held flag must match the limits (see held_flag_key): a job of a limited type flagged false is
+-- read by neither part (so no limit is exceeded) and a job flagged true on a type without limits is
+-- not claimed either; both wait for job_queue_repair_held.
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_claim("limit" integer, lease interval DEFAULT '00:05:00'::interval, runner_id text DEFAULT NULL::text, after_run_at timestamp with time zone DEFAULT NULL::timestamp with time zone, after_id uuid DEFAULT NULL::uuid, after_priority integer DEFAULT NULL::integer)
  RETURNS SETOF jobqueue.job_queue
  LANGUAGE plpgsql

@@ -1,4 +1,18 @@
--- 0170's finish, + the follow-up types' shared locks taken first -----------------------------------
+-- Finishes attempts in one round trip (JobQueueStore.CompleteAsync; job_queue_mark_succeeded and
+-- job_queue_mark_failed for one job) and returns (id, status, attempts, last_error) of each job
+-- finished.
+-- results: [{"id": uuid, "succeeded": bool, "output": json, "error": text, "retryInMs": bigint or
+-- null (null = do not retry), "durationMs": int, "snooze": bool, "followUp": bool}].
+-- Succeeded: status succeeded with the output (an output over the payload limits is replaced by a
+-- note saying why, so that a finish is never refused). Failed: pending again at now + retryInMs
+-- while attempts are left, else failed. Snoozed: pending at now + retryInMs with the attempt given
+-- back (a handler asked to wait, or the runner does not know the task type). Each is recorded in
+-- the attempt history (succeeded, retry, failed or snoozed).
+-- Fencing: only jobs still processing under runner_id's lease are finished; a late runner whose
+-- lease was taken over changes nothing, and its job is absent from the result.
+-- Results flagged "followUp" get their job's follow-up enqueued in the same transaction
+-- (job_queue_enqueue_follow_ups). The shared held-flag locks of the follow-up types are taken
+-- first, in sorted order, before any job row is touched (see the body and held_flag_key).
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_complete(runner_id text, results jsonb)
  RETURNS TABLE(id uuid, status text, attempts integer, last_error text)
  LANGUAGE plpgsql

@@ -1,10 +1,11 @@
--- Heartbeats (issue 15 item 5): a runner extends the leases of the jobs it is still running, so
--- that a job can outlast one lease (Runner:LeaseSeconds) and, on the server, one pass's budget.
--- Only rows still processing under this runner's lease are extended; the ids returned are the ones
--- it still holds. A job missing from the answer was taken over (its lease ran out and another
--- runner rescued it, or an operator cancelled it): the runner cancels that handler, and the
--- fencing of job_queue_complete discards whatever it would have recorded. A runner that stops
--- heartbeating (killed, frozen) loses its jobs after one lease, as before.
+-- Heartbeat (JobQueueStore.ExtendLeasesAsync): a runner extends to now() + lease the leases of the
+-- jobs it is still running, so that a job can outlast one lease (Runner:LeaseSeconds) and, on the
+-- server, one pass's budget. Only rows still processing under this runner's lease are extended; the
+-- ids returned are the ones it still holds. A job missing from the answer was taken over (its lease
+-- ran out and another runner rescued it, or an operator cancelled it): the runner cancels that
+-- handler, and the fencing of job_queue_complete discards whatever it would have recorded. A runner
+-- that stops heartbeating (killed, frozen) loses its jobs after one lease. Raises 22023 for a lease
+-- outside 1 second..1 day.
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_extend_leases(runner_id text, ids uuid[], lease interval)
  RETURNS SETOF uuid
  LANGUAGE plpgsql

@@ -1,4 +1,7 @@
--- the single-job finish existing callers use: its job's follow-up too
+-- The single-job success of the positional signature SQL callers use (the library batches through
+-- job_queue_complete): marks the job succeeded with output, and enqueues its follow-up when its
+-- payload has "then". Without runner_id the current lease holder is assumed. True when the job was
+-- still processing under that runner and was finished.
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_mark_succeeded(id uuid, output jsonb DEFAULT NULL::jsonb, runner_id text DEFAULT NULL::text)
  RETURNS boolean
  LANGUAGE sql

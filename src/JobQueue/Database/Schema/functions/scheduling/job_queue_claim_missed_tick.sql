@@ -1,3 +1,10 @@
+-- Catch-up of a schedule's missed ticks (ScheduleCatchUp, via
+-- ScheduleTickStore.ClaimMissedTickAsync): true for the one caller, across instances, that handles
+-- the missed tick `tick` of schedule `name` (under the same per-schedule advisory lock as
+-- job_queue_claim_schedule_tick, and only while the recorded last tick is older). It records the
+-- tick as fired, adds `missed` (at least 1) to missed_ticks and notes the action taken: 'fired'
+-- (run once now) or 'skipped'; any other action raises 22023. False when the schedule has no row
+-- yet or the tick was handled already.
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_claim_missed_tick(name text, tick timestamp with time zone, missed integer, action text, instance text DEFAULT NULL::text)
  RETURNS boolean
  LANGUAGE plpgsql

@@ -1,3 +1,8 @@
+-- Fires each tick of a self-hosted schedule once across instances (ScheduleRunner and
+-- ScheduleCatchUp, via ScheduleTickStore.ClaimTickAsync): every instance calls it at the tick, and
+-- only the first call for a tick newer than the recorded last tick gets true and records it (with
+-- the calling instance). A transaction-level advisory lock per schedule name serializes the
+-- callers.
 CREATE OR REPLACE FUNCTION jobqueue.job_queue_claim_schedule_tick(name text, tick timestamp with time zone, instance text DEFAULT NULL::text)
  RETURNS boolean
  LANGUAGE plpgsql

@@ -1,13 +1,14 @@
 -- The compatibility wrappers in `public`: for each function of `jobqueue` named in `names`, a
--- wrapper of the same name and arguments (the RPC names callers of the replaced stack use, e.g.
--- `select job_queue_enqueue('game_platform_sync', '{}')` in a pg_cron command). Made only when asked
--- (Database:PublicWrappers, or `migrate.sh --public-wrappers`): the migrator calls this with the
--- list in ../../public_wrappers.sql, or with an empty list to remove the wrappers it made.
+-- wrapper of the same name and arguments (SECURITY INVOKER, marked by its comment) for callers that
+-- use the unqualified RPC names, e.g. `select job_queue_enqueue('game_platform_sync', '{}')` in a
+-- pg_cron command. Made only when asked (Database:PublicWrappers, or
+-- `migrate.sh --public-wrappers`): the migrator calls this with the list in
+-- ../../public_wrappers.sql, or with an empty list to remove the wrappers it made.
 --
 -- The wrappers become exactly `names`: every earlier wrapper of JobQueue's (marked by its comment)
 -- is dropped first, so that a changed signature leaves no stale overload behind. A function of the
 -- same name in `public` that is not JobQueue's wrapper (a team's own job_queue_enqueue, say) is
--- never replaced or dropped: the call fails naming it, before anything changes.
+-- never replaced or dropped: the call fails naming it (SQLSTATE JQM01), before anything changes.
 CREATE OR REPLACE PROCEDURE jobqueue.create_compat_wrappers(IN names text[])
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'pg_temp'

@@ -1,4 +1,5 @@
--- A role oid of an acl as SQL: 0 is PUBLIC.
+-- A grantee oid of an acl (aclexplode) as GRANT / REVOKE write it: the role's name, or PUBLIC (oid
+-- 0). Used by lock_down.
 CREATE OR REPLACE FUNCTION jobqueue.grantee_name(grantee oid)
  RETURNS text
  LANGUAGE sql

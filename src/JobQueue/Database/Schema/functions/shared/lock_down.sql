@@ -1,9 +1,9 @@
 -- Every privilege on JobQueue's objects held by anyone but their owner is revoked, whatever granted
 -- it (default privileges for anon/authenticated/service_role, PUBLIC's implicit EXECUTE on
 -- functions): tables, views and sequences of `jobqueue` end up owner-only (tables with row-level
--- security on); functions of `jobqueue`
--- and the wrappers in `public` keep EXECUTE for jobqueue_app only; the schema gives USAGE to
--- jobqueue_app only. Called at the end of every migration.
+-- security on, and no policy); functions of `jobqueue` and the wrappers in `public` keep EXECUTE
+-- for jobqueue_app only; the schema gives USAGE to jobqueue_app only. Called by ../../grants.sql at
+-- the end of every migration run that changed anything, in the app database and in pg_cron's.
 CREATE OR REPLACE PROCEDURE jobqueue.lock_down()
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'pg_temp'

@@ -1,7 +1,8 @@
 -- EXECUTE for jobqueue_app on exactly the functions named in `names` (in `jobqueue`, and their
--- compatibility wrappers in `public` where those exist), revoked from it on every other function of
--- JobQueue's. Called by ../../grants.sql at the end of every migration run, so that the list there
--- is the whole truth about what the app's runtime login may call.
+-- compatibility wrappers in `public` where those exist), revoked from it on every other function
+-- and procedure of JobQueue's. Called by ../../grants.sql after lock_down at the end of every
+-- migration run, so that the list there is the whole truth about what the app's runtime login may
+-- call.
 CREATE OR REPLACE PROCEDURE jobqueue.set_app_execute(IN names text[])
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'pg_temp'
