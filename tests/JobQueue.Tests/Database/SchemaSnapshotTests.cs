@@ -3,7 +3,7 @@ using JobQueue.Tests.Infrastructure;
 namespace JobQueue.Tests.Database;
 
 /// <summary>
-/// The committed schema snapshot (src/JobQueue/Database/Schema/schema.dump.sql) is what a fresh
+/// The committed schema snapshot (tests/JobQueue.Tests/Database/schema.dump.sql) is what a fresh
 /// install produces: every schema change shows as a diff of that file in review. With
 /// JOBQUEUE_SCHEMA_DUMP_WRITE=1 (infra/local/schema-dump.sh) the test writes the file instead.
 /// </summary>
@@ -31,7 +31,7 @@ public sealed class SchemaSnapshotTests
 
         var committed = File.Exists(SchemaDump.SnapshotPath) ? await File.ReadAllTextAsync(SchemaDump.SnapshotPath) : "";
         Assert.True(committed == dump,
-            "The migrations produce another schema than the committed snapshot src/JobQueue/Database/Schema/schema.dump.sql. "
+            "The migrations produce another schema than the committed snapshot tests/JobQueue.Tests/Database/schema.dump.sql. "
             + "If the change is intended, refresh it with `bash infra/local/schema-dump.sh` and commit the diff.\n"
             + FirstLayoutUpgradeTests.FirstDifference(committed, dump));
     }

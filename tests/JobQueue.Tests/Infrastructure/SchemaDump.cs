@@ -13,7 +13,7 @@ namespace JobQueue.Tests.Infrastructure;
 public static partial class SchemaDump
 {
     /// <summary>The committed snapshot of a fresh install (infra/local/schema-dump.sh refreshes it).</summary>
-    public static string SnapshotPath => Path.Combine(LocalPostgres.RepoRoot, "src", "JobQueue", "Database", "Schema", "schema.dump.sql");
+    public static string SnapshotPath => Path.Combine(LocalPostgres.RepoRoot, "tests", "JobQueue.Tests", "Database", "schema.dump.sql");
 
     public static async Task<string> DumpAsync(string connectionString, params string[] extraArguments)
     {
