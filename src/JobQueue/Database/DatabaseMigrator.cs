@@ -69,12 +69,13 @@ public sealed class DatabaseMigrator(
             await PrepareSchemaAsync(connection, cancellationToken);
             await RepeatableSchemaFiles.PrepareJournalAsync(connection, cancellationToken);
             var journaled = await JournaledScriptsAsync(connection, journalTable, cancellationToken);
-            var carriedOver = await FirstLayoutCarryOver.CarryOverAsync(connection, journalTable, set, journaled, cancellationToken);
 
             // one database can serve as the app's and as pg_cron's (another database) over time, e.g.
             // the local cluster's: a script the other set's journal records ran here already
             var ranThroughOtherSet = await JournaledScriptsAsync(
                 connection, journalTable == AppJournal ? CronJournal : AppJournal, cancellationToken);
+            var carriedOver = await FirstLayoutCarryOver.CarryOverAsync(
+                connection, journalTable, set, journaled, ranThroughOtherSet, cancellationToken);
             var versioned = SchemaFiles.Versioned(set)
                 .Where(f => !ranThroughOtherSet.Contains(f.Name))
                 .Select(f => new SqlScript(f.Name, f.Sql))

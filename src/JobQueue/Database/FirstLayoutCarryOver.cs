@@ -17,9 +17,14 @@ internal static class FirstLayoutCarryOver
     /// <summary>The baseline's scripts: the schema exactly as the first layout's last scripts left it.</summary>
     public static readonly string[] Baseline = ["0001_shared_baseline.sql", "0002_queue_baseline.sql"];
 
-    /// <summary>Journals the baseline as applied where the first layout ran; true when it did so.</summary>
+    /// <summary>
+    /// Journals the baseline as applied where the first layout ran; true when it did so.
+    /// <paramref name="otherJournal"/>: what the other set's journal in this database records (a
+    /// database that is both the app's and pg_cron's ran each first-layout script through one of them).
+    /// </summary>
     public static async Task<bool> CarryOverAsync(
-        NpgsqlConnection connection, string journalTable, SchemaSet set, IReadOnlySet<string> journaled, CancellationToken cancellationToken)
+        NpgsqlConnection connection, string journalTable, SchemaSet set, IReadOnlySet<string> journaled,
+        IReadOnlySet<string> otherJournal, CancellationToken cancellationToken)
     {
         var firstLayout = journaled.Where(n => n.StartsWith(FirstLayoutPrefix, StringComparison.Ordinal)).ToList();
         var baseline = Baseline.Where(b => SchemaFiles.Versioned(set).Any(v => v.Name == b)).ToList();
@@ -29,7 +34,7 @@ internal static class FirstLayoutCarryOver
         }
 
         var last = FirstLayoutPrefix + (set == SchemaSet.App ? "0200_job_queue_held_flag.sql" : "0172_cron_pg_net.sql");
-        if (!journaled.Contains(last))
+        if (!journaled.Contains(last) && !otherJournal.Contains(last))
         {
             var newest = firstLayout.Max(StringComparer.Ordinal)![FirstLayoutPrefix.Length..];
             throw new InvalidOperationException(

@@ -71,6 +71,30 @@ public sealed class FirstLayoutUpgradeTests
             Assert.Equal(dump, (await SchemaDump.DumpAsync(cs, "--exclude-table=jobqueue.job_queue_schema_files")));
         });
 
+    [Fact]
+    public Task A_database_that_was_both_pg_crons_and_the_apps_is_carried_over_through_either_journal() =>
+        // the local cluster's database jobqueue: the first layout's pg_cron set ran there first (up to
+        // 0133), the app set later ran the rest, 0172 included: neither journal alone is complete
+        WithAsync(async cs =>
+        {
+            static bool CronSet(string file) => file.Contains("_cron_", StringComparison.Ordinal) || file.Contains("_shared_", StringComparison.Ordinal);
+            FirstLayoutMigrations.Apply(cs, through: "0133", include: CronSet, journal: "job_queue_cron_schema_versions");
+            var cronRan = (await ScalarAsync<string[]>(cs, "SELECT array_agg(scriptname) FROM jobqueue.job_queue_cron_schema_versions"))
+                .Select(n => n["JobQueue.Database.Migrations.".Length..]).ToHashSet();
+            FirstLayoutMigrations.Apply(cs, include: file => !cronRan.Contains(file));
+
+            await Migrator().MigrateCronAsync(cs);
+            await Migrator().MigrateAsync(cs);
+
+            await WithAsync(async fresh =>
+            {
+                await Migrator().MigrateAsync(fresh);
+                var expected = await SchemaDump.DumpAsync(fresh, "--exclude-table=jobqueue.job_queue_cron_schema_versions*");
+                var actual = await SchemaDump.DumpAsync(cs, "--exclude-table=jobqueue.job_queue_cron_schema_versions*");
+                Assert.True(expected == actual, "the upgraded schema differs from a fresh install's:\n" + FirstDifference(expected, actual));
+            });
+        });
+
     internal static string FirstDifference(string expected, string actual)
     {
         var e = expected.Split('\n');

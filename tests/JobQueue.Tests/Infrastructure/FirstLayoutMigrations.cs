@@ -13,14 +13,20 @@ namespace JobQueue.Tests.Infrastructure;
 /// </summary>
 public static class FirstLayoutMigrations
 {
-    /// <summary>Applies the first layout's scripts up to and including <paramref name="through"/> (all by default).</summary>
-    public static void Apply(string connectionString, string through = "0200")
+    /// <summary>
+    /// Applies the first layout's scripts up to and including <paramref name="through"/> (all by
+    /// default) that <paramref name="include"/> accepts (all by default; it is given the file name),
+    /// journaled in <paramref name="journal"/> (the app set's, or <c>job_queue_cron_schema_versions</c>).
+    /// </summary>
+    public static void Apply(string connectionString, string through = "0200", Func<string, bool>? include = null,
+        string journal = "job_queue_schema_versions")
     {
         var assembly = typeof(FirstLayoutMigrations).Assembly;
         var scripts = assembly.GetManifestResourceNames()
             .Where(n => n.StartsWith("first-layout/", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .Where(n => string.CompareOrdinal(n["first-layout/".Length..][..4], through) <= 0)
+            .Where(n => include?.Invoke(n["first-layout/".Length..]) ?? true)
             .Select(n =>
             {
                 using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
@@ -39,7 +45,7 @@ public static class FirstLayoutMigrations
             .WithScripts(scripts)
             .WithTransactionPerScript()
             .WithVariablesDisabled()
-            .JournalToPostgresqlTable("jobqueue", "job_queue_schema_versions")
+            .JournalToPostgresqlTable("jobqueue", journal)
             .LogToNowhere()
             .Build()
             .PerformUpgrade();
