@@ -8,11 +8,13 @@ namespace JobQueue.Tests.Infrastructure;
 /// A database migrated once per schema version (<c>jq_tpl_&lt;hash of the schema files&gt;</c>), from
 /// which every <see cref="TestDatabase"/> is copied with <c>CREATE DATABASE ... TEMPLATE</c> (about
 /// 0.2 s, against about 0.9 s for a migration). Built under a temporary name and renamed when
-/// complete, so that concurrent test runs never copy a half-migrated one; older versions' templates
-/// are dropped. MigrationTests keeps the migrations from an empty database under test.
+/// complete, so that concurrent test runs never copy a half-migrated one; other versions' templates
+/// are dropped six hours after they were built. MigrationTests keeps the migrations from an empty database under test.
 /// </summary>
 public static class TemplateDatabase
 {
+    private const string BuiltPrefix = "jobqueue test template, built ";
+
     private static readonly Lazy<Task<string>> Name = new(BuildOrFindAsync, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The template's name, migrated to the current schema.</summary>
@@ -33,31 +35,39 @@ public static class TemplateDatabase
         var name = "jq_tpl_" + SchemaVersion();
         await using var admin = new NpgsqlConnection(LocalPostgres.ConnectionString);
         await admin.OpenAsync();
-        await using (var find = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE 'jq\\_tpl\\_%'", admin))
+        await using (var find = new NpgsqlCommand(
+            "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database WHERE datname LIKE 'jq\\_tpl\\_%'", admin))
         {
-            var existing = new List<string>();
+            var existing = new List<(string Name, string? Comment)>();
             await using (var reader = await find.ExecuteReaderAsync())
             {
                 while (await reader.ReadAsync())
                 {
-                    existing.Add(reader.GetString(0));
+                    existing.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
                 }
             }
 
-            if (existing.Contains(name))
+            if (existing.Any(e => e.Name == name))
             {
                 return name;
             }
 
-            foreach (var stale in existing)
+            // other schema versions' templates: another checkout's run may still copy from one, so
+            // only those built more than six hours ago go
+            foreach (var (stale, comment) in existing)
             {
-                try
+                if (DateTimeOffset.TryParse(comment?.Replace(BuiltPrefix, "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture,
+                        System.Globalization.DateTimeStyles.AssumeUniversal, out var built)
+                    && built < DateTimeOffset.UtcNow.AddHours(-6))
                 {
-                    await LocalPostgres.DropDatabaseAsync(admin, stale);
-                }
-                catch (PostgresException)
-                {
-                    // another run still copies from it: left for a later run
+                    try
+                    {
+                        await LocalPostgres.DropDatabaseAsync(admin, stale);
+                    }
+                    catch (PostgresException)
+                    {
+                        // in use: left for a later run
+                    }
                 }
             }
         }
@@ -73,6 +83,9 @@ public static class TemplateDatabase
         await new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance).MigrateAsync(cs);
         try
         {
+            await using var stamp = new NpgsqlCommand(
+                $"COMMENT ON DATABASE {building} IS '{BuiltPrefix}{DateTimeOffset.UtcNow:O}'", admin);
+            await stamp.ExecuteNonQueryAsync();
             await using var rename = new NpgsqlCommand($"ALTER DATABASE {building} RENAME TO {name}", admin);
             await rename.ExecuteNonQueryAsync();
         }
