@@ -19,16 +19,18 @@ DECLARE
   call text;
 BEGIN
   FOR f IN
-    SELECT p.oid::regprocedure AS signature
+    SELECT p.oid::regprocedure AS signature, p.proname
       FROM pg_proc p
      WHERE p.pronamespace = 'public'::regnamespace AND p.proname = ANY (names)
        AND obj_description(p.oid, 'pg_proc') IS DISTINCT FROM 'jobqueue: compatibility wrapper of jobqueue.' || p.proname
+     ORDER BY 2, 1::text
      LIMIT 1
   LOOP
-    RAISE EXCEPTION 'public.% is not JobQueue''s: the compatibility wrapper of that name was not made', f.signature
+    -- the signature reads public.name(args): this procedure's search_path does not hold public
+    RAISE EXCEPTION '% is not JobQueue''s: the compatibility wrapper of that name was not made', f.signature
       USING ERRCODE = 'JQM01',
             HINT = 'JobQueue never replaces a function it did not make. Rename or drop that function first, '
-                   || 'or run without the public wrappers (Database:PublicWrappers=false) and call jobqueue.' || split_part(f.signature::text, '(', 1) || ' instead.';
+                   || 'or run without the public wrappers (Database:PublicWrappers=false) and call jobqueue.' || f.proname || ' instead.';
   END LOOP;
 
   FOR f IN
