@@ -22,7 +22,11 @@ public sealed class HttpJobsOptions
     /// </summary>
     public bool AllowPrivateNetworks { get; set; }
 
-    /// <summary>Retries inside one attempt after 408, 429, 5xx, timeouts and connection failures.</summary>
+    /// <summary>
+    /// Retries inside one attempt after 408, 429, 5xx and connection failures, of a request that may be
+    /// sent again (GET, HEAD, PUT, DELETE, or one with an idempotency key) or was never sent; all within
+    /// the attempt's timeout.
+    /// </summary>
     public int MaxRetries { get; set; } = 2;
 
     /// <summary>First retry delay inside an attempt; doubles per retry, with jitter.</summary>
