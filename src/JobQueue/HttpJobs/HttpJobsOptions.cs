@@ -16,9 +16,10 @@ public sealed class HttpJobsOptions
     public List<string> AllowedHosts { get; set; } = [];
 
     /// <summary>
-    /// Allow loopback, private (RFC 1918, unique local), link-local (including cloud metadata
-    /// endpoints), carrier-grade NAT, multicast and unspecified addresses. Off: such targets are
-    /// refused when a job is created and again on the addresses a host name resolves to at connect time.
+    /// Allow any address, not only global unicast ones: loopback, private (RFC 1918, unique local),
+    /// link-local (including cloud metadata endpoints), carrier-grade NAT, documentation, multicast,
+    /// reserved, unspecified, and this machine's own. Off: such targets are refused when a job is created
+    /// and again on every address a host name resolves to at connect time (<see cref="PrivateNetworks"/>).
     /// </summary>
     public bool AllowPrivateNetworks { get; set; }
 
