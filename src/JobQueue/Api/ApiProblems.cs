@@ -8,6 +8,8 @@ namespace JobQueue.Api;
 /// </summary>
 public static class ApiProblems
 {
+    private const string ContentTypeHeader = "Content-Type";
+
     public static IResult Validation(string field, string reason) =>
         Validation(new Dictionary<string, string[]> { [field] = [reason] });
 
@@ -30,9 +32,13 @@ public static class ApiProblems
     public static IResult PayloadTooLarge(int maxBytes) =>
         Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"the request body must be at most {maxBytes} bytes");
 
-    public static IResult UnsupportedMediaType(string? contentType) =>
-        Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
-            $"the request body must be JSON (Content-Type: application/json), not '{Bounded(contentType)}'");
+    /// <summary>415 naming the <c>Content-Type</c> header in <c>errors</c>, with <paramref name="reason"/>.</summary>
+    public static IResult UnsupportedMediaType(string reason) =>
+        Results.ValidationProblem(
+            new Dictionary<string, string[]> { [ContentTypeHeader] = [reason] },
+            detail: $"{ContentTypeHeader} {reason}",
+            statusCode: StatusCodes.Status415UnsupportedMediaType,
+            title: "Unsupported media type");
 
     /// <summary>401 with a <c>WWW-Authenticate</c> challenge.</summary>
     public static IResult Unauthorized(HttpRequest request, string detail)
@@ -47,6 +53,4 @@ public static class ApiProblems
 
     public static IResult Problem(int statusCode, string title, string detail) =>
         Results.Problem(detail: detail, statusCode: statusCode, title: title);
-
-    private static string Bounded(string? value) => value is null ? "" : value.Length > 100 ? value[..100] : value;
 }

@@ -1,12 +1,15 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
 
 namespace JobQueue.Api;
 
 /// <summary>
-/// Reads a request body as one JSON object, bounded: 413 when larger than the limit, 415 for a
-/// non-JSON content type, 400 for malformed JSON or a body that is not an object. An empty body is
-/// an empty object (callers that send no body get the defaults).
+/// Reads a request body as one JSON object, bounded: 413 when larger than the limit, 415 unless its
+/// <c>Content-Type</c> is <c>application/json</c> (a body without one included: a cross-site form or
+/// "simple" request cannot send that type without a CORS preflight), 400 for malformed JSON or a body
+/// that is not an object. An empty body is an empty object, whatever its type (callers that send no
+/// body get the defaults).
 /// </summary>
 public static class JsonBody
 {
@@ -40,9 +43,9 @@ public static class JsonBody
             return (new RequestFields(EmptyObject), null);
         }
 
-        if (!IsJsonContentType(request.ContentType))
+        if (ContentTypeProblem(request.ContentType) is { } problem)
         {
-            return (null, ApiProblems.UnsupportedMediaType(request.ContentType));
+            return (null, ApiProblems.UnsupportedMediaType(problem));
         }
 
         JsonElement root;
@@ -65,18 +68,26 @@ public static class JsonBody
         return (new RequestFields(root), null);
     }
 
-    /// <summary>A missing content type is accepted (curl without -H); an explicit non-JSON one is not.</summary>
-    private static bool IsJsonContentType(string? contentType)
+    /// <summary>Null for <c>application/json</c>, optionally with <c>charset=utf-8</c>; else what is wrong with the header.</summary>
+    private static string? ContentTypeProblem(string? contentType)
     {
         if (string.IsNullOrWhiteSpace(contentType))
         {
-            return true;
+            return "is missing: a request body must be sent with Content-Type: application/json";
         }
 
-        var mediaType = contentType.Split(';')[0].Trim();
-        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+            || !parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"must be application/json, not '{Bounded(contentType)}'";
+        }
+
+        return parsed.Charset.HasValue && !parsed.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+            ? $"must be application/json in UTF-8 (charset=utf-8 or none), not '{Bounded(contentType)}'"
+            : null;
     }
+
+    private static string Bounded(string value) => value.Length > 100 ? value[..100] : value;
 
     private static bool IsBlank(byte[] bytes) => bytes.All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n');
 

@@ -7,24 +7,40 @@ using Polly.Timeout;
 namespace JobQueue.HttpJobs;
 
 /// <summary>
-/// The HTTP jobs' Polly v8 pipeline (one per target authority), outermost first: retry (exponential
-/// backoff with jitter on 408, 429, 5xx, connection failures and attempt timeouts; a 429's or 503's
-/// <c>Retry-After</c> up to <see cref="HttpJobsOptions.MaxRetryAfterSeconds"/> is waited for, a longer
-/// one ends the call), circuit breaker, and the attempt timeout the job asked for (its
-/// <c>timeoutSeconds</c>, carried on the request). A refused private target is never retried.
+/// The HTTP jobs' Polly v8 pipeline (one per target authority), outermost first: the attempt's
+/// timeout (its <c>timeoutSeconds</c>, carried on the request), which bounds the whole call, every try,
+/// redirect and wait included; retry (exponential backoff with jitter on 408, 429, 5xx and connection
+/// failures, only for a request that may be sent again, <see cref="HttpIdempotency"/>, or one that was
+/// never sent; a 429's or 503's <c>Retry-After</c> up to <see cref="HttpJobsOptions.MaxRetryAfterSeconds"/>
+/// and within the time left is waited for, a longer one ends the call); circuit breaker. A refused
+/// private target is never retried.
 /// </summary>
 public static class HttpJobResilience
 {
     public const string PipelineName = "http-jobs";
 
-    /// <summary>The attempt timeout of one request (from the job's <c>timeoutSeconds</c>).</summary>
+    /// <summary>The time limit of one attempt (a job's <c>timeoutSeconds</c>): all its tries and the waits between them.</summary>
     public static readonly HttpRequestOptionsKey<TimeSpan> AttemptTimeout = new("JobQueue.HttpJobs.AttemptTimeout");
+
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>When the attempt's timeout fires (set by the timeout strategy, read by the retry's Retry-After rule).</summary>
+    private static readonly ResiliencePropertyKey<DateTimeOffset> Deadline = new("JobQueue.HttpJobs.Deadline");
 
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, HttpJobsOptions o, TimeProvider time)
     {
         var maxRetryAfter = TimeSpan.FromSeconds(Math.Max(0, o.MaxRetryAfterSeconds));
         var baseDelay = TimeSpan.FromSeconds(Math.Max(0, o.RetryBaseDelaySeconds));
         pipeline
+            .AddTimeout(new TimeoutStrategyOptions
+            {
+                TimeoutGenerator = args =>
+                {
+                    var timeout = args.Context.GetRequestMessage()?.Options.TryGetValue(AttemptTimeout, out var asked) == true ? asked : DefaultTimeout;
+                    args.Context.Properties.Set(Deadline, time.GetUtcNow() + timeout);
+                    return ValueTask.FromResult(timeout);
+                },
+            })
             .AddRetry(new HttpRetryStrategyOptions
             {
                 MaxRetryAttempts = Math.Max(0, o.MaxRetries),
@@ -33,7 +49,8 @@ public static class HttpJobResilience
                 Delay = baseDelay,
                 MaxDelay = baseDelay > maxRetryAfter ? baseDelay : maxRetryAfter,
                 ShouldRetryAfterHeader = false,
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, maxRetryAfter, time)),
+                ShouldHandle = args => ValueTask.FromResult(
+                    ShouldRetry(args.Context.GetRequestMessage(), args.Outcome, Shorter(maxRetryAfter, TimeLeft(args.Context, time)), time)),
                 DelayGenerator = args => ValueTask.FromResult(
                     args.Outcome.Result is { } response && HonoursRetryAfter(response.StatusCode) ? GamePlatformResilience.RetryAfter(response, time) : null),
             })
@@ -44,18 +61,17 @@ public static class HttpJobResilience
                 SamplingDuration = TimeSpan.FromSeconds(30),
                 BreakDuration = TimeSpan.FromSeconds(Math.Max(0.5, o.CircuitBreakerBreakSeconds)),
                 ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome) && !IsRefusedTarget(args.Outcome.Exception)),
-            })
-            .AddTimeout(new TimeoutStrategyOptions
-            {
-                TimeoutGenerator = args => ValueTask.FromResult(
-                    args.Context.GetRequestMessage()?.Options.TryGetValue(AttemptTimeout, out var timeout) == true ? timeout : TimeSpan.FromSeconds(30)),
             });
     }
 
-    /// <summary>Transient failures are retried, except a refused private target and a Retry-After beyond the bound.</summary>
-    public static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, TimeSpan maxRetryAfter, TimeProvider time)
+    /// <summary>
+    /// Transient failures are retried when the request may be sent again (or never left), except a
+    /// refused private target and a Retry-After beyond <paramref name="maxRetryAfter"/>.
+    /// </summary>
+    public static bool ShouldRetry(HttpRequestMessage? request, Outcome<HttpResponseMessage> outcome, TimeSpan maxRetryAfter, TimeProvider time)
     {
-        if (!HttpClientResiliencePredicates.IsTransient(outcome) || IsRefusedTarget(outcome.Exception))
+        if (!HttpClientResiliencePredicates.IsTransient(outcome) || IsRefusedTarget(outcome.Exception)
+            || !(HttpIdempotency.MayRepeat(request) || WasNotSent(outcome.Exception)))
         {
             return false;
         }
@@ -70,4 +86,13 @@ public static class HttpJobResilience
     public static bool HonoursRetryAfter(HttpStatusCode status) => status is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
 
     public static bool IsRefusedTarget(Exception? e) => e is PrivateNetworkRefusedException || e?.InnerException is PrivateNetworkRefusedException;
+
+    /// <summary>The call failed before the request left: the name did not resolve, or no connection (TCP or TLS) was made.</summary>
+    public static bool WasNotSent(Exception? e) =>
+        e is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError };
+
+    private static TimeSpan TimeLeft(ResilienceContext context, TimeProvider time) =>
+        context.Properties.TryGetValue(Deadline, out var deadline) ? deadline - time.GetUtcNow() : TimeSpan.MaxValue;
+
+    private static TimeSpan Shorter(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

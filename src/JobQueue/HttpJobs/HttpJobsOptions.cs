@@ -16,13 +16,18 @@ public sealed class HttpJobsOptions
     public List<string> AllowedHosts { get; set; } = [];
 
     /// <summary>
-    /// Allow loopback, private (RFC 1918, unique local), link-local (including cloud metadata
-    /// endpoints), carrier-grade NAT, multicast and unspecified addresses. Off: such targets are
-    /// refused when a job is created and again on the addresses a host name resolves to at connect time.
+    /// Allow any address, not only global unicast ones: loopback, private (RFC 1918, unique local),
+    /// link-local (including cloud metadata endpoints), carrier-grade NAT, documentation, multicast,
+    /// reserved, unspecified, and this machine's own. Off: such targets are refused when a job is created
+    /// and again on every address a host name resolves to at connect time (<see cref="PrivateNetworks"/>).
     /// </summary>
     public bool AllowPrivateNetworks { get; set; }
 
-    /// <summary>Retries inside one attempt after 408, 429, 5xx, timeouts and connection failures.</summary>
+    /// <summary>
+    /// Retries inside one attempt after 408, 429, 5xx and connection failures, of a request that may be
+    /// sent again (GET, HEAD, PUT, DELETE, or one with an idempotency key) or was never sent; all within
+    /// the attempt's timeout.
+    /// </summary>
     public int MaxRetries { get; set; } = 2;
 
     /// <summary>First retry delay inside an attempt; doubles per retry, with jitter.</summary>

@@ -65,7 +65,7 @@ public sealed class HttpRequestHandler(IHttpClientFactory clients, HttpRequestRu
 
         using (response)
         {
-            var (body, truncated) = await ReadBodyAsync(response, call.Timeout, cancellationToken);
+            var (body, truncated) = await ReadBodyAsync(response, call.Timeout - time.GetElapsedTime(started), cancellationToken);
             body = redactor.Redact(body);
             var status = (int)response.StatusCode;
             var durationMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
@@ -149,7 +149,7 @@ public sealed class HttpRequestHandler(IHttpClientFactory clients, HttpRequestRu
     private static async Task<(string Body, bool Truncated)> ReadBodyAsync(HttpResponseMessage response, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var readTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        readTimeout.CancelAfter(timeout);
+        readTimeout.CancelAfter(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero);
         var buffer = new byte[MaxBodyBytes + 1];
         var length = 0;
         try

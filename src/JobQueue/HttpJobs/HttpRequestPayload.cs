@@ -4,8 +4,9 @@ namespace JobQueue.HttpJobs;
 
 /// <summary>
 /// Payload of <c>http_request</c>: <c>{method (default POST), url, headers, body (JSON),
-/// timeoutSeconds (default 30), successStatus (default "2xx")}</c>. A header value is a string or a
-/// secret reference <c>{"secret": "name", "format": "Bearer {0}"}</c>, resolved when the job runs.
+/// timeoutSeconds (default 30, the whole attempt), successStatus (default "2xx"), idempotencyKey}</c>.
+/// A header value is a string or a secret reference <c>{"secret": "name", "format": "Bearer {0}"}</c>,
+/// resolved when the job runs.
 /// </summary>
 public sealed class HttpRequestPayload
 {
@@ -17,10 +18,14 @@ public sealed class HttpRequestPayload
 
     public JsonElement? Body { get; set; }
 
+    /// <summary>The attempt's time limit: every try, redirect and wait between tries included.</summary>
     public int TimeoutSeconds { get; set; } = 30;
 
     /// <summary>A status (200), a class ("2xx") or an array of them; default "2xx".</summary>
     public JsonElement? SuccessStatus { get; set; }
+
+    /// <summary>Sent as <c>Idempotency-Key</c> on every try; lets a POST or PATCH be retried inside the attempt (<see cref="HttpIdempotency"/>).</summary>
+    public string? IdempotencyKey { get; set; }
 }
 
 /// <summary>One header of a job: a literal value, or a secret reference resolved at run time.</summary>

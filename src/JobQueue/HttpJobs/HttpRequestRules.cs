@@ -60,6 +60,11 @@ public sealed partial class HttpRequestRules(HttpTargetPolicy targets, IOptions<
         }
 
         var headers = CheckHeaders(payload.Headers, errors);
+        if (HttpIdempotency.KeyHeader(payload.IdempotencyKey, headers, errors) is { } idempotencyKey)
+        {
+            headers.Add(idempotencyKey);
+        }
+
         var body = payload.Body is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } b ? b : (JsonElement?)null;
         if (body is not null && method is "GET" or "HEAD")
         {
@@ -69,7 +74,7 @@ public sealed partial class HttpRequestRules(HttpTargetPolicy targets, IOptions<
         if (payload.TimeoutSeconds < 1 || payload.TimeoutSeconds > TimeoutLimit)
         {
             errors.Add(new PayloadError("timeoutSeconds",
-                $"must be between 1 and {TimeoutLimit} (at most {MaxTimeoutSeconds}, and within the runner's time budget, Runner:TimeBudgetSeconds)"));
+                $"must be between 1 and {TimeoutLimit}: it bounds the whole attempt, retries and waits included (at most {MaxTimeoutSeconds}, and within the runner's time budget, Runner:TimeBudgetSeconds)"));
         }
 
         var success = HttpSuccessStatus.Parse(payload.SuccessStatus);

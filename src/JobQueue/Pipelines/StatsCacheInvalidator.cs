@@ -56,6 +56,8 @@ public sealed class StatsCacheInvalidator(IHttpClientFactory clients, ISecretPro
         var requests = new System.Runtime.CompilerServices.StrongBox<int>();
         request.Options.Set(SameHostRedirectHandler.Requests, requests);
         request.Options.Set(HttpJobResilience.AttemptTimeout, TimeSpan.FromSeconds(Math.Max(1, o.CacheInvalidationTimeoutSeconds)));
+        // invalidating the same tags twice does no harm: the POST may be retried inside the call
+        request.Options.Set(HttpIdempotency.Repeatable, true);
         var started = time.GetTimestamp();
         HttpResponseMessage response;
         try

@@ -35,7 +35,7 @@ public sealed class StatsUpdateOptions
     /// <summary>The header's value, <c>{0}</c> standing for the token.</summary>
     public string CacheInvalidationFormat { get; set; } = "Bearer {0}";
 
-    /// <summary>Timeout of one invalidation request (retried like an HTTP job's, see HttpJobs:MaxRetries).</summary>
+    /// <summary>Timeout of the invalidation call, its retries (as an HTTP job's, see HttpJobs:MaxRetries) and their waits included.</summary>
     public int CacheInvalidationTimeoutSeconds { get; set; } = 10;
 }
 

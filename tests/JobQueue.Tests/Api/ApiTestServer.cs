@@ -90,13 +90,15 @@ public sealed class ApiTestServer : IAsyncDisposable
         return new ApiTestServer(app, db, loopback ? new Uri(app.Urls.Single().TrimEnd('/') + "/") : null);
     }
 
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? json = null, Credentials credentials = Credentials.None, string contentType = "application/json")
+    /// <summary>A request with <paramref name="json"/> as its body, sent as <paramref name="contentType"/> (null: no Content-Type).</summary>
+    public async Task<HttpResponseMessage> SendAsync(
+        HttpMethod method, string path, string? json = null, Credentials credentials = Credentials.None, string? contentType = "application/json")
     {
         using var request = new HttpRequestMessage(method, path);
         if (json is not null)
         {
             request.Content = new StringContent(json, Encoding.UTF8);
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+            request.Content.Headers.ContentType = contentType is null ? null : MediaTypeHeaderValue.Parse(contentType);
         }
 
         Authorize(request, credentials);
@@ -157,11 +159,7 @@ public sealed class ApiTestServer : IAsyncDisposable
     }
 
     /// <summary>A fingerprint of every row the API can change: equal before and after = nothing changed.</summary>
-    public Task<string> SnapshotAsync() => Db.ScalarAsync<string>(
-        "SELECT md5(COALESCE((SELECT string_agg(j::text, '|' ORDER BY j.id) FROM job_queue j), '') || '#' || " +
-        "COALESCE((SELECT string_agg(a::text, '|' ORDER BY a.id) FROM job_queue_attempts a), '') || '#' || " +
-        "(SELECT s::text FROM job_queue_settings s) || '#' || " +
-        "COALESCE((SELECT string_agg(l::text, '|' ORDER BY l.task_type) FROM job_queue_task_limits l), ''))");
+    public Task<string> SnapshotAsync() => Db.SnapshotAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -94,6 +94,40 @@ public sealed class ApiValidationTests(ApiServerFixture fixture) : IClassFixture
         Assert.Equal(415, (await SendAsync(routeName, "a=b", "application/x-www-form-urlencoded")).Status);
     }
 
+    [Theory]
+    [MemberData(nameof(BodyRoutes))]
+    public async Task A_json_body_without_the_json_content_type_gets_415_naming_the_header_and_changes_nothing(string routeName)
+    {
+        // text/plain and no type: what a cross-site form or "simple" request can send without a CORS preflight
+        foreach (var contentType in new[] { "text/plain", null, "application/json; charset=iso-8859-1", "application/merge-patch+json" })
+        {
+            var (status, problem) = await SendAsync(routeName, "{}", contentType);
+            Assert.Equal(415, status);
+            Assert.True(problem.GetProperty("errors").TryGetProperty("Content-Type", out _), $"{contentType}: {problem}");
+            Assert.Contains("Content-Type", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task The_json_content_type_may_carry_a_utf8_charset_and_a_request_without_a_body_needs_none()
+    {
+        var body = "{\"taskType\":\"test_echo\",\"runAt\":\"2099-01-01T00:00:00Z\"}";
+        var before = await fixture.Api.SnapshotAsync();
+        using (var refused = await fixture.Api.SendAsync(HttpMethod.Post, "/api/admin/jobs", body, Credentials.Admin, "text/plain"))
+        {
+            Assert.Equal(415, (int)refused.StatusCode);
+        }
+
+        Assert.Equal(before, await fixture.Api.SnapshotAsync());
+        using var accepted = await fixture.Api.SendAsync(HttpMethod.Post, "/api/admin/jobs", body, Credentials.Admin, "Application/JSON; charset=UTF-8");
+        Assert.Equal(201, (int)accepted.StatusCode);
+        var jobId = JsonDocument.Parse(await accepted.Content.ReadAsStringAsync()).RootElement.GetProperty("jobId").GetString();
+
+        // no body, no Content-Type: the defaults
+        using var cancelled = await fixture.Api.SendAsync(HttpMethod.Post, $"/api/admin/jobs/{jobId}/cancel", null, Credentials.Admin, null);
+        Assert.Equal(200, (int)cancelled.StatusCode);
+    }
+
     public static TheoryData<string> HostileQueries() => new()
     {
         "limit=0", "limit=501", "limit=abc", "limit=99999999999999999999", "status=done", "status=pending&status=failed",
@@ -121,7 +155,7 @@ public sealed class ApiValidationTests(ApiServerFixture fixture) : IClassFixture
         Assert.Equal(405, (int)wrongMethod.StatusCode);
     }
 
-    private async Task<(int Status, JsonElement Problem)> SendAsync(string routeName, string body, string contentType = "application/json")
+    private async Task<(int Status, JsonElement Problem)> SendAsync(string routeName, string body, string? contentType = "application/json")
     {
         var route = ApiRoutes.All.Single(r => r.Name == routeName);
         var credentials = route.Auth == ApiAuth.Runner ? Credentials.Runner : Credentials.Admin;

@@ -86,13 +86,18 @@ public sealed class FunctionsWorkerFixture : IAsyncLifetime
         await Db.DisposeAsync();
     }
 
-    /// <summary>An HTTP call through the host to the worker; <paramref name="bearer"/> goes in Authorization.</summary>
-    public async Task<HttpInvocationResult> SendAsync(HttpMethod method, string pathAndQuery, string? json = null, string? bearer = null)
+    /// <summary>
+    /// An HTTP call through the host to the worker; <paramref name="bearer"/> goes in Authorization, the
+    /// body as <paramref name="contentType"/> (null: without a Content-Type).
+    /// </summary>
+    public async Task<HttpInvocationResult> SendAsync(
+        HttpMethod method, string pathAndQuery, string? json = null, string? bearer = null, string? contentType = "application/json")
     {
         using var request = new HttpRequestMessage(method, new Uri(pathAndQuery, UriKind.Relative));
         if (json is not null)
         {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+            request.Content = new StringContent(json, Encoding.UTF8);
+            request.Content.Headers.ContentType = contentType is null ? null : MediaTypeHeaderValue.Parse(contentType);
         }
 
         if (bearer is not null)

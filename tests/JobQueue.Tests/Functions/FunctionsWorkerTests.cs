@@ -170,6 +170,33 @@ public sealed class FunctionsWorkerTests(FunctionsWorkerFixture worker, ITestOut
         }
     }
 
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData(null)]
+    public async Task A_json_body_without_the_json_content_type_answers_415_through_the_worker_and_changes_nothing(string? contentType)
+    {
+        // the worker's own background work (schedule catch-up) may write meanwhile: what these calls would change is counted
+        const string Attempts = "SELECT count(*) FROM job_queue_attempts";
+        var attemptsBefore = await worker.Db.ScalarAsync<long>(Attempts);
+
+        using var enqueue = await worker.SendAsync(HttpMethod.Post, "/api/admin/jobs",
+            """{"taskType":"job_queue_cleanup","payload":{"retentionDays":17}}""", FunctionsWorkerFixture.AdminToken, contentType);
+        using var run = await worker.SendAsync(HttpMethod.Post, "/api/jobs/run", """{"limit":3}""", FunctionsWorkerFixture.RunnerSecret, contentType);
+
+        foreach (var result in new[] { enqueue, run })
+        {
+            var body = await result.Response.Content.ReadAsStringAsync();
+            Assert.True(result.Response.StatusCode == HttpStatusCode.UnsupportedMediaType, body + "\n" + worker.Host.Diagnostics());
+            Assert.Equal("application/problem+json", result.Response.Content.Headers.ContentType?.MediaType);
+            using var problem = JsonDocument.Parse(body);
+            Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("Content-Type", out _), body);
+            AssertSucceeded(result.Invocation!);
+        }
+
+        Assert.Equal(0L, await worker.Db.ScalarAsync<long>("SELECT count(*) FROM job_queue WHERE payload ->> 'retentionDays' = '17'"));
+        Assert.Equal(attemptsBefore, await worker.Db.ScalarAsync<long>(Attempts)); // no runner pass ran
+    }
+
     [Fact]
     public async Task Unknown_route_is_404_from_the_host_without_an_invocation()
     {

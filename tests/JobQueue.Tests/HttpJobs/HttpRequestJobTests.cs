@@ -60,56 +60,6 @@ public sealed class HttpRequestJobTests(HttpJobsFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task A_500_then_a_200_is_one_retry_then_success()
-    {
-        var path = NewPath("flaky");
-        Receiver.Script(path, new Reply(500, "boom"), new Reply(200, "fine"));
-        var id = await fixture.EnqueueAsync("http_request", new { url = Receiver.Url(path) });
-
-        await fixture.RunAsync();
-
-        Assert.Equal(2, Receiver.Requests(path).Count);
-        var job = await fixture.JobAsync(id);
-        Assert.Equal("succeeded", job.GetProperty("status").GetString());
-        Assert.Equal(1, job.GetProperty("attempts").GetInt32());
-        Assert.Equal(2, job.GetProperty("output").GetProperty("requests").GetInt32());
-        Assert.Equal("fine", job.GetProperty("output").GetProperty("body").GetString());
-    }
-
-    [Fact]
-    public async Task A_429_with_Retry_After_is_waited_for_before_the_retry()
-    {
-        var path = NewPath("limited");
-        Receiver.Script(path, new Reply(429, "slow down", new Dictionary<string, string> { ["Retry-After"] = "1" }), new Reply(200, "ok"));
-        var id = await fixture.EnqueueAsync("http_request", new { url = Receiver.Url(path), method = "GET" });
-
-        await fixture.RunAsync();
-
-        var requests = Receiver.Requests(path);
-        Assert.Equal(2, requests.Count);
-        Assert.True(requests[1].At - requests[0].At >= TimeSpan.FromMilliseconds(900),
-            $"the retry came {(requests[1].At - requests[0].At).TotalMilliseconds} ms after the 429 with Retry-After: 1");
-        Assert.Equal("succeeded", (await fixture.JobAsync(id)).GetProperty("status").GetString());
-    }
-
-    [Fact]
-    public async Task A_Retry_After_beyond_the_bound_schedules_the_next_attempt_no_earlier()
-    {
-        var path = NewPath("busy");
-        Receiver.Default(path, new Reply(503, "maintenance", new Dictionary<string, string> { ["Retry-After"] = "600" }));
-        var id = await fixture.EnqueueAsync("http_request", new { url = Receiver.Url(path) });
-
-        await fixture.RunAsync();
-
-        Assert.Single(Receiver.Requests(path));
-        var job = await fixture.JobAsync(id);
-        Assert.Equal("pending", job.GetProperty("status").GetString());
-        Assert.Contains("HTTP 503", job.GetProperty("lastError").GetString(), StringComparison.Ordinal);
-        var wait = await fixture.Db.ScalarAsync<double>("SELECT extract(epoch FROM run_at - updated_at)::float8 FROM job_queue WHERE id = $1", id);
-        Assert.InRange(wait, 599, 601);
-    }
-
-    [Fact]
     public async Task A_404_fails_for_good_with_the_status_and_a_body_excerpt()
     {
         var path = NewPath("missing");
@@ -125,29 +75,6 @@ public sealed class HttpRequestJobTests(HttpJobsFixture fixture) : IClassFixture
         var error = job.GetProperty("lastError").GetString()!;
         Assert.Contains("HTTP 404", error, StringComparison.Ordinal);
         Assert.Contains("no such function: daily-invoices", error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_timeout_is_retried_and_a_second_slow_answer_leaves_the_job_for_the_queue()
-    {
-        var path = NewPath("slow");
-        Receiver.Script(path, new Reply(200, "late", Delay: TimeSpan.FromSeconds(5)), new Reply(200, "quick"));
-        var id = await fixture.EnqueueAsync("http_request", new { url = Receiver.Url(path), timeoutSeconds = 1 });
-
-        await fixture.RunAsync();
-
-        Assert.Equal(2, Receiver.Requests(path).Count);
-        var job = await fixture.JobAsync(id);
-        Assert.Equal("succeeded", job.GetProperty("status").GetString());
-        Assert.Equal("quick", job.GetProperty("output").GetProperty("body").GetString());
-
-        var hanging = NewPath("hanging");
-        Receiver.Default(hanging, new Reply(200, "never in time", Delay: TimeSpan.FromSeconds(5)));
-        var stuck = await fixture.EnqueueAsync("http_request", new { url = Receiver.Url(hanging), timeoutSeconds = 1 });
-        await fixture.RunAsync();
-        var after = await fixture.JobAsync(stuck);
-        Assert.Equal("pending", after.GetProperty("status").GetString());
-        Assert.Contains("timed out after 1 s (3 requests)", after.GetProperty("lastError").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

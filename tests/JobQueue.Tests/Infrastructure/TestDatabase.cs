@@ -103,6 +103,13 @@ public sealed class TestDatabase : IAsyncLifetime
         return value is DBNull or null ? default! : (T)value;
     }
 
+    /// <summary>A fingerprint of every row the API can change (jobs, attempts, settings, task limits): equal before and after = nothing changed.</summary>
+    public Task<string> SnapshotAsync() => ScalarAsync<string>(
+        "SELECT md5(COALESCE((SELECT string_agg(j::text, '|' ORDER BY j.id) FROM job_queue j), '') || '#' || " +
+        "COALESCE((SELECT string_agg(a::text, '|' ORDER BY a.id) FROM job_queue_attempts a), '') || '#' || " +
+        "(SELECT s::text FROM job_queue_settings s) || '#' || " +
+        "COALESCE((SELECT string_agg(l::text, '|' ORDER BY l.task_type) FROM job_queue_task_limits l), ''))");
+
     public async Task ExecuteAsync(string sql, params object[] parameters)
     {
         await using var cmd = OwnerDataSource.CreateCommand(sql);

@@ -117,7 +117,7 @@ public sealed class VaultBackedApiTests : IAsyncLifetime, IDisposable
 
     private async Task<string> SendAsync(string path, string secret, string? header)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("{}") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
         if (header is null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secret);
