@@ -33,8 +33,9 @@ public static partial class LegacyDiscoverer
         var writers = await WritersAsync(app, cancellationToken);
         var stores = await ListAsync(app,
             """
+            -- by the catalogs: to_regclass needs USAGE on the schema, which a role other than postgres may lack
             SELECT s FROM (VALUES
-              (to_regclass('vault.decrypted_secrets') IS NOT NULL, 'Supabase Vault (vault.decrypted_secrets)'),
+              (EXISTS (SELECT FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'vault' AND c.relname = 'decrypted_secrets'), 'Supabase Vault (vault.decrypted_secrets)'),
               (to_regclass('public.cron_secrets') IS NOT NULL, 'table public.cron_secrets'),
               (to_regprocedure('public.get_secret(text)') IS NOT NULL, 'function public.get_secret(text)')) v(present, s)
             WHERE present
