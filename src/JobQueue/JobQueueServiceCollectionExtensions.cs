@@ -3,6 +3,7 @@ using Azure.Security.KeyVault.Secrets;
 using JobQueue.Api;
 using JobQueue.Audit;
 using JobQueue.Cron;
+using JobQueue.Cutover;
 using JobQueue.Dashboard;
 using JobQueue.Database;
 using JobQueue.GamePlatform;
@@ -102,6 +103,10 @@ public static class JobQueueServiceCollectionExtensions
         services.AddSqlJobs(configuration);
         services.AddStatsPipeline(configuration);
         services.TryAddSingleton<PgNetConverter>();
+        services.TryAddSingleton<CronJobConversions>();
+        services.TryAddSingleton<CutoverPlanner>();
+        services.TryAddSingleton<CutoverApplier>();
+        services.TryAddSingleton<CutoverEngine>();
         return services;
     }
 

@@ -55,6 +55,7 @@ public static class ApiRoutes
         typeof(DashboardEndpoint),
         typeof(StatsJobEndpoints),
         typeof(PgNetEndpoints),
+        typeof(CutoverEndpoints),
     ];
 
     public static IReadOnlyList<ApiRoute> All { get; } =
@@ -101,6 +102,9 @@ public static class ApiRoutes
         // the way off pg_net: pg_cron jobs that call net.http_post / net.http_get, and their conversion
         Route<PgNetEndpoints>("AdminCronJobsPgNetList", "GET", "admin/cron-jobs/pg-net", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
         Route<PgNetEndpoints>("AdminCronJobsPgNetConvert", "POST", "admin/cron-jobs/pg-net/convert", ApiAuth.Admin, (e, r, ct) => e.ConvertAsync(r, ct)),
+
+        // the cut-over of a lived-in Supabase project (src/JobQueue/Cutover/README.md): its dry run
+        Route<CutoverEndpoints>("AdminCutoverPlan", "GET", "admin/cutover/plan", ApiAuth.Admin, (e, r, ct) => e.PlanAsync(r, ct)),
 
         // the audit log of admin actions
         Route<AuditEndpoint>("AdminAudit", "GET", "admin/audit", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),

@@ -18,7 +18,8 @@ public sealed class ApiServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Db = await TestDatabase.CreateAsync();
-        Api = await ApiTestServer.StartAsync(Db);
+        // the owner connection too, so that every GET route (the cut-over plan reads as the owner) answers 200
+        Api = await ApiTestServer.StartAsync(Db, settings: new Dictionary<string, string?> { ["Database:MigrationConnectionString"] = Db.ConnectionString });
         PendingJob = await Db.ScalarAsync<Guid>("SELECT job_queue_enqueue('test_echo', '{}'::jsonb, now() + interval '1 day', 3)");
         FailedJob = await Db.ScalarAsync<Guid>("SELECT job_queue_enqueue('test_echo', '{}'::jsonb, now(), 3)");
         await Db.ExecuteAsync("UPDATE job_queue SET status = 'failed', completed_at = now() WHERE id = $1", FailedJob);

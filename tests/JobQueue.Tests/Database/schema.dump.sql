@@ -2647,6 +2647,52 @@ CREATE TABLE jobqueue.cron_jobs (
 
 
 --
+-- Name: cutover_actions; Type: TABLE; Schema: jobqueue; Owner: -
+--
+
+CREATE TABLE jobqueue.cutover_actions (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    legacy_name text NOT NULL,
+    kept_as text,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL,
+    rolled_back_at timestamp with time zone,
+    CONSTRAINT cutover_actions_kind_check CHECK ((kind = ANY (ARRAY['table_renamed'::text, 'function_renamed'::text, 'view_created'::text, 'settings_carried'::text, 'cron_job_disabled'::text])))
+);
+
+
+--
+-- Name: cutover_actions_id_seq; Type: SEQUENCE; Schema: jobqueue; Owner: -
+--
+
+ALTER TABLE jobqueue.cutover_actions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME jobqueue.cutover_actions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: cutover_cron_jobs; Type: TABLE; Schema: jobqueue; Owner: -
+--
+
+CREATE TABLE jobqueue.cutover_cron_jobs (
+    old_jobid bigint NOT NULL,
+    old_jobname text NOT NULL,
+    old_username text NOT NULL,
+    old_database text NOT NULL,
+    old_command_md5 text NOT NULL,
+    new_jobname text NOT NULL,
+    converted_at timestamp with time zone DEFAULT now() NOT NULL,
+    rolled_back_at timestamp with time zone
+);
+
+
+--
 -- Name: game_platform_activity; Type: TABLE; Schema: jobqueue; Owner: -
 --
 
@@ -2917,6 +2963,22 @@ ALTER TABLE ONLY jobqueue.job_queue_schema_versions
 
 ALTER TABLE ONLY jobqueue.cron_jobs
     ADD CONSTRAINT cron_jobs_pkey PRIMARY KEY (jobid);
+
+
+--
+-- Name: cutover_actions cutover_actions_pkey; Type: CONSTRAINT; Schema: jobqueue; Owner: -
+--
+
+ALTER TABLE ONLY jobqueue.cutover_actions
+    ADD CONSTRAINT cutover_actions_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: cutover_cron_jobs cutover_cron_jobs_pkey; Type: CONSTRAINT; Schema: jobqueue; Owner: -
+--
+
+ALTER TABLE ONLY jobqueue.cutover_cron_jobs
+    ADD CONSTRAINT cutover_cron_jobs_pkey PRIMARY KEY (old_jobid);
 
 
 --
@@ -3225,6 +3287,18 @@ ALTER TABLE ONLY jobqueue.game_platform_totals
 --
 
 ALTER TABLE jobqueue.cron_jobs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: cutover_actions; Type: ROW SECURITY; Schema: jobqueue; Owner: -
+--
+
+ALTER TABLE jobqueue.cutover_actions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: cutover_cron_jobs; Type: ROW SECURITY; Schema: jobqueue; Owner: -
+--
+
+ALTER TABLE jobqueue.cutover_cron_jobs ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: game_platform_activity; Type: ROW SECURITY; Schema: jobqueue; Owner: -
