@@ -61,6 +61,8 @@ public static class ApiRoutes
     [
         // runner
         Route<RunnerEndpoints>("JobsRun", "POST", "jobs/run", ApiAuth.Runner, (e, r, ct) => e.RunAsync(r, ct)),
+        // Vercel Cron: GET, no body, Authorization: Bearer $CRON_SECRET (= the runner secret)
+        Route<RunnerEndpoints>("JobsRunGet", "GET", "jobs/run", ApiAuth.Runner, (e, r, ct) => e.RunDefaultAsync(r, ct)),
 
         // queue health and settings
         Route<HealthEndpoint>("AdminHealth", "GET", "admin/job-queue/health", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),

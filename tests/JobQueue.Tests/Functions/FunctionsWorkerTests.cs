@@ -144,10 +144,26 @@ public sealed class FunctionsWorkerTests(FunctionsWorkerFixture worker, ITestOut
         Assert.Equal(JsonValueKind.Array, report.RootElement.GetProperty("results").ValueKind);
     }
 
+    [Fact]
+    public async Task Vercel_crons_get_with_the_runner_secret_as_bearer_runs_a_default_pass_like_post()
+    {
+        using var result = await worker.SendAsync(HttpMethod.Get, "/api/jobs/run", bearer: FunctionsWorkerFixture.RunnerSecret);
+        var body = await result.Response.Content.ReadAsStringAsync();
+        Assert.True(result.Response.StatusCode == HttpStatusCode.OK, body + "\n" + worker.Host.Diagnostics());
+        Assert.Equal("JobsRunGet", result.FunctionName);
+        AssertSucceeded(result.Invocation!);
+        using var report = JsonDocument.Parse(body);
+        Assert.Equal("ok", report.RootElement.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Array, report.RootElement.GetProperty("results").ValueKind);
+        Assert.DoesNotContain(FunctionsWorkerFixture.RunnerSecret, body, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("GET", "/api/admin/job-queue/health", "not-the-admin-token")]
     [InlineData("GET", "/api/admin/jobs", null)]
     [InlineData("POST", "/api/jobs/run", "not-the-runner-secret")]
+    [InlineData("GET", "/api/jobs/run", "not-the-runner-secret")]
+    [InlineData("GET", "/api/jobs/run", null)]
     public async Task Http_function_with_bad_credentials_answers_401_problem_json_through_the_worker(string method, string path, string? bearer)
     {
         using var result = await worker.SendAsync(new HttpMethod(method), path, method == "POST" ? "{}" : null, bearer);
