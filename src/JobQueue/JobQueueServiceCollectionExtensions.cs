@@ -80,6 +80,8 @@ public static class JobQueueServiceCollectionExtensions
         services.AddOptions<CronOptions>().Bind(configuration.GetSection(CronOptions.Section));
         services.TryAddSingleton<CronDatabase>();
         services.TryAddSingleton<CronJobStore>();
+        services.TryAddSingleton<OwnerCronConnection>();
+        services.TryAddSingleton<CronVisibilityReader>();
         services.TryAddSingleton<CronJobRequestValidator>();
         services.TryAddSingleton<StandingCronInstaller>();
         services.TryAddSingleton<ScheduleExpressions>();
