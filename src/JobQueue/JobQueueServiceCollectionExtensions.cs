@@ -3,6 +3,7 @@ using Azure.Security.KeyVault.Secrets;
 using JobQueue.Api;
 using JobQueue.Audit;
 using JobQueue.Cron;
+using JobQueue.Cutover;
 using JobQueue.Dashboard;
 using JobQueue.Database;
 using JobQueue.GamePlatform;
@@ -82,6 +83,9 @@ public static class JobQueueServiceCollectionExtensions
         services.TryAddSingleton<CronJobStore>();
         services.TryAddSingleton<OwnerCronConnection>();
         services.TryAddSingleton<CronVisibilityReader>();
+        services.TryAddSingleton<CutoverParityStore>();
+        services.TryAddSingleton<OldCronRunReader>();
+        services.TryAddSingleton<CutoverParityReport>();
         services.TryAddSingleton<CronJobRequestValidator>();
         services.TryAddSingleton<StandingCronInstaller>();
         services.TryAddSingleton<ScheduleExpressions>();

@@ -55,6 +55,7 @@ public static class ApiRoutes
         typeof(DashboardEndpoint),
         typeof(StatsJobEndpoints),
         typeof(PgNetEndpoints),
+        typeof(CutoverParityEndpoint),
     ];
 
     public static IReadOnlyList<ApiRoute> All { get; } =
@@ -103,6 +104,9 @@ public static class ApiRoutes
         // the way off pg_net: pg_cron jobs that call net.http_post / net.http_get, and their conversion
         Route<PgNetEndpoints>("AdminCronJobsPgNetList", "GET", "admin/cron-jobs/pg-net", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
         Route<PgNetEndpoints>("AdminCronJobsPgNetConvert", "POST", "admin/cron-jobs/pg-net/convert", ApiAuth.Admin, (e, r, ct) => e.ConvertAsync(r, ct)),
+
+        // the cut-over from pg_cron + pg_net: the old jobs' runs beside the new schedules' attempts
+        Route<CutoverParityEndpoint>("AdminCutoverParity", "GET", "admin/cutover/parity", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),
 
         // the audit log of admin actions
         Route<AuditEndpoint>("AdminAudit", "GET", "admin/audit", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
