@@ -49,7 +49,7 @@ public sealed class RunnerEndpoints(ApiAuthenticator auth, JobRunner runner, Que
             return caller.Failure!;
         }
 
-        return await RunPassAsync(new RunPassRequest(null, false, false), cancellationToken);
+        return await RunPassAsync(new RunPassRequest(), cancellationToken);
     }
 
     private async Task<IResult> RunPassAsync(RunPassRequest pass, CancellationToken cancellationToken)
