@@ -4,10 +4,14 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace JobQueue.Functions;
 
-/// <summary>The cut-over route of the route table: the dry run of moving a Supabase project onto JobQueue.</summary>
-public sealed class CutoverFunctions(CutoverEndpoints cutover)
+/// <summary>The cut-over routes of the route table: the dry run of moving a Supabase project onto JobQueue, and the parity report of the converted pg_cron jobs.</summary>
+public sealed class CutoverFunctions(CutoverEndpoints cutover, CutoverParityEndpoint parity)
 {
     [Function("AdminCutoverPlan")]
     public Task<IResult> AdminCutoverPlan([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/cutover/plan")] HttpRequest request, CancellationToken cancellationToken) =>
         cutover.PlanAsync(request, cancellationToken);
+
+    [Function("AdminCutoverParity")]
+    public Task<IResult> AdminCutoverParity([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/cutover/parity")] HttpRequest request, CancellationToken cancellationToken) =>
+        parity.GetAsync(request, cancellationToken);
 }

@@ -81,6 +81,11 @@ public static class JobQueueServiceCollectionExtensions
         services.AddOptions<CronOptions>().Bind(configuration.GetSection(CronOptions.Section));
         services.TryAddSingleton<CronDatabase>();
         services.TryAddSingleton<CronJobStore>();
+        services.TryAddSingleton<OwnerCronConnection>();
+        services.TryAddSingleton<CronVisibilityReader>();
+        services.TryAddSingleton<CutoverParityStore>();
+        services.TryAddSingleton<OldCronRunReader>();
+        services.TryAddSingleton<CutoverParityReport>();
         services.TryAddSingleton<CronJobRequestValidator>();
         services.TryAddSingleton<StandingCronInstaller>();
         services.TryAddSingleton<ScheduleExpressions>();

@@ -56,12 +56,15 @@ public static class ApiRoutes
         typeof(StatsJobEndpoints),
         typeof(PgNetEndpoints),
         typeof(CutoverEndpoints),
+        typeof(CutoverParityEndpoint),
     ];
 
     public static IReadOnlyList<ApiRoute> All { get; } =
     [
         // runner
         Route<RunnerEndpoints>("JobsRun", "POST", "jobs/run", ApiAuth.Runner, (e, r, ct) => e.RunAsync(r, ct)),
+        // Vercel Cron: GET, no body, Authorization: Bearer $CRON_SECRET (= the runner secret)
+        Route<RunnerEndpoints>("JobsRunGet", "GET", "jobs/run", ApiAuth.Runner, (e, r, ct) => e.RunDefaultAsync(r, ct)),
 
         // queue health and settings
         Route<HealthEndpoint>("AdminHealth", "GET", "admin/job-queue/health", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),
@@ -105,6 +108,8 @@ public static class ApiRoutes
 
         // the cut-over of a lived-in Supabase project (src/JobQueue/Cutover/README.md): its dry run
         Route<CutoverEndpoints>("AdminCutoverPlan", "GET", "admin/cutover/plan", ApiAuth.Admin, (e, r, ct) => e.PlanAsync(r, ct)),
+        // the cut-over from pg_cron + pg_net: the old jobs' runs beside the new schedules' attempts
+        Route<CutoverParityEndpoint>("AdminCutoverParity", "GET", "admin/cutover/parity", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),
 
         // the audit log of admin actions
         Route<AuditEndpoint>("AdminAudit", "GET", "admin/audit", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),

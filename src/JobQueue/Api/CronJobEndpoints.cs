@@ -11,9 +11,13 @@ namespace JobQueue.Api;
 /// </summary>
 public sealed partial class CronJobEndpoints(
     ApiAuthenticator auth, CronJobStore store, CronJobRequestValidator validator, StandingCronInstaller standing,
-    AdminAudit audit, TimeProvider clock, ILogger<CronJobEndpoints> logger)
+    CronVisibilityReader visibility, AdminAudit audit, TimeProvider clock, ILogger<CronJobEndpoints> logger)
 {
-    /// <summary><c>GET admin/cron-jobs?limit</c>: <c>{jobs, runs, summary: {total, active, inactive, recentFailures}}</c>.</summary>
+    /// <summary>
+    /// <c>GET admin/cron-jobs?limit</c>: <c>{jobs, runs, summary: {total, active, inactive, recentFailures,
+    /// unlistedJobs, unlistedRecentFailures, invisibleJobs, invisibleRecentFailures, countedBy, note}}</c>:
+    /// the app's own jobs, then what it does not list (<see cref="CronVisibility"/>; "unknown", never 0, where it cannot count).
+    /// </summary>
     public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var caller = await auth.AdminAsync(request, cancellationToken);
@@ -37,12 +41,19 @@ public sealed partial class CronJobEndpoints(
                 .ToList();
             var runs = await store.GetRunsAsync(limit, cancellationToken);
             var active = jobs.Count(j => j.Active);
+            var unseen = await visibility.ReadAsync(now, cancellationToken);
             var summary = new
             {
                 total = jobs.Count,
                 active,
                 inactive = jobs.Count - active,
                 recentFailures = runs.Count(r => r.Status == "failed"),
+                unlistedJobs = (object?)unseen.UnlistedJobs ?? "unknown",
+                unlistedRecentFailures = (object?)unseen.UnlistedRecentFailures ?? "unknown",
+                invisibleJobs = (object?)unseen.InvisibleJobs ?? "unknown",
+                invisibleRecentFailures = (object?)unseen.InvisibleRecentFailures ?? "unknown",
+                unseen.CountedBy,
+                unseen.Note,
             };
             return ApiJson.Ok(new { jobs, runs, summary });
         });

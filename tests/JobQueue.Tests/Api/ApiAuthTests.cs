@@ -73,7 +73,8 @@ public sealed class ApiAuthTests(ApiServerFixture fixture) : IClassFixture<ApiSe
         Assert.All(ApiRoutes.All, r => Assert.False(r.Template.StartsWith("api/", StringComparison.Ordinal)));
         foreach (var route in ApiRoutes.All.Where(r => r.Method == "GET"))
         {
-            using var response = await fixture.Api.SendAsync(HttpMethod.Get, fixture.PathOf(route), null, Credentials.Admin);
+            using var response = await fixture.Api.SendAsync(HttpMethod.Get, fixture.PathOf(route), null,
+                route.Auth == ApiAuth.Runner ? Credentials.RunnerBearer : Credentials.Admin);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
     }

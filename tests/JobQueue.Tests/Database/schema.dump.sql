@@ -171,18 +171,16 @@ DECLARE
   call text;
 BEGIN
   FOR f IN
-    SELECT p.oid::regprocedure AS signature, p.proname
+    SELECT p.oid::regprocedure AS signature
       FROM pg_proc p
      WHERE p.pronamespace = 'public'::regnamespace AND p.proname = ANY (names)
        AND obj_description(p.oid, 'pg_proc') IS DISTINCT FROM 'jobqueue: compatibility wrapper of jobqueue.' || p.proname
-     ORDER BY 2, 1::text
      LIMIT 1
   LOOP
-    -- the signature reads public.name(args): this procedure's search_path does not hold public
-    RAISE EXCEPTION '% is not JobQueue''s: the compatibility wrapper of that name was not made', f.signature
+    RAISE EXCEPTION 'public.% is not JobQueue''s: the compatibility wrapper of that name was not made', f.signature
       USING ERRCODE = 'JQM01',
             HINT = 'JobQueue never replaces a function it did not make. Rename or drop that function first, '
-                   || 'or run without the public wrappers (Database:PublicWrappers=false) and call jobqueue.' || f.proname || ' instead.';
+                   || 'or run without the public wrappers (Database:PublicWrappers=false) and call jobqueue.' || split_part(f.signature::text, '(', 1) || ' instead.';
   END LOOP;
 
   FOR f IN
@@ -473,6 +471,113 @@ $_$;
 
 
 --
+-- Name: cron_job_counts(text, timestamp with time zone); Type: FUNCTION; Schema: jobqueue; Owner: -
+--
+
+CREATE FUNCTION jobqueue.cron_job_counts(owner_role text, since timestamp with time zone) RETURNS TABLE(seen_as text, sees_all boolean, other_role_jobs bigint, other_role_failed_runs bigint)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'jobqueue', 'pg_temp'
+    AS $$
+BEGIN
+  PERFORM jobqueue.cron_admin_require_pg_cron();
+  seen_as := current_user;
+  SELECT r.rolsuper OR r.rolbypassrls OR NOT c.relrowsecurity
+         OR (NOT c.relforcerowsecurity AND pg_has_role(current_user, c.relowner, 'USAGE'))
+    INTO sees_all
+    FROM pg_roles r, pg_class c
+   WHERE r.rolname = current_user AND c.oid = 'cron.job'::regclass;
+  sees_all := COALESCE(sees_all, false);
+  IF sees_all THEN
+    SELECT count(*) INTO other_role_jobs FROM cron.job j WHERE j.username <> cron_job_counts.owner_role;
+    SELECT count(*) INTO other_role_failed_runs
+      FROM cron.job_run_details d
+      JOIN cron.job j ON j.jobid = d.jobid
+     WHERE j.username <> cron_job_counts.owner_role AND d.status = 'failed' AND d.start_time >= cron_job_counts.since;
+  END IF;
+  RETURN NEXT;
+END
+$$;
+
+
+--
+-- Name: cron_job_visibility(timestamp with time zone); Type: FUNCTION; Schema: jobqueue; Owner: -
+--
+
+CREATE FUNCTION jobqueue.cron_job_visibility(since timestamp with time zone) RETURNS TABLE(owner_role text, sees_all boolean, unlisted_jobs bigint, unlisted_failed_runs bigint, other_role_jobs bigint, other_role_failed_runs bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'jobqueue', 'pg_temp'
+    AS $$
+BEGIN
+  PERFORM jobqueue.cron_admin_require_pg_cron();
+  SELECT c.seen_as, c.sees_all, c.other_role_jobs, c.other_role_failed_runs
+    INTO owner_role, sees_all, other_role_jobs, other_role_failed_runs
+    FROM jobqueue.cron_job_counts(current_user, cron_job_visibility.since) c;
+  SELECT count(*) INTO unlisted_jobs
+    FROM cron.job j
+   WHERE j.username = current_user AND j.jobid NOT IN (SELECT o.jobid FROM jobqueue.cron_admin_own_jobs() o);
+  SELECT count(*) INTO unlisted_failed_runs
+    FROM cron.job_run_details d
+    JOIN cron.job j ON j.jobid = d.jobid
+   WHERE j.username = current_user AND j.jobid NOT IN (SELECT o.jobid FROM jobqueue.cron_admin_own_jobs() o)
+     AND d.status = 'failed' AND d.start_time >= cron_job_visibility.since;
+  RETURN NEXT;
+END
+$$;
+
+
+--
+-- Name: cutover_old_runs(bigint[], integer); Type: FUNCTION; Schema: jobqueue; Owner: -
+--
+
+CREATE FUNCTION jobqueue.cutover_old_runs(jobids bigint[], runs integer DEFAULT 10) RETURNS TABLE(jobid bigint, active boolean, command text, runid bigint, status text, return_message text, start_time timestamp with time zone, end_time timestamp with time zone)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'jobqueue', 'pg_temp'
+    AS $$
+BEGIN
+  PERFORM jobqueue.cron_admin_require_pg_cron();
+  RETURN QUERY
+  SELECT j.jobid, j.active, j.command, d.runid, d.status, d.return_message, d.start_time, d.end_time
+    FROM cron.job j
+    LEFT JOIN LATERAL (
+      SELECT x.runid, x.status, x.return_message, x.start_time, x.end_time
+        FROM cron.job_run_details x
+       WHERE x.jobid = j.jobid
+       ORDER BY x.runid DESC
+       LIMIT LEAST(GREATEST(COALESCE(cutover_old_runs.runs, 10), 1), 100)) d ON true
+   WHERE j.jobid = ANY (cutover_old_runs.jobids)
+   ORDER BY j.jobid, d.runid DESC;
+END
+$$;
+
+
+--
+-- Name: cutover_parity_attempts(text[], timestamp with time zone, integer); Type: FUNCTION; Schema: jobqueue; Owner: -
+--
+
+CREATE FUNCTION jobqueue.cutover_parity_attempts(jobnames text[], since timestamp with time zone, jobs_per_name integer DEFAULT 10) RETURNS TABLE(jobname text, job_id uuid, job_status text, created_at timestamp with time zone, attempt integer, outcome text, started_at timestamp with time zone, finished_at timestamp with time zone, duration_ms integer, status_code integer, error text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'jobqueue', 'pg_temp'
+    AS $_$
+  SELECT n.jobname, j.id, j.status, j.created_at, a.attempt, a.outcome, a.started_at, a.finished_at, a.duration_ms,
+         CASE
+           WHEN a.outcome = 'succeeded' AND j.output ->> 'status' ~ '^[1-5][0-9][0-9]$' THEN (j.output ->> 'status')::integer
+           ELSE (substring(a.error FROM '^(?:[A-Za-z]+: )?HTTP ([1-5][0-9][0-9]) '))::integer
+         END,
+         left(a.error, 500)
+    FROM unnest(cutover_parity_attempts.jobnames) AS n(jobname)
+    CROSS JOIN LATERAL (
+      SELECT q.id, q.status, q.created_at, q.output
+        FROM jobqueue.job_queue q
+       WHERE q.triggered_by = 'pg_cron:' || n.jobname
+         AND q.created_at >= cutover_parity_attempts.since
+       ORDER BY q.id DESC
+       LIMIT LEAST(GREATEST(COALESCE(cutover_parity_attempts.jobs_per_name, 10), 1), 100)) j
+    LEFT JOIN jobqueue.job_queue_attempts a ON a.job_id = j.id
+   ORDER BY n.jobname, j.id DESC, a.attempt;
+$_$;
+
+
+--
 -- Name: delete_cron_job(text); Type: FUNCTION; Schema: jobqueue; Owner: -
 --
 
@@ -755,6 +860,23 @@ BEGIN
        ORDER BY d.runid DESC
        LIMIT 1) r ON true
    ORDER BY o.jobname, o.jobid;
+END
+$$;
+
+
+--
+-- Name: get_cutover_cron_jobs(); Type: FUNCTION; Schema: jobqueue; Owner: -
+--
+
+CREATE FUNCTION jobqueue.get_cutover_cron_jobs() RETURNS TABLE(old_jobid bigint, old_jobname text, old_username text, old_database text, new_jobname text, converted_at timestamp with time zone, rolled_back_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'jobqueue', 'pg_temp'
+    AS $$
+BEGIN
+  RETURN QUERY
+  SELECT c.old_jobid, c.old_jobname, c.old_username, c.old_database, c.new_jobname, c.converted_at, c.rolled_back_at
+    FROM jobqueue.cutover_cron_jobs c
+   ORDER BY c.converted_at, c.old_jobid;
 END
 $$;
 
@@ -2647,36 +2769,6 @@ CREATE TABLE jobqueue.cron_jobs (
 
 
 --
--- Name: cutover_actions; Type: TABLE; Schema: jobqueue; Owner: -
---
-
-CREATE TABLE jobqueue.cutover_actions (
-    id bigint NOT NULL,
-    kind text NOT NULL,
-    legacy_name text NOT NULL,
-    kept_as text,
-    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
-    applied_at timestamp with time zone DEFAULT now() NOT NULL,
-    rolled_back_at timestamp with time zone,
-    CONSTRAINT cutover_actions_kind_check CHECK ((kind = ANY (ARRAY['table_renamed'::text, 'function_renamed'::text, 'view_created'::text, 'settings_carried'::text, 'cron_job_disabled'::text])))
-);
-
-
---
--- Name: cutover_actions_id_seq; Type: SEQUENCE; Schema: jobqueue; Owner: -
---
-
-ALTER TABLE jobqueue.cutover_actions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
-    SEQUENCE NAME jobqueue.cutover_actions_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1
-);
-
-
---
 -- Name: cutover_cron_jobs; Type: TABLE; Schema: jobqueue; Owner: -
 --
 
@@ -2963,14 +3055,6 @@ ALTER TABLE ONLY jobqueue.job_queue_schema_versions
 
 ALTER TABLE ONLY jobqueue.cron_jobs
     ADD CONSTRAINT cron_jobs_pkey PRIMARY KEY (jobid);
-
-
---
--- Name: cutover_actions cutover_actions_pkey; Type: CONSTRAINT; Schema: jobqueue; Owner: -
---
-
-ALTER TABLE ONLY jobqueue.cutover_actions
-    ADD CONSTRAINT cutover_actions_pkey PRIMARY KEY (id);
 
 
 --
@@ -3289,12 +3373,6 @@ ALTER TABLE ONLY jobqueue.game_platform_totals
 ALTER TABLE jobqueue.cron_jobs ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: cutover_actions; Type: ROW SECURITY; Schema: jobqueue; Owner: -
---
-
-ALTER TABLE jobqueue.cutover_actions ENABLE ROW LEVEL SECURITY;
-
---
 -- Name: cutover_cron_jobs; Type: ROW SECURITY; Schema: jobqueue; Owner: -
 --
 
@@ -3509,6 +3587,36 @@ REVOKE ALL ON FUNCTION jobqueue.cron_admin_unquote(literal text) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION cron_job_counts(owner_role text, since timestamp with time zone); Type: ACL; Schema: jobqueue; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobqueue.cron_job_counts(owner_role text, since timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION cron_job_visibility(since timestamp with time zone); Type: ACL; Schema: jobqueue; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobqueue.cron_job_visibility(since timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION jobqueue.cron_job_visibility(since timestamp with time zone) TO jobqueue_app;
+
+
+--
+-- Name: FUNCTION cutover_old_runs(jobids bigint[], runs integer); Type: ACL; Schema: jobqueue; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobqueue.cutover_old_runs(jobids bigint[], runs integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION cutover_parity_attempts(jobnames text[], since timestamp with time zone, jobs_per_name integer); Type: ACL; Schema: jobqueue; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobqueue.cutover_parity_attempts(jobnames text[], since timestamp with time zone, jobs_per_name integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION jobqueue.cutover_parity_attempts(jobnames text[], since timestamp with time zone, jobs_per_name integer) TO jobqueue_app;
+
+
+--
 -- Name: FUNCTION delete_cron_job(job_name text); Type: ACL; Schema: jobqueue; Owner: -
 --
 
@@ -3594,6 +3702,14 @@ GRANT ALL ON FUNCTION jobqueue.get_cron_job_runs("limit" integer) TO jobqueue_ap
 
 REVOKE ALL ON FUNCTION jobqueue.get_cron_jobs() FROM PUBLIC;
 GRANT ALL ON FUNCTION jobqueue.get_cron_jobs() TO jobqueue_app;
+
+
+--
+-- Name: FUNCTION get_cutover_cron_jobs(); Type: ACL; Schema: jobqueue; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobqueue.get_cutover_cron_jobs() FROM PUBLIC;
+GRANT ALL ON FUNCTION jobqueue.get_cutover_cron_jobs() TO jobqueue_app;
 
 
 --

@@ -131,23 +131,29 @@ public sealed class FunctionsWorkerTests(FunctionsWorkerFixture worker, ITestOut
         Assert.Equal(JsonValueKind.Object, after.GetProperty("output").ValueKind);
     }
 
-    [Fact]
-    public async Task Http_runner_function_runs_a_pass_and_reports_it()
+    /// <summary>POST with a body, and Vercel Cron's GET (no body, the runner secret as bearer): a pass and its report.</summary>
+    [Theory]
+    [InlineData("POST", """{"limit":3}""", "JobsRun")]
+    [InlineData("GET", null, "JobsRunGet")]
+    public async Task Http_runner_function_runs_a_pass_and_reports_it(string method, string? json, string function)
     {
-        using var result = await worker.SendAsync(HttpMethod.Post, "/api/jobs/run", """{"limit":3}""", FunctionsWorkerFixture.RunnerSecret);
+        using var result = await worker.SendAsync(new HttpMethod(method), "/api/jobs/run", json, FunctionsWorkerFixture.RunnerSecret);
         var body = await result.Response.Content.ReadAsStringAsync();
         Assert.True(result.Response.StatusCode == HttpStatusCode.OK, body + "\n" + worker.Host.Diagnostics());
-        Assert.Equal("JobsRun", result.FunctionName);
+        Assert.Equal(function, result.FunctionName);
         AssertSucceeded(result.Invocation!);
         using var report = JsonDocument.Parse(body);
         Assert.Equal("ok", report.RootElement.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Array, report.RootElement.GetProperty("results").ValueKind);
+        Assert.DoesNotContain(FunctionsWorkerFixture.RunnerSecret, body, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("GET", "/api/admin/job-queue/health", "not-the-admin-token")]
     [InlineData("GET", "/api/admin/jobs", null)]
     [InlineData("POST", "/api/jobs/run", "not-the-runner-secret")]
+    [InlineData("GET", "/api/jobs/run", "not-the-runner-secret")]
+    [InlineData("GET", "/api/jobs/run", null)]
     public async Task Http_function_with_bad_credentials_answers_401_problem_json_through_the_worker(string method, string path, string? bearer)
     {
         using var result = await worker.SendAsync(new HttpMethod(method), path, method == "POST" ? "{}" : null, bearer);

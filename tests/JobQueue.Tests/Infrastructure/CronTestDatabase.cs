@@ -19,7 +19,15 @@ public static class CronTestDatabase
 
     private static readonly Lazy<NpgsqlDataSource> Source = new(() => NpgsqlDataSource.Create(ConnectionString));
 
+    private static readonly Lazy<NpgsqlDataSource> Superuser = new(() => NpgsqlDataSource.Create(LocalPostgres.RunScript("admin-url")));
+
     public static string ConnectionString => LocalPostgres.ConnectionString;
+
+    /// <summary>
+    /// The cluster's superuser in pg_cron's database: the role of jobs that are not the schema owner's
+    /// (as `postgres`'s on Supabase), and of run history written directly. Never the app's.
+    /// </summary>
+    public static NpgsqlDataSource SuperuserSource => Superuser.Value;
 
     /// <summary>Applies the cron migrations to pg_cron's database (once per test run).</summary>
     public static Task EnsureMigratedAsync() => Migrated.Value;
@@ -46,6 +54,31 @@ public static class CronTestDatabase
         cmd.Parameters.AddWithValue(database);
         cmd.Parameters.AddWithValue(prefix + "%");
         return (string)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Unschedules pg_cron jobs of any role (as the superuser).</summary>
+    public static async Task UnscheduleAsync(IEnumerable<long> jobIds)
+    {
+        foreach (var id in jobIds)
+        {
+            await using var cmd = SuperuserSource.CreateCommand("SELECT cron.unschedule($1)");
+            cmd.Parameters.AddWithValue(id);
+            await cmd.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>Records a run of a job in <c>cron.job_run_details</c> as pg_cron does (as the superuser): status, message, start and duration.</summary>
+    public static async Task AddRunAsync(long jobId, string status, string message, DateTimeOffset start, TimeSpan duration)
+    {
+        await using var run = SuperuserSource.CreateCommand(
+            "INSERT INTO cron.job_run_details (jobid, runid, database, username, command, status, return_message, start_time, end_time) " +
+            "SELECT jobid, nextval('cron.runid_seq'), database, username, command, $2, $3, $4, $4 + $5 FROM cron.job WHERE jobid = $1");
+        run.Parameters.AddWithValue(jobId);
+        run.Parameters.AddWithValue(status);
+        run.Parameters.AddWithValue(message);
+        run.Parameters.AddWithValue(start);
+        run.Parameters.AddWithValue(duration);
+        await run.ExecuteNonQueryAsync();
     }
 
     /// <summary>Deletes the jobs a test class created (scheduled into its database or named with its prefix).</summary>

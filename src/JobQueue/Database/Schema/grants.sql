@@ -12,6 +12,8 @@ CALL jobqueue.lock_down();
 CALL jobqueue.set_app_execute(ARRAY[
   'convert_pg_net_cron_job',
   'create_cron_job',
+  'cron_job_visibility',
+  'cutover_parity_attempts',
   'delete_cron_job',
   'game_platform_apply_totals',
   'game_platform_claim_totals_batch',
@@ -23,6 +25,7 @@ CALL jobqueue.set_app_execute(ARRAY[
   'game_platform_upsert_competitor',
   'get_cron_job_runs',
   'get_cron_jobs',
+  'get_cutover_cron_jobs',
   'get_pg_net_cron_jobs',
   'job_queue_audit_list',
   'job_queue_audit_prune',

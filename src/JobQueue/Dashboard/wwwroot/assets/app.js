@@ -1,5 +1,5 @@
 // The dashboard shell: sign-in, the navigation, the paused banner, and a hash router
-// (#/, #/jobs?status=failed, #/jobs/<id>, #/status, #/cron, #/audit).
+// (#/, #/jobs?status=failed, #/jobs/<id>, #/status, #/cron, #/cutover, #/audit).
 import { api, request, session } from './api.js';
 import { h, clear, toast, time } from './dom.js';
 import { renderSignIn } from './pages/signin.js';
@@ -8,6 +8,7 @@ import { renderJobs } from './pages/jobs.js';
 import { renderJob } from './pages/job.js';
 import { renderStatus } from './pages/status.js';
 import { renderCron } from './pages/cron.js';
+import { renderParity } from './pages/parity.js';
 import { renderAudit } from './pages/audit.js';
 
 const main = document.getElementById('main');
@@ -23,6 +24,7 @@ const routes = [
   { pattern: /^\/jobs$/, title: 'Jobs', render: renderJobs },
   { pattern: /^\/status$/, title: 'Job status', render: renderStatus },
   { pattern: /^\/cron$/, title: 'Cron jobs', render: renderCron },
+  { pattern: /^\/cutover$/, title: 'Cut-over parity', render: renderParity },
   { pattern: /^\/audit$/, title: 'Audit log', render: renderAudit },
 ];
 

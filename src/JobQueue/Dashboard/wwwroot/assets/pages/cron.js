@@ -51,6 +51,7 @@ export async function renderCron(main, { query, go }) {
     const runs = selectedJob ? data.runs.filter((r) => r.jobName === selectedJob) : data.runs;
     put(body, 
       h('p', { id: 'cron-summary' }, `${s.total} job${s.total === 1 ? '' : 's'}: ${s.active} enabled, ${s.inactive} disabled, ${s.recentFailures} failed run${s.recentFailures === 1 ? '' : 's'} recently.`),
+      unseenSummary(s),
       table('Cron jobs', ['Name', 'Schedule', 'Task', 'Next run', 'Last run', 'Enabled', 'Actions'],
         data.jobs.map((j) => [
           h('span', { class: 'mono' }, j.jobName),
@@ -79,6 +80,23 @@ export async function renderCron(main, { query, go }) {
   };
   await load();
   return null;
+}
+
+/** What the list does not show: the role's other jobs, and other roles' jobs ("unknown" where they cannot be counted). */
+function unseenSummary(s) {
+  const parts = [];
+  if (typeof s.unlistedJobs === 'number' && s.unlistedJobs) {
+    parts.push(`${s.unlistedJobs} other pg_cron job${s.unlistedJobs === 1 ? '' : 's'} of this database role ${s.unlistedJobs === 1 ? 'is' : 'are'} not listed (${s.unlistedRecentFailures} failed run${s.unlistedRecentFailures === 1 ? '' : 's'} in 24 h).`);
+  }
+  if (s.invisibleJobs === 'unknown') {
+    parts.push('Jobs of other roles: unknown, they cannot be counted.');
+  } else if (s.invisibleJobs) {
+    parts.push(`${s.invisibleJobs} job${s.invisibleJobs === 1 ? '' : 's'} of other roles (${s.invisibleRecentFailures} failed run${s.invisibleRecentFailures === 1 ? '' : 's'} in 24 h).`);
+  }
+  if (s.note) { parts.push(s.note); }
+  if (!parts.length) { return null; }
+  const failing = (typeof s.invisibleRecentFailures === 'number' && s.invisibleRecentFailures > 0) || s.unlistedRecentFailures > 0;
+  return h('p', { id: 'cron-unseen', class: failing ? 'error-box' : 'muted', role: 'note' }, parts.join(' '));
 }
 
 function toggleButton(job, reload) {
