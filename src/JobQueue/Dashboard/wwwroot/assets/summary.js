@@ -32,7 +32,7 @@ const summaries = {
   ].filter(Boolean).join(', '),
 };
 
-/** "POST https://x.example/fn/v1/daily", "public.refresh_totals()", "trigger post-match, match 42", "count=3, fail=false". */
+/** "POST <url without its query>", "public.refresh_totals()", "trigger post-match, match 42", "count=3, fail=false". */
 export function jobSummary(job) {
   const p = job.payload && typeof job.payload === 'object' && !Array.isArray(job.payload) ? job.payload : {};
   const known = summaries[job.taskType];

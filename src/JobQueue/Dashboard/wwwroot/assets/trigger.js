@@ -41,6 +41,12 @@ export function describeTrigger(triggeredBy) {
     : { kind: 'other', label: t, rest: [] };
 }
 
+/** The same in plain text ("Admin (token)"), e.g. for who paused processing. */
+export function triggerText(triggeredBy) {
+  const d = describeTrigger(triggeredBy);
+  return [d.label, ...d.rest.map((r) => (typeof r === 'string' ? r : r.textContent))].filter(Boolean).join(' ').replace(/ {2,}/g, ' ');
+}
+
 /** The trigger in words; the raw value stays in the title. */
 export function triggerLabel(triggeredBy) {
   const d = describeTrigger(triggeredBy);

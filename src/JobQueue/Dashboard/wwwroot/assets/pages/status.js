@@ -35,14 +35,19 @@ export async function renderStatus(main) {
   return () => live.stop();
 }
 
-async function loadJobs(body, reload) {
-  let page;
+/** GET path: its data, or null once host shows the error. */
+async function getInto(host, path, query) {
   try {
-    page = await api.get('admin/jobs', { limit: 30 });
+    return await api.get(path, query);
   } catch (e) {
-    put(body, errorBox(e));
-    return;
+    put(host, errorBox(e));
+    return null;
   }
+}
+
+async function loadJobs(body, reload) {
+  const page = await getInto(body, 'admin/jobs', { limit: 30 });
+  if (!page) { return; }
   const rows = page.jobs.map((j) => {
     const ms = j.startedAt && j.completedAt ? new Date(j.completedAt) - new Date(j.startedAt) : null;
     const retry = j.status === 'failed'
@@ -62,13 +67,8 @@ function runStatus(run) {
 }
 
 async function loadStats(host, reload) {
-  let data;
-  try {
-    data = await api.get('admin/stats-jobs', { limit: 10 });
-  } catch (e) {
-    put(host, errorBox(e));
-    return;
-  }
+  const data = await getInto(host, 'admin/stats-jobs', { limit: 10 });
+  if (!data) { return; }
   const rows = data.runs.map((r) => {
     const partial = r.status === 'succeeded' && (r.outcome === 'partial' || r.result === 'partial');
     const retriable = (r.status === 'failed' || partial) && !r.retriedBy;
