@@ -4,8 +4,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace JobQueue.Functions;
 
-/// <summary>The pg_cron admin routes of the route table: schedules and runs, create, toggle, reschedule, delete, install the standing ones, check a schedule, and the pg_net migration.</summary>
-public sealed class CronAdminFunctions(CronJobEndpoints cron, CronScheduleEndpoint schedules, PgNetEndpoints pgNet)
+/// <summary>The pg_cron admin routes of the route table: schedules and runs, create, toggle, reschedule, delete, run now, install the standing ones, check a schedule, and the pg_net migration.</summary>
+public sealed class CronAdminFunctions(CronJobEndpoints cron, CronJobRunEndpoint run, CronScheduleEndpoint schedules, PgNetEndpoints pgNet)
 {
     [Function("AdminCronJobsList")]
     public Task<IResult> AdminCronJobsList([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/cron-jobs")] HttpRequest request, CancellationToken cancellationToken) =>
@@ -26,6 +26,10 @@ public sealed class CronAdminFunctions(CronJobEndpoints cron, CronScheduleEndpoi
     [Function("AdminCronJobsDelete")]
     public Task<IResult> AdminCronJobsDelete([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/cron-jobs/delete")] HttpRequest request, CancellationToken cancellationToken) =>
         cron.DeleteAsync(request, cancellationToken);
+
+    [Function("AdminCronJobsRun")]
+    public Task<IResult> AdminCronJobsRun([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/cron-jobs/{name}/run")] HttpRequest request, string name, CancellationToken cancellationToken) =>
+        run.RunAsync(request, name, cancellationToken);
 
     [Function("AdminCronJobsInstallStanding")]
     public Task<IResult> AdminCronJobsInstallStanding([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/cron-jobs/install-standing")] HttpRequest request, CancellationToken cancellationToken) =>

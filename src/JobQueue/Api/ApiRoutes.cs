@@ -46,6 +46,7 @@ public static class ApiRoutes
         typeof(TriggerEndpoints),
         typeof(QueueSettingsEndpoints),
         typeof(CronJobEndpoints),
+        typeof(CronJobRunEndpoint),
         typeof(TaskLimitEndpoints),
         typeof(CronScheduleEndpoint),
         typeof(TaskTypesEndpoint),
@@ -93,6 +94,7 @@ public static class ApiRoutes
         Route<CronJobEndpoints>("AdminCronJobsToggle", "POST", "admin/cron-jobs/toggle", ApiAuth.Admin, (e, r, ct) => e.ToggleAsync(r, ct)),
         Route<CronJobEndpoints>("AdminCronJobsSchedule", "POST", "admin/cron-jobs/schedule", ApiAuth.Admin, (e, r, ct) => e.RescheduleAsync(r, ct)),
         Route<CronJobEndpoints>("AdminCronJobsDelete", "POST", "admin/cron-jobs/delete", ApiAuth.Admin, (e, r, ct) => e.DeleteAsync(r, ct)),
+        Route<CronJobRunEndpoint>("AdminCronJobsRun", "POST", "admin/cron-jobs/{name}/run", ApiAuth.Admin, (e, r, name, ct) => e.RunAsync(r, name, ct)),
         // flow control per task type
         Route<TaskLimitEndpoints>("AdminTaskLimitsList", "GET", "admin/task-limits", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
         Route<TaskLimitEndpoints>("AdminTaskLimitsSet", "POST", "admin/task-limits/set", ApiAuth.Admin, (e, r, ct) => e.SetAsync(r, ct)),

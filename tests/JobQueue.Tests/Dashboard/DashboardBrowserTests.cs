@@ -317,27 +317,16 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
         await Expect(failedRow.Locator(".trigger-kind")).ToHaveTextAsync("Timer");
         await Expect(rows.Filter(new() { HasText = "nightly-echo" }).Locator(".badge")).ToHaveTextAsync("succeeded");
         await Expect(rows.Filter(new() { HasText = "nightly-echo" }).GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
-        // a pending job is active: the table says it refreshes itself
-        await Expect(s.Page.Locator("#auto-refresh")).ToContainTextAsync("refreshing every 30 s");
+        await Expect(rows.Filter(new() { HasText = "nightly-echo" })).ToContainTextAsync("pg_cron job nightly-echo");
+        // the page updates itself while the tab is visible (DashboardActionTests)
+        await Expect(s.Page.Locator("#live-status")).ToContainTextAsync("Live: every 5 s");
         Assert.Equal("failed", await DashboardSeeds.StatusAsync(s, failed));
         await s.ScreenshotAsync("07-background-job-status");
 
         await failedRow.GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
-        await Expect(rows.Filter(new() { HasText = "admin-token" }).First).ToBeVisibleAsync();
+        await Expect(rows.Filter(new() { HasText = "Admin (token)" }).First).ToBeVisibleAsync();
         Assert.Equal("pending", await DashboardSeeds.StatusAsync(s, failed));
         s.AssertNoProblems();
-    }
-
-    [Fact]
-    public async Task The_status_table_does_not_refresh_when_no_job_is_active()
-    {
-        await using var s = await DashboardSession.StartAsync(browser);
-        await DashboardSeeds.EchoAsync(s);
-        await DashboardSeeds.RunAllDueAsync(s);
-        await s.SignInAsync();
-        await s.GoAsync("#/status", "Background Job Status");
-        await Expect(s.Page.Locator("#auto-refresh")).ToContainTextAsync("not refreshing");
-        Assert.Equal("false", await s.Page.Locator("#auto-refresh").GetAttributeAsync("data-active"));
     }
 
     internal static JsonElement CronJob(JsonElement list, string name) =>

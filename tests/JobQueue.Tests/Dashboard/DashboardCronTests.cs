@@ -75,6 +75,53 @@ public sealed class DashboardCronTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task Run_now_enqueues_the_schedules_job_once_audited_and_the_payload_expands()
+    {
+        await using var s = await DashboardSession.StartAsync(browser);
+        var prefix = CronTestDatabase.NewPrefix("d");
+        var name = prefix + "echo";
+        try
+        {
+            await DashboardSeeds.CronJobsAsync(s, prefix);
+            await s.SignInAsync();
+            await s.GoAsync("#/cron", "Cron jobs");
+            var row = s.Page.Locator(".cron-table tbody tr").Filter(new() { HasText = name });
+            await Expect(row).ToHaveCountAsync(1);
+
+            // the payload: one line, expanded on demand
+            var fold = row.Locator("details.json-fold");
+            await Expect(fold.Locator("pre")).ToBeHiddenAsync();
+            await fold.Locator("summary").ClickAsync();
+            await Expect(fold.Locator("pre")).ToContainTextAsync("\"count\": 2");
+
+            await row.GetByRole(AriaRole.Button, new() { Name = $"Run now: {name}" }).ClickAsync();
+            await Expect(s.Page.Locator(".toast").Last).ToContainTextAsync($"{name}: {EchoHandler.Name} job enqueued");
+            Assert.Equal(1L, await s.Db.ScalarAsync<long>(
+                "SELECT count(*) FROM job_queue WHERE task_type = $1 AND triggered_by = $2 AND payload = '{\"count\":2}'::jsonb AND status = 'pending'",
+                EchoHandler.Name, $"admin-run:cron:{name}:admin-token"));
+            // the schedule itself is unchanged
+            Assert.Equal("15 3 * * *", CronJobOf(await s.ApiAsync(HttpMethod.Get, "/api/admin/cron-jobs"), name).GetProperty("schedule").GetString());
+            await s.ScreenshotAsync("08b-cron-run-now");
+
+            await s.GoAsync("#/audit", "Audit log");
+            var entry = s.Page.Locator(".audit-table tbody tr").First;
+            await Expect(entry).ToContainTextAsync("cron.run");
+            await Expect(entry).ToContainTextAsync(name);
+            await s.GoAsync("#/status", "Background Job Status");
+            await Expect(s.Page.Locator(".status-table tbody tr").First).ToContainTextAsync($"Admin (token), ran pg_cron job {name} now");
+
+            // an unknown name is refused and says so
+            var missing = await s.Server.SendAsync(HttpMethod.Post, "/api/admin/cron-jobs/no-such-job-here/run", "{}", Credentials.Admin);
+            Assert.Equal(404, (int)missing.StatusCode);
+            s.AssertNoProblems();
+        }
+        finally
+        {
+            await CronTestDatabase.DeleteJobsAsync(s.Server.Services.GetRequiredService<CronJobStore>(), s.Db.Name, prefix);
+        }
+    }
+
+    [Fact]
     public async Task A_refused_create_names_the_field_and_stores_nothing()
     {
         await using var s = await DashboardSession.StartAsync(browser);

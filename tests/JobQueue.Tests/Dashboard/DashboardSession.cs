@@ -36,16 +36,27 @@ public sealed class DashboardSession : IAsyncDisposable
 
     public IReadOnlyList<string> RequestUrls => requestUrls;
 
-    public static async Task<DashboardSession> StartAsync(BrowserFixture browser)
+    /// <summary>
+    /// A new world; <paramref name="settings"/> are added to the server's configuration (e.g. the stats
+    /// pipeline's steps), <paramref name="withAxe"/> makes every page of the context load axe-core
+    /// (<see cref="AxeCore"/>: injected by the test, never served by the dashboard).
+    /// </summary>
+    public static async Task<DashboardSession> StartAsync(
+        BrowserFixture browser, IDictionary<string, string?>? settings = null, bool withAxe = false)
     {
         var db = await TestDatabase.CreateAsync();
-        var server = await ApiTestServer.StartAsync(db, loopback: true);
+        var server = await ApiTestServer.StartAsync(db, settings: settings, loopback: true);
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
             Locale = "en-US",
             TimezoneId = "UTC",
         });
+        if (withAxe)
+        {
+            await context.AddInitScriptAsync(scriptPath: AxeCore.ScriptPath);
+        }
+
         context.SetDefaultTimeout(30_000);
         SetDefaultExpectTimeout(30_000);
         var page = await context.NewPageAsync();

@@ -10,6 +10,7 @@ import { renderStatus } from './pages/status.js';
 import { renderCron } from './pages/cron.js';
 import { renderParity } from './pages/parity.js';
 import { renderAudit } from './pages/audit.js';
+import { triggerText } from './trigger.js';
 
 const main = document.getElementById('main');
 const banner = document.getElementById('banner');
@@ -101,7 +102,7 @@ export async function refreshBanner() {
     h('p', null,
       h('strong', null, 'Processing is paused.'), ' ',
       settings.pausedReason ? `Reason: ${settings.pausedReason}. ` : '',
-      'Paused', settings.updatedBy ? ` by ${settings.updatedBy}` : '', ' at ', time(settings.updatedAt),
+      'Paused', settings.updatedBy ? ` by ${triggerText(settings.updatedBy)}` : '', ' at ', time(settings.updatedAt),
       '. Due jobs wait until it is resumed.'),
     resume);
   banner.hidden = false;

@@ -100,6 +100,30 @@ export function jsonBlock(value, label) {
   return h('pre', { class: 'json', tabindex: '0', 'aria-label': label }, value === null || value === undefined ? '—' : JSON.stringify(value, null, 2));
 }
 
+/**
+ * Raw JSON collapsed to one line (cut with an ellipsis) with a native expand control (<details>):
+ * opened, the pretty JSON in a scrolling <pre>.
+ */
+export function jsonFold(value, label) {
+  const compact = value === null || value === undefined ? '—' : JSON.stringify(value);
+  return h('details', { class: 'json-fold' },
+    h('summary', { title: `${label}: show the JSON` }, h('span', { class: 'visually-hidden' }, `${label}: `), h('code', { class: 'json-line' }, compact)),
+    jsonBlock(value, label));
+}
+
+/** Text cut to one line with an ellipsis by the stylesheet; the full text (up to 1,000 characters) in its title. */
+export function oneLine(text, className = '') {
+  const t = String(text ?? '');
+  return h('span', { class: `one-line ${className}`.trim(), title: t.length > 1000 ? t.slice(0, 1000) + '…' : t }, t.slice(0, 300));
+}
+
+/** A status with the job's outcome where the API gives one besides it (e.g. succeeded + partial). */
+export function statusBadges(status, outcome) {
+  return outcome && outcome !== status && outcome !== 'completed'
+    ? h('span', { class: 'badges' }, badge(status), ' ', badge(outcome))
+    : badge(status);
+}
+
 /** A message announced to screen readers and shown for a few seconds. */
 export function toast(message, kind = 'info') {
   const host = document.getElementById('toasts');

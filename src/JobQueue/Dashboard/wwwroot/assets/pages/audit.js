@@ -28,7 +28,7 @@ export async function renderAudit(main, { query, go }) {
   put(body, 
     table('Audit log', ['When', 'Who', 'Action', 'Target', 'Outcome', 'Detail'],
       page.entries.map((e) => [time(e.at), e.actor, h('code', null, e.action), target(e), h('span', null, badge(e.outcome), ` ${e.status}`),
-        h('span', { class: 'small' }, e.detail || '')]),
+        h('span', { class: 'small audit-detail' }, e.detail || '')]),
       { empty: 'No admin action recorded yet.', className: 'audit-table' }),
     h('nav', { class: 'pager', 'aria-label': 'Pages' }, newer, older));
   return null;

@@ -1,7 +1,9 @@
 // pg_cron schedules: each job's schedule in words, next run, last run status; run history; create,
-// enable / disable, reschedule and delete, with the schedule checked (by the API) as it is typed.
+// enable / disable, run now (its job enqueued once), reschedule and delete, with the schedule
+// checked (by the API) as it is typed. Payloads show as one line with an expand control.
 import { api } from '../api.js';
-import { h, put, time, duration, badge, table, toast, confirmDialog, errorBox, field } from '../dom.js';
+import { h, put, time, duration, badge, table, toast, confirmDialog, errorBox, field, jsonFold, oneLine } from '../dom.js';
+import { jobSummary } from '../summary.js';
 
 /** Wires a schedule input to GET admin/cron-jobs/describe: the words and next runs, or the reason it is wrong. */
 function scheduleChecker(input, hint) {
@@ -54,14 +56,15 @@ export async function renderCron(main, { query, go }) {
       unseenSummary(s),
       table('Cron jobs', ['Name', 'Schedule', 'Task', 'Next run', 'Last run', 'Enabled', 'Actions'],
         data.jobs.map((j) => [
-          h('span', { class: 'mono' }, j.jobName),
+          h('span', { class: 'mono cron-name' }, j.jobName),
           h('span', null, h('code', null, j.schedule), h('br'), h('span', { class: 'muted' }, j.description)),
-          h('span', null, j.taskType || h('span', { class: 'muted' }, '—'), j.payload && Object.keys(j.payload).length ? h('br') : null,
-            j.payload && Object.keys(j.payload).length ? h('code', { class: 'small' }, JSON.stringify(j.payload)) : null),
+          h('div', { class: 'cron-task' }, j.taskType || h('span', { class: 'muted' }, '—'),
+            j.payload && Object.keys(j.payload).length ? [oneLine(jobSummary(j), 'muted small summary-line'), jsonFold(j.payload, `Payload of ${j.jobName}`)] : null),
           j.active ? time(j.nextRun) : h('span', { class: 'muted' }, 'disabled'),
           j.lastRun ? h('span', null, badge(j.lastRun.status), ' ', time(j.lastRun.startedAt)) : h('span', { class: 'muted' }, 'never'),
           toggleButton(j, load),
           h('div', { class: 'row-actions' },
+            h('button', { type: 'button', class: 'button-small', 'aria-label': `Run now: ${j.jobName}`, onclick: () => runNow(j) }, 'Run now'),
             h('button', { type: 'button', class: 'button-small', 'aria-label': `Reschedule ${j.jobName}`, onclick: () => reschedule(j, load) }, 'Reschedule'),
             h('button', { type: 'button', class: 'button-small', 'aria-label': `Run history of ${j.jobName}`, onclick: () => go('/cron', { job: j.jobName }) }, 'History'),
             h('button', { type: 'button', class: 'button-small button-danger', 'aria-label': `Delete ${j.jobName}`, onclick: () => remove(j, load) }, 'Delete')),
@@ -75,7 +78,7 @@ export async function renderCron(main, { query, go }) {
           table('Run history', ['Job', 'Status', 'Started', 'Duration', 'Message'],
             runs.map((r) => [r.jobName || String(r.jobId), badge(r.status), time(r.startedAt),
               r.startedAt && r.finishedAt ? duration(new Date(r.finishedAt) - new Date(r.startedAt)) : '—',
-              h('span', { class: 'small' }, (r.message || '').slice(0, 160))]),
+              oneLine(r.message || '', 'small message-line')]),
             { empty: 'No runs recorded yet.' }))));
   };
   await load();
@@ -102,7 +105,7 @@ function unseenSummary(s) {
 function toggleButton(job, reload) {
   const button = h('button', {
     type: 'button', class: `toggle ${job.active ? 'toggle-on' : ''}`, 'aria-pressed': String(job.active),
-    'aria-label': `Enabled: ${job.jobName}`, id: `toggle-${job.jobName}`,
+    'aria-label': `Enabled: ${job.jobName}: ${job.active ? 'On' : 'Off'}`, id: `toggle-${job.jobName}`,
   }, h('span', { class: 'toggle-track', 'aria-hidden': 'true' }, h('span', { class: 'toggle-thumb' })), job.active ? 'On' : 'Off');
   button.addEventListener('click', async () => {
     button.disabled = true;
@@ -117,6 +120,16 @@ function toggleButton(job, reload) {
     }
   });
   return button;
+}
+
+/** Enqueues the schedule's job once, now (POST admin/cron-jobs/{name}/run); the schedule is unchanged. */
+async function runNow(job) {
+  try {
+    const result = await api.post(`admin/cron-jobs/${encodeURIComponent(job.jobName)}/run`);
+    toast(`${result.message}: job ${result.jobId}`, 'success');
+  } catch (e) {
+    toast(`Could not run ${job.jobName}: ${e.message}`, 'error');
+  }
 }
 
 async function reschedule(job, reload) {

@@ -1,7 +1,11 @@
 // Jobs: filter by status, task type and creation time, find by id or payload text, page through
 // (newest first), and retry or cancel everything that matches after a confirmation with the count.
+// Each job on one line: its id, task type and a summary of its payload. The page's results are
+// loaded again every few seconds while the tab is visible (pausable).
 import { api } from '../api.js';
-import { h, put, time, badge, jobLink, table, toast, confirmDialog, errorBox, field, STATUSES } from '../dom.js';
+import { h, put, time, statusBadges, jobLink, table, toast, confirmDialog, errorBox, field, oneLine, STATUSES } from '../dom.js';
+import { jobSummary } from '../summary.js';
+import { liveRefresh } from '../live.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FILTERS = ['status', 'taskType', 'createdAfter', 'createdBefore', 'q'];
@@ -49,37 +53,43 @@ export async function renderJobs(main, { query, go }) {
   bulkRetry.addEventListener('click', () => bulk('retry', filters, () => window.dispatchEvent(new HashChangeEvent('hashchange'))));
   bulkCancel.addEventListener('click', () => bulk('cancel', filters, () => window.dispatchEvent(new HashChangeEvent('hashchange'))));
 
+  const load = async () => {
+    let page;
+    try {
+      page = await api.get('admin/jobs', { ...filters, limit: 25, cursor });
+    } catch (e) {
+      put(results, errorBox(e));
+      return;
+    }
+    const rows = page.jobs.map((j) => [
+      h('span', { class: 'job-cell' }, jobLink(j.id), h('span', { class: 'muted small task-type' }, j.taskType)),
+      oneLine(jobSummary(j), 'summary-line'),
+      statusBadges(j.status, j.outcome), `${j.attempts}/${j.maxAttempts}`,
+      time(j.createdAt), time(j.runAt), time(j.completedAt),
+      oneLine(j.lastError || '', 'error-text error-line')]);
+
+    const newer = h('button', { type: 'button', id: 'page-newer', class: 'button-quiet', disabled: !cursor }, '← Newer');
+    const older = h('button', { type: 'button', id: 'page-older', class: 'button-quiet', disabled: !page.nextCursor }, 'Older →');
+    newer.addEventListener('click', () => {
+      const previous = pageStack.pop();
+      go('/jobs', { ...filters, cursor: previous || '' });
+    });
+    older.addEventListener('click', () => {
+      pageStack.push(cursor);
+      go('/jobs', { ...filters, cursor: page.nextCursor });
+    });
+    put(results,
+      h('p', { class: 'muted', id: 'job-count' }, `${page.jobs.length} job${page.jobs.length === 1 ? '' : 's'} on this page, newest first${cursor ? ` (page ${pageStack.length + 2})` : ''}.`),
+      table('Jobs', ['Job', 'Summary', 'Status', 'Attempts', 'Created', 'Run at', 'Completed', 'Last error'], rows,
+        { empty: 'No job matches these filters.', className: 'jobs-table' }),
+      h('nav', { class: 'pager', 'aria-label': 'Pages' }, newer, older));
+  };
+  const live = liveRefresh(load, results);
   main.append(
-    h('div', { class: 'page-head' }, h('h1', null, 'Jobs'), h('div', { class: 'page-tools' }, bulkRetry, bulkCancel)),
+    h('div', { class: 'page-head' }, h('h1', null, 'Jobs'), h('div', { class: 'page-tools' }, live.controls, bulkRetry, bulkCancel)),
     form, results);
-
-  let page;
-  try {
-    page = await api.get('admin/jobs', { ...filters, limit: 25, cursor });
-  } catch (e) {
-    put(results, errorBox(e));
-    return null;
-  }
-  const rows = page.jobs.map((j) => [
-    jobLink(j.id), j.taskType, badge(j.status), `${j.attempts}/${j.maxAttempts}`,
-    time(j.createdAt), time(j.runAt), time(j.completedAt),
-    h('span', { class: 'error-text' }, j.lastError ? j.lastError.slice(0, 120) : '')]);
-
-  const newer = h('button', { type: 'button', id: 'page-newer', class: 'button-quiet', disabled: !cursor }, '← Newer');
-  const older = h('button', { type: 'button', id: 'page-older', class: 'button-quiet', disabled: !page.nextCursor }, 'Older →');
-  newer.addEventListener('click', () => {
-    const previous = pageStack.pop();
-    go('/jobs', { ...filters, cursor: previous || '' });
-  });
-  older.addEventListener('click', () => {
-    pageStack.push(cursor);
-    go('/jobs', { ...filters, cursor: page.nextCursor });
-  });
-  put(results, 
-    h('p', { class: 'muted', id: 'job-count' }, `${page.jobs.length} job${page.jobs.length === 1 ? '' : 's'} on this page, newest first${cursor ? ` (page ${pageStack.length + 2})` : ''}.`),
-    table('Jobs', ['Job', 'Task type', 'Status', 'Attempts', 'Created', 'Run at', 'Completed', 'Last error'], rows, { empty: 'No job matches these filters.' }),
-    h('nav', { class: 'pager', 'aria-label': 'Pages' }, newer, older));
-  return null;
+  await load();
+  return () => live.stop();
 }
 
 /** Bulk retry or cancel by the current filters: a dry run counts, the dialog shows it, then it runs. */

@@ -1,8 +1,12 @@
 // Overview: counts by status, due and oldest pending, throughput and failures per minute (last hour
-// and last day), pause / resume, stuck jobs, recent failures and recent attempts. Refreshes every 30 s.
+// and last day), pause / resume, stuck jobs, recent failures and recent attempts. Live: the figures
+// every few seconds while the tab is visible (pausable), the per-minute charts every 30 s.
 import { api } from '../api.js';
-import { h, put, time, duration, number, badge, jobLink, table, toast, confirmDialog, field, errorBox, STATUSES } from '../dom.js';
+import { h, put, time, duration, number, badge, jobLink, table, toast, confirmDialog, field, errorBox, oneLine, STATUSES } from '../dom.js';
 import { minuteChart } from '../charts.js';
+import { liveRefresh } from '../live.js';
+
+const CHARTS_MS = 30000;
 
 const LABELS = { pending: 'Pending', processing: 'Processing', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled' };
 
@@ -10,9 +14,9 @@ export async function renderOverview(main, { refreshBanner }) {
   const updated = h('span', { class: 'muted', id: 'overview-updated' });
   const refresh = h('button', { type: 'button', class: 'button-quiet' }, 'Refresh');
   const body = h('div', { id: 'overview-body' });
-  main.append(
-    h('div', { class: 'page-head' }, h('h1', null, 'Overview'), h('div', { class: 'page-tools' }, updated, refresh)),
-    body);
+  const charts = h('div', { class: 'chart-grid-2', id: 'charts' }, h('p', { class: 'muted' }, 'Loading…'));
+  const lists = h('div', { id: 'overview-lists' });
+  let chartsAt = 0;
 
   const load = async () => {
     let health;
@@ -22,21 +26,28 @@ export async function renderOverview(main, { refreshBanner }) {
       put(body, errorBox(e));
       return;
     }
-    put(body, 
+    put(body,
       countsSection(health),
-      processingSection(health, async () => { await refreshBanner(); await load(); }),
-      h('section', { 'aria-labelledby': 'throughput-h' },
-        h('h2', { id: 'throughput-h' }, 'Throughput and failures per minute'),
-        h('div', { class: 'chart-grid-2', id: 'charts' }, h('p', { class: 'muted' }, 'Loading…'))),
-      listsSection(health));
+      processingSection(health, async () => { await refreshBanner(); await load(); }));
+    put(lists, listsSection(health));
     updated.textContent = `Updated ${new Date(health.checkedAt).toISOString().slice(11, 19)} UTC`;
-    loadCharts(body.querySelector('#charts'));
+    if (Date.now() - chartsAt >= CHARTS_MS) {
+      chartsAt = Date.now();
+      loadCharts(charts);
+    }
   };
+  const live = liveRefresh(load, [body, lists]);
+  main.append(
+    h('div', { class: 'page-head' }, h('h1', null, 'Overview'), h('div', { class: 'page-tools' }, updated, live.controls, refresh)),
+    body,
+    h('section', { 'aria-labelledby': 'throughput-h' },
+      h('h2', { id: 'throughput-h' }, 'Throughput and failures per minute'),
+      charts),
+    lists);
 
-  refresh.addEventListener('click', load);
+  refresh.addEventListener('click', () => { chartsAt = 0; load(); });
   await load();
-  const timer = setInterval(load, 30000);
-  return () => clearInterval(timer);
+  return () => live.stop();
 }
 
 function countsSection(health) {
@@ -114,12 +125,13 @@ async function loadCharts(host) {
 }
 
 function listsSection(health) {
+  // the failures take the whole width, each error on one line (the full text on the job's page)
   return h('div', { class: 'two-col' },
-    h('section', { 'aria-labelledby': 'failures-h' },
+    h('section', { 'aria-labelledby': 'failures-h', class: 'span-all' },
       h('h2', { id: 'failures-h' }, 'Recent failures'),
       table('Recent failures', ['Job', 'Task type', 'Attempts', 'Failed at', 'Error'],
-        (health.recentFailures || []).map((f) => [jobLink(f.id), f.taskType, String(f.attempts), time(f.completedAt), h('span', { class: 'error-text' }, f.lastError || '')]),
-        { empty: 'No failed jobs.' })),
+        (health.recentFailures || []).map((f) => [jobLink(f.id), f.taskType, String(f.attempts), time(f.completedAt), oneLine(f.lastError || '', 'error-text error-line')]),
+        { empty: 'No failed jobs.', className: 'failures-table' })),
     h('section', { 'aria-labelledby': 'runs-h' },
       h('h2', { id: 'runs-h' }, 'Recent attempts'),
       table('Recent attempts', ['Job', 'Attempt', 'Outcome', 'Finished', 'Duration'],
