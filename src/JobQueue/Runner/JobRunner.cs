@@ -58,15 +58,13 @@ public sealed class JobRunner(
         var o = options.Value;
         var startedAt = time.GetTimestamp();
         var runnerId = NewRunnerId(o.RunnerName);
-        if (!request.Force)
+        // a pause holds for forced passes too: the claim itself refuses while processing is paused
+        var settings = await settingsStore.GetSettingsAsync(cancellationToken);
+        if (!settings.ProcessingEnabled)
         {
-            var settings = await settingsStore.GetSettingsAsync(cancellationToken);
-            if (!settings.ProcessingEnabled)
-            {
-                RunnerLog.PassPaused(logger, runnerId, settings.PausedReason);
-                metrics.Pass(RunnerPassStatus.Paused);
-                return RunnerReport.Paused(settings.PausedReason);
-            }
+            RunnerLog.PassPaused(logger, runnerId, settings.PausedReason);
+            metrics.Pass(RunnerPassStatus.Paused);
+            return RunnerReport.Paused(settings.PausedReason);
         }
 
         var now = time.GetUtcNow();
