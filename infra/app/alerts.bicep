@@ -1,8 +1,10 @@
-// The two alerts an operator needs (README, "Monitoring"), as scheduled log queries over the
+// The alerts an operator needs (README, "Monitoring"), as scheduled log queries over the
 // Application Insights component (OpenTelemetry data as the Azure Monitor exporter stores it),
 // notifying an action group that e-mails the operator:
 //   - a job failed for good: the runner's log record EventId 1003 (category JobQueue.Runner.JobRunner,
 //     Error level, Outcome = failed), a row of traces;
+//   - a job succeeded only partially (a stats run with a failed step): the runner's log record EventId
+//     1007 (same category, Warning, Outcome = partial), a row of traces;
 //   - the oldest due pending job is too old: gauge jobqueue.queue.oldest_pending_age (seconds, meter
 //     JobQueue, customMetrics) above a threshold, i.e. nothing is processing the queue, or no sample
 //     of it in the window, i.e. the app, its runner timer or its telemetry stopped.
@@ -53,6 +55,45 @@ resource jobFailed 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
       allOf: [
         {
           query: loadTextContent('../monitoring/alert-job-failed.kql')
+          timeAggregation: 'Count'
+          dimensions: [
+            {
+              name: 'TaskType'
+              operator: 'Include'
+              values: ['*']
+            }
+          ]
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: actions
+  }
+}
+
+resource jobPartial 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
+  name: '${namePrefix}-job-partial'
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'JobQueue: a job succeeded only partially'
+    description: 'A job succeeded with part of its work failed (a stats_update run with a failed step: status succeeded, outcome partial, lastError names the failed steps). Runner log EventId 1007 (category JobQueue.Runner.JobRunner). See README, Monitoring.'
+    severity: 2
+    enabled: true
+    scopes: [applicationInsightsId]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT5M'
+    autoMitigate: false
+    criteria: {
+      allOf: [
+        {
+          query: loadTextContent('../monitoring/alert-job-partial.kql')
           timeAggregation: 'Count'
           dimensions: [
             {

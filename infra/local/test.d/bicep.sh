@@ -92,10 +92,14 @@ check "app service authentication: authsettingsV2 with Entra ID, 401 for unauthe
    and ([.. | objects | select(.excludedPaths? != null)][0].excludedPaths.defaultValue == [\"/api/jobs/run\"])"
 alerts='[.. | objects | select(.type? == "Microsoft.Resources/deployments" and .name? == "alerts")][0].properties.template'
 check "alerts: job failed for good on the runner's final-failure event (category, EventId 1003, Outcome failed), split by TaskType" \
-  "($res | map(select(.type == \"Microsoft.Insights/scheduledQueryRules\")) | length == 2)
+  "($res | map(select(.type == \"Microsoft.Insights/scheduledQueryRules\")) | length == 3)
    and ($alerts | ([.variables[] | strings] | join(\"\\n\") | test(\"JobQueue.Runner.JobRunner\") and test(\"EventId.{1,4}== .1003.\") and test(\"Outcome == .failed.\"))
         and (.resources | map(select(.type == \"Microsoft.Insights/scheduledQueryRules\" and (.name | test(\"job-failed\"))))[0]
              .properties.criteria.allOf[0].dimensions[0].name == \"TaskType\"))"
+check "alerts: a job succeeded only partially on the runner's partial event (category, EventId 1007, Outcome partial), split by TaskType" \
+  "$alerts | ([.variables[] | strings] | join(\"\\n\") | test(\"EventId.{1,4}== .1007.\") and test(\"Outcome == .partial.\"))
+   and (.resources | map(select(.type == \"Microsoft.Insights/scheduledQueryRules\" and (.name | test(\"job-partial\"))))[0]
+        .properties.criteria.allOf[0].dimensions[0].name == \"TaskType\")"
 check "alerts: oldest pending job too old, also when no sample arrives (one row always, 1e9 s without samples)" \
   "$alerts | ([.variables[] | strings] | join(\"\\n\") | test(\"jobqueue.queue.oldest_pending_age\") and test(\"summarize Samples = count\\\\(\\\\)\")
               and test(\"iff\\\\(Samples == 0, 1.0e9\"))

@@ -18,7 +18,8 @@ public sealed class JobEndpoints(
 
     /// <summary>
     /// <c>GET admin/jobs?status&amp;taskType&amp;createdAfter&amp;createdBefore&amp;q&amp;limit&amp;cursor</c>:
-    /// <c>{jobs, nextCursor}</c>, newest first (<c>q</c>: text the payload contains).
+    /// <c>{jobs, nextCursor}</c>, newest first (<c>q</c>: text the payload contains); each pending job
+    /// carries <c>wait</c>, why it is not running (<see cref="JobWait"/>), as in <see cref="GetAsync"/>.
     /// </summary>
     public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -45,10 +46,15 @@ public sealed class JobEndpoints(
 
         var jobs = await readStore.ListAsync(new JobListQuery(filter, limit, cursor?.Id), cancellationToken);
         var next = jobs.Count == limit ? new ListCursor(jobs[^1].Id).ToString() : null;
-        return ApiJson.Ok(new { jobs, nextCursor = next });
+        var waits = await readStore.ExplainWaitAsync(jobs.Where(j => j.Status == JobStatus.Pending).Select(j => j.Id).ToList(), cancellationToken);
+        var views = new JsonArray(jobs.Select(j => (JsonNode)View(j, waits.GetValueOrDefault(j.Id))).ToArray());
+        return ApiJson.Ok(new { jobs = views, nextCursor = next });
     }
 
-    /// <summary><c>GET admin/jobs/{id}</c>: the job (payload, output, ...) with <c>attemptHistory</c>.</summary>
+    /// <summary>
+    /// <c>GET admin/jobs/{id}</c>: the job (payload, output, <c>outcome</c>, ...) with <c>attemptHistory</c>
+    /// and, while it is pending, <c>wait</c>: why it is not running (<see cref="JobWait"/>), else null.
+    /// </summary>
     public async Task<IResult> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         var caller = await auth.AdminAsync(request, cancellationToken);
@@ -68,9 +74,17 @@ public sealed class JobEndpoints(
             return ApiProblems.NotFound($"no job {jobId}");
         }
 
-        var view = JsonSerializer.SerializeToNode(job, ApiJson.Options)!.AsObject();
+        var waits = job.Status == JobStatus.Pending ? await readStore.ExplainWaitAsync([jobId], cancellationToken) : null;
+        var view = View(job, waits?.GetValueOrDefault(jobId));
         view["attemptHistory"] = JsonSerializer.SerializeToNode(await readStore.GetAttemptsAsync(jobId, cancellationToken), ApiJson.Options);
         return ApiJson.Ok(view);
+    }
+
+    private static JsonObject View(Job job, JobWait? wait)
+    {
+        var view = JsonSerializer.SerializeToNode(job, ApiJson.Options)!.AsObject();
+        view["wait"] = wait is null ? null : JsonSerializer.SerializeToNode(wait, ApiJson.Options);
+        return view;
     }
 
     /// <summary>

@@ -5,7 +5,8 @@ namespace JobQueue.Pipelines;
 
 /// <summary>
 /// One row of the stats pipeline's status table (<c>GET admin/stats-jobs</c>): who triggered the run,
-/// its status, when it started and completed, how long it took, the steps that failed, and whether it
+/// its status and outcome (<c>partial</c> when a step failed: <see cref="Queue.Job.Outcome"/>, with
+/// <see cref="LastError"/> naming the failed steps), when it started and completed, how long it took, the steps that failed, and whether it
 /// retries a failed run (<see cref="RetryOf"/>) or was retried (<see cref="RetriedBy"/>). Read from the
 /// job row: the trigger and retryOf from its payload, the result and timings from its output.
 /// </summary>
@@ -14,6 +15,7 @@ public sealed record StatsRun(
     string? TriggeredBy,
     string? MatchId,
     string Status,
+    string? Outcome,
     string? Result,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
@@ -49,6 +51,7 @@ public sealed record StatsRun(
             Text(job.Payload, "triggeredBy"),
             Text(job.Payload, "matchId"),
             job.Status,
+            job.Outcome,
             Text(output, "status"),
             job.CreatedAt,
             job.StartedAt,

@@ -24,9 +24,10 @@ public sealed class StatsUpdatePayload
 /// <summary>
 /// <c>stats_update</c>, the stats pipeline: runs the configured steps (<see cref="StatsUpdateSteps"/>),
 /// then invalidates the successful steps' cache tags with one POST (<see cref="StatsCacheInvalidator"/>).
-/// The job succeeds when at least one step did and the invalidation went through (<c>status</c>
-/// <c>completed</c>, or <c>partial</c> with the failed steps listed); it fails, to be retried by the
-/// queue, when every step failed or the invalidation did. The output holds every step
+/// The job succeeds when at least one step did and the invalidation went through: <c>completed</c>, or,
+/// when a step failed, <c>partial</c> (<see cref="PartialJobResult"/>: the job's outcome is
+/// <c>partial</c> and its last error names the failed steps; a warning is logged and counted); it
+/// fails, to be retried by the queue, when every step failed or the invalidation did. The output holds every step
 /// <c>{name, function, success, attempts, durationMs, error}</c> and the timings an operator reads:
 /// enqueue to start (database clock) and last step to invalidation.
 /// </summary>
@@ -83,14 +84,15 @@ public sealed class StatsUpdateHandler(StatsUpdateSteps runner, StatsCacheInvali
         var lastStepAt = results.Max(r => r.FinishedAt);
         var tags = succeeded.SelectMany(r => r.CacheTags).Distinct(StringComparer.Ordinal).ToList();
         var invalidation = await invalidator.InvalidateAsync(tags, context.JobId, payload.TriggeredBy, payload.MatchId, cancellationToken);
-        return new
+        var failed = results.Where(r => !r.Success).ToList();
+        var output = new
         {
-            status = succeeded.Count == results.Count ? "completed" : "partial",
+            status = failed.Count == 0 ? "completed" : "partial",
             payload.TriggeredBy,
             payload.MatchId,
             payload.RetryOf,
             steps = results.Select(r => new { r.Name, r.Function, r.Success, r.Attempts, r.DurationMs, r.Error, r.CacheTags, r.StartedAt, r.FinishedAt }),
-            failedSteps = results.Where(r => !r.Success).Select(r => r.Name),
+            failedSteps = failed.Select(r => r.Name),
             configurationProblems = problems,
             invalidation,
             timings = new
@@ -104,5 +106,8 @@ public sealed class StatsUpdateHandler(StatsUpdateSteps runner, StatsCacheInvali
                 lastStepToInvalidationMs = (long)(invalidation.At - lastStepAt).TotalMilliseconds,
             },
         };
+        return failed.Count == 0
+            ? output
+            : new PartialJobResult(output, $"{failed.Count} of {results.Count} steps failed: " + string.Join("; ", failed.Select(r => $"{r.Name}: {r.Error}")));
     }
 }

@@ -29,4 +29,19 @@ public sealed record Job(
     string? ReadError = null,
     int Priority = 0,
     string? PartitionKey = null,
-    string? TraceParent = null);
+    string? TraceParent = null)
+{
+    /// <summary>
+    /// How a finished job ended, beyond its status: for <c>succeeded</c>, <c>partial</c> when its handler
+    /// reported failed parts (named in <see cref="LastError"/>: <see cref="Runner.PartialJobResult"/>),
+    /// else <c>complete</c>; null for a job not succeeded.
+    /// </summary>
+    public string? Outcome => Status != JobStatus.Succeeded ? null : LastError is null ? JobOutcome.Complete : JobOutcome.Partial;
+}
+
+/// <summary>The values of <see cref="Job.Outcome"/>.</summary>
+public static class JobOutcome
+{
+    public const string Complete = "complete";
+    public const string Partial = "partial";
+}

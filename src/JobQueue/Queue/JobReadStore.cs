@@ -4,7 +4,10 @@ using static JobQueue.Queue.DbParameters;
 
 namespace JobQueue.Queue;
 
-/// <summary>Reads jobs and their attempt history (<c>job_queue_list</c>, <c>job_queue_get</c>, <c>job_queue_get_attempts</c>): the API's and dashboard's view.</summary>
+/// <summary>
+/// Reads jobs, their attempt history and why pending ones wait (<c>job_queue_list</c>, <c>job_queue_get</c>,
+/// <c>job_queue_get_attempts</c>, <c>job_queue_explain_wait</c>): the API's and dashboard's view.
+/// </summary>
 public sealed class JobReadStore(NpgsqlDataSource dataSource)
 {
     public async Task<IReadOnlyList<Job>> ListAsync(JobListQuery query, CancellationToken cancellationToken = default)
@@ -26,6 +29,30 @@ public sealed class JobReadStore(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(Uuid(id));
         var jobs = await JobRows.ReadAsync(cmd, cancellationToken);
         return jobs.Count == 0 ? null : jobs[0];
+    }
+
+    /// <summary>Why each of these jobs waits, for those that are pending (one round trip).</summary>
+    public async Task<IReadOnlyDictionary<Guid, JobWait>> ExplainWaitAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
+    {
+        var waits = new Dictionary<Guid, JobWait>();
+        if (ids.Count == 0)
+        {
+            return waits;
+        }
+
+        await using var cmd = dataSource.CreateCommand(
+            "SELECT i, w.reason, w.message, w.at, w.count FROM unnest($1::uuid[]) i, LATERAL jobqueue.job_queue_explain_wait(i) w");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            waits[reader.GetGuid(0)] = new JobWait(
+                reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
+                reader.IsDBNull(4) ? null : reader.GetInt64(4));
+        }
+
+        return waits;
     }
 
     public async Task<IReadOnlyList<JobAttempt>> GetAttemptsAsync(Guid jobId, CancellationToken cancellationToken = default)

@@ -5,7 +5,7 @@ namespace JobQueue.Runner;
 
 /// <summary>
 /// The queue's <see cref="System.Diagnostics.Metrics"/> instruments (meter <c>JobQueue</c>):
-/// claimed, succeeded, retried, failed, snoozed and lease-lost counters and the attempt duration (tags
+/// claimed, succeeded (of which partial), retried, failed, snoozed and lease-lost counters and the attempt duration (tags
 /// <c>task_type</c>, <c>outcome</c>), runner passes (tag <c>status</c>), and gauges for queue depth
 /// and the oldest due pending job's age. The gauges report the last sample (after every scheduled
 /// runner pass, and every health read) only while it is fresh: an instance that stopped sampling
@@ -26,6 +26,7 @@ public sealed class JobQueueMetrics
     private readonly Counter<long> leaseLost;
     private readonly Counter<long> passes;
     private readonly Counter<long> snoozed;
+    private readonly Counter<long> partial;
     private readonly Histogram<double> duration;
     private QueueSample? lastSample;
 
@@ -40,6 +41,8 @@ public sealed class JobQueueMetrics
         leaseLost = meter.CreateCounter<long>("jobqueue.jobs.lease_lost", "{job}", "Attempts whose result was discarded because the lease was taken over");
         passes = meter.CreateCounter<long>("jobqueue.runner.passes", "{pass}", "Runner passes, by how they ended (ok, paused, out_of_time)");
         snoozed = meter.CreateCounter<long>("jobqueue.jobs.snoozed", "{job}", "Attempts given back: the job runs again later without using up an attempt");
+        partial = meter.CreateCounter<long>("jobqueue.jobs.partial", "{job}",
+            "Jobs that succeeded with part of their work failed (outcome partial, named in their last error); also counted as succeeded");
         duration = meter.CreateHistogram<double>("jobqueue.job.duration", "ms", "Attempt duration");
         meter.CreateObservableGauge(
             "jobqueue.queue.depth",
@@ -66,6 +69,9 @@ public sealed class JobQueueMetrics
             default: leaseLost.Add(1, tag); break;
         }
     }
+
+    /// <summary>A job succeeded partially (<see cref="PartialJobResult"/>).</summary>
+    public void Partial(string taskType) => partial.Add(1, new KeyValuePair<string, object?>("task_type", taskType));
 
     /// <summary>A runner pass ended with <paramref name="status"/> (<see cref="RunnerPassStatus"/>).</summary>
     public void Pass(string status) => passes.Add(1, new KeyValuePair<string, object?>("status", status));

@@ -58,15 +58,13 @@ public sealed class JobRunner(
         var o = options.Value;
         var startedAt = time.GetTimestamp();
         var runnerId = NewRunnerId(o.RunnerName);
-        if (!request.Force)
+        // a pause holds for forced passes too: the claim itself refuses while processing is paused
+        var settings = await settingsStore.GetSettingsAsync(cancellationToken);
+        if (!settings.ProcessingEnabled)
         {
-            var settings = await settingsStore.GetSettingsAsync(cancellationToken);
-            if (!settings.ProcessingEnabled)
-            {
-                RunnerLog.PassPaused(logger, runnerId, settings.PausedReason);
-                metrics.Pass(RunnerPassStatus.Paused);
-                return RunnerReport.Paused(settings.PausedReason);
-            }
+            RunnerLog.PassPaused(logger, runnerId, settings.PausedReason);
+            metrics.Pass(RunnerPassStatus.Paused);
+            return RunnerReport.Paused(settings.PausedReason);
         }
 
         var now = time.GetUtcNow();
@@ -125,6 +123,7 @@ public sealed class JobRunner(
 
         string? output = null;
         string? error = null;
+        string? partial = null;
         var retryable = true;
         TimeSpan? retryAfter = null;
         TimeSpan? snoozeFor = null;
@@ -147,6 +146,11 @@ public sealed class JobRunner(
             else
             {
                 var result = await handler.ExecuteAsync(new JobContext(job, runnerId, cancellation.Deadline), token);
+                if (result is PartialJobResult done)
+                {
+                    (result, partial) = (done.Output, done.Error);
+                }
+
                 output = result is null ? null : JsonSerializer.Serialize(result, result.GetType(), OutputJson);
             }
         }
@@ -193,7 +197,7 @@ public sealed class JobRunner(
         TimeSpan? retryIn = snoozeFor ?? (error is not null && retryable && job.Attempts < job.MaxAttempts ? backoff.For(job.Attempts, retryAfter) : null);
         return new AttemptResult(
             job,
-            new JobCompletion(job.Id, error is null, output, Truncate(error), retryIn, (int)Math.Min(durationMs, int.MaxValue), snoozeFor is not null,
+            new JobCompletion(job.Id, error is null, output, Truncate(error ?? partial), retryIn, (int)Math.Min(durationMs, int.MaxValue), snoozeFor is not null,
                 FollowUp: error is null && FollowUps.Has(job.Payload)),
             durationMs,
             activity);
@@ -276,6 +280,10 @@ public sealed class JobRunner(
             metrics.Finished(job.TaskType, outcome, a.DurationMs);
             switch (outcome)
             {
+                case AttemptOutcome.Succeeded when after.LastError is { } failedParts:
+                    metrics.Partial(job.TaskType);
+                    RunnerLog.AttemptPartial(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, JobOutcome.Partial, a.DurationMs, failedParts);
+                    break;
                 case AttemptOutcome.Succeeded:
                     RunnerLog.AttemptSucceeded(logger, job.Id, job.TaskType, job.Attempts, job.MaxAttempts, outcome, a.DurationMs);
                     break;

@@ -32,6 +32,10 @@ internal static partial class RunnerLog
         Message = "Job {JobId} ({TaskType}) attempt {Attempt}/{MaxAttempts} abandoned: its handler ignored its cancellation ({Reason}) for {GraceSeconds} s; its lease runs out and another runner takes the job over")]
     public static partial void AttemptAbandoned(ILogger logger, Guid jobId, string taskType, int attempt, int maxAttempts, string reason, long graceSeconds);
 
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning,
+        Message = "Job {JobId} ({TaskType}) attempt {Attempt}/{MaxAttempts} succeeded, {Outcome}: part of its work failed, in {DurationMs} ms: {Error}")]
+    public static partial void AttemptPartial(ILogger logger, Guid jobId, string taskType, int attempt, int maxAttempts, string outcome, long durationMs, string error);
+
     [LoggerMessage(EventId = 1010, Level = LogLevel.Information,
         Message = "Runner pass {RunnerId} skipped: processing is paused ({PausedReason})")]
     public static partial void PassPaused(ILogger logger, string runnerId, string? pausedReason);

@@ -34,7 +34,9 @@ public sealed record RunnerJobResult(
     string? LastError);
 
 /// <summary>
-/// A pass request: <see cref="Limit"/> null takes the default; <see cref="Force"/> runs even when paused;
+/// A pass request: <see cref="Limit"/> null takes the default; <see cref="Force"/> skips the session's
+/// once-a-second re-read of the pause switch (a pause holds all the same: the claim refuses to start
+/// anything while processing is paused, and a pass that starts paused reports <c>paused</c>);
 /// <see cref="Drain"/> runs passes back to back until no due job is left or the time budget is spent
 /// (no limit: it may not be combined with one).
 /// </summary>

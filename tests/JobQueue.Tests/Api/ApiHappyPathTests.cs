@@ -39,7 +39,7 @@ public sealed class ApiHappyPathTests : ApiServerTest
     }
 
     [Fact]
-    public async Task Pause_stops_the_runner_unless_forced_and_resume_clears_the_reason()
+    public async Task Pause_stops_the_runner_even_when_forced_and_resume_clears_the_reason()
     {
         var id = await EnqueueAsync("{\"taskType\":\"test_echo\"}");
         var paused = await Api.JsonAsync(HttpMethod.Put, "/api/admin/job-queue/settings",
@@ -53,7 +53,9 @@ public sealed class ApiHappyPathTests : ApiServerTest
         Assert.Equal("pending", await Db.ScalarAsync<string>("SELECT status FROM job_queue WHERE id = $1", id));
 
         var forced = await Api.JsonAsync(HttpMethod.Post, "/api/jobs/run", "{\"force\":true}", Credentials.Runner, 200);
-        Assert.Equal(1, forced.GetProperty("processed").GetInt32());
+        Assert.Equal("paused", forced.GetProperty("status").GetString());
+        Assert.Equal(0, forced.GetProperty("processed").GetInt32());
+        Assert.Equal("pending", await Db.ScalarAsync<string>("SELECT status FROM job_queue WHERE id = $1", id));
 
         var settings = await Api.JsonAsync(HttpMethod.Get, "/api/admin/job-queue/settings", null, Credentials.Admin, 200);
         Assert.False(settings.GetProperty("processingEnabled").GetBoolean());

@@ -17,7 +17,7 @@ public sealed class FirstLayoutUpgradeTests
         SELECT jsonb_build_object(
           'jobs', (SELECT jsonb_agg(to_jsonb(q) ORDER BY q.id) FROM jobqueue.job_queue q),
           'attempts', (SELECT jsonb_agg(to_jsonb(a) ORDER BY a.id) FROM jobqueue.job_queue_attempts a),
-          'limits', (SELECT jsonb_agg(to_jsonb(l)) FROM jobqueue.job_queue_task_limits l),
+          'limits', (SELECT jsonb_agg(to_jsonb(l)) FROM jobqueue.job_queue_task_limits l WHERE l.task_type <> 'stats_update'),
           'settings', (SELECT to_jsonb(s) FROM jobqueue.job_queue_settings s),
           'counts', (SELECT jsonb_agg(to_jsonb(c)) FROM jobqueue.job_queue_status_counts c))::text
         """;
@@ -40,6 +40,8 @@ public sealed class FirstLayoutUpgradeTests
             await Migrator().MigrateAsync(upgraded);
 
             Assert.Equal(before, await ScalarAsync<string>(upgraded, Rows));
+            // the one row a later versioned script adds: stats_update's shipped default limit (0010)
+            Assert.Equal(1, await ScalarAsync<int>(upgraded, "SELECT max_concurrency FROM jobqueue.job_queue_task_limits WHERE task_type = 'stats_update'"));
             var journal = await ScalarAsync<string[]>(upgraded, "SELECT array_agg(scriptname ORDER BY schemaversionsid) FROM jobqueue.job_queue_schema_versions");
             Assert.Contains("JobQueue.Database.Migrations.0200_job_queue_held_flag.sql", journal); // the history stays
             Assert.Contains("0002_queue_baseline.sql", journal);

@@ -1275,6 +1275,11 @@ BEGIN
   IF n = 0 THEN
     RETURN;
   END IF;
+  -- the pause switch, under its shared lock (held until this claim commits): see the header
+  PERFORM pg_advisory_xact_lock_shared(processing_switch_key());
+  IF NOT EXISTS (SELECT 1 FROM job_queue_settings s WHERE s.id AND s.processing_enabled) THEN
+    RETURN;
+  END IF;
   -- rescue only when some lease has expired: reads the lease index up to now() only
   IF EXISTS (SELECT 1 FROM job_queue q WHERE q.status = 'processing' AND q.locked_until < now()) THEN
     PERFORM job_queue_rescue_expired(100);
@@ -1547,7 +1552,7 @@ BEGIN
                                WHEN r.output IS NULL OR pg_column_size(r.output) < 256 THEN r.output
                                WHEN jobqueue.payload_limit_problem(r.output) IS NULL THEN r.output
                                ELSE jsonb_build_object('discarded', 'the output was ' || jobqueue.payload_limit_problem(r.output)) END,
-           last_error   = CASE WHEN r.succeeded THEN NULL ELSE left(COALESCE(r.error, 'failed'), 4000) END,
+           last_error   = CASE WHEN r.succeeded THEN left(r.error, 4000) ELSE left(COALESCE(r.error, 'failed'), 4000) END,
            run_at       = CASE WHEN r.snooze THEN now() + COALESCE(r.retry_in_ms, 0) * interval '1 millisecond'
                                WHEN NOT r.succeeded AND r.retry_in_ms IS NOT NULL AND j.attempts < j.max_attempts
                                THEN now() + r.retry_in_ms * interval '1 millisecond'
@@ -1822,6 +1827,161 @@ BEGIN
   VALUES (job_queue_enqueue_or_join.task_type, job_queue_enqueue_or_join.join_key, new_id)
   ON CONFLICT (task_type, join_key) DO UPDATE SET job_id = EXCLUDED.job_id, updated_at = now();
   RETURN QUERY SELECT new_id, false;
+END
+$$;
+
+
+--
+-- Name: job_queue_explain_wait(uuid, interval); Type: FUNCTION; Schema: jobqueue; Owner: -
+--
+
+CREATE FUNCTION jobqueue.job_queue_explain_wait(id uuid, stale_after interval DEFAULT '00:01:00'::interval) RETURNS TABLE(reason text, message text, at timestamp with time zone, count bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'jobqueue', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+DECLARE
+  j        job_queue%ROWTYPE;
+  s        job_queue_settings%ROWTYPE;
+  lim      job_queue_task_limits%ROWTYPE;
+  limited  boolean;
+  part     text;
+  n        bigint;
+  first_at timestamptz;
+  last_at  timestamptz;
+BEGIN
+  SELECT * INTO j FROM job_queue q WHERE q.id = job_queue_explain_wait.id;
+  IF NOT FOUND OR j.status <> 'pending' THEN
+    RETURN;
+  END IF;
+
+  IF j.run_at > now() THEN
+    IF j.attempts > 0 AND j.last_error IS NOT NULL AND j.last_error NOT LIKE 'snoozed:%' THEN
+      RETURN QUERY SELECT 'backoff', format('backoff after attempt %s of %s: due at %s', j.attempts, j.max_attempts, to_json(j.run_at) #>> '{}'),
+                          j.run_at, j.attempts::bigint;
+    ELSE
+      RETURN QUERY SELECT 'not_due', format('not due until %s', to_json(j.run_at) #>> '{}'), j.run_at, NULL::bigint;
+    END IF;
+    RETURN;
+  END IF;
+
+  SELECT * INTO s FROM job_queue_settings x WHERE x.id;
+  IF FOUND AND NOT s.processing_enabled THEN
+    RETURN QUERY SELECT 'processing_paused',
+                        format('processing is paused%s since %s', COALESCE(' (' || s.paused_reason || ')', ''), to_json(s.updated_at) #>> '{}'),
+                        s.updated_at, NULL::bigint;
+    RETURN;
+  END IF;
+
+  SELECT * INTO lim FROM job_queue_task_limits l WHERE l.task_type = j.task_type;
+  limited := FOUND;
+  IF limited AND lim.paused_until > now() THEN
+    RETURN QUERY SELECT 'task_type_paused',
+                        format('task type %s is paused until %s%s', j.task_type, to_json(lim.paused_until) #>> '{}',
+                               COALESCE(' (' || lim.paused_reason || ')', '')),
+                        lim.paused_until, NULL::bigint;
+    RETURN;
+  END IF;
+
+  IF limited <> j.held THEN
+    RETURN QUERY SELECT 'held_flag_stale',
+                        format('its held flag (%s) does not match the limits of %s: it waits for the held-flag repair', j.held, j.task_type),
+                        NULL::timestamptz, NULL::bigint;
+    RETURN;
+  END IF;
+
+  IF limited AND lim.max_concurrency IS NOT NULL THEN
+    n := (SELECT count(*) FROM job_queue q WHERE q.status = 'processing' AND q.task_type = j.task_type);
+    IF n >= lim.max_concurrency THEN
+      RETURN QUERY SELECT 'concurrency_limit',
+                          format('concurrency limit %s of %s reached (%s running)', lim.max_concurrency, j.task_type, n),
+                          NULL::timestamptz, n;
+      RETURN;
+    END IF;
+  END IF;
+
+  IF limited AND lim.partition_by IS NOT NULL THEN
+    part := COALESCE(j.partition_key, j.payload ->> lim.partition_by);
+    n := (SELECT count(*) FROM job_queue q
+           WHERE q.status = 'processing' AND q.task_type = j.task_type
+             AND COALESCE(q.partition_key, q.payload ->> lim.partition_by) IS NOT DISTINCT FROM part);
+    IF n >= lim.max_concurrency_per_partition THEN
+      RETURN QUERY SELECT 'partition_limit',
+                          format('concurrency limit %s of %s partition %s reached (%s running)', lim.max_concurrency_per_partition,
+                                 j.task_type, COALESCE(quote_literal(part), '(none)'), n),
+                          NULL::timestamptz, n;
+      RETURN;
+    END IF;
+  END IF;
+
+  IF limited AND lim.rate_limit IS NOT NULL THEN
+    SELECT count(*), min(t.started_at) INTO n, first_at FROM job_queue_task_starts t
+     WHERE t.task_type = j.task_type AND t.started_at > now() - lim.rate_interval_ms * interval '1 millisecond';
+    IF n >= lim.rate_limit THEN
+      first_at := first_at + lim.rate_interval_ms * interval '1 millisecond';
+      RETURN QUERY SELECT 'rate_limit',
+                          format('rate limit %s per %s s of %s reached until %s', lim.rate_limit, trim_scale(lim.rate_interval_ms / 1000.0),
+                                 j.task_type, to_json(first_at) #>> '{}'),
+                          first_at, n;
+      RETURN;
+    END IF;
+  END IF;
+
+  -- the due jobs the claim takes before this one: its type's range of the held index, or the due index
+  IF j.held THEN
+    n := (SELECT count(*) FROM (
+            SELECT 1 FROM job_queue q
+             WHERE q.status = 'pending' AND q.held AND q.task_type = j.task_type AND q.priority > j.priority AND q.run_at <= now()
+             LIMIT 1000) x);
+  ELSE
+    n := (SELECT count(*) FROM (
+            SELECT 1 FROM job_queue q
+             WHERE q.status = 'pending' AND NOT q.held AND q.priority > j.priority AND q.run_at <= now()
+             LIMIT 1000) x);
+  END IF;
+  IF n > 0 THEN
+    RETURN QUERY SELECT 'lower_priority',
+                        format('lower priority (%s) than %s%s due jobs%s', j.priority, n, CASE WHEN n >= 1000 THEN '+' ELSE '' END,
+                               CASE WHEN j.held THEN ' of ' || j.task_type ELSE '' END),
+                        NULL::timestamptz, n;
+    RETURN;
+  END IF;
+  IF j.held THEN
+    n := (SELECT count(*) FROM (
+            SELECT 1 FROM job_queue q
+             WHERE q.status = 'pending' AND q.held AND q.task_type = j.task_type AND q.priority = j.priority
+               AND (q.run_at, q.id) < (j.run_at, j.id)
+             LIMIT 1000) x);
+  ELSE
+    n := (SELECT count(*) FROM (
+            SELECT 1 FROM job_queue q
+             WHERE q.status = 'pending' AND NOT q.held AND q.priority = j.priority
+               AND (q.run_at, q.id) < (j.run_at, j.id)
+             LIMIT 1000) x);
+  END IF;
+  IF n > 0 THEN
+    RETURN QUERY SELECT 'queued_behind',
+                        format('behind %s%s due jobs of the same priority%s', n, CASE WHEN n >= 1000 THEN '+' ELSE '' END,
+                               CASE WHEN j.held THEN ' of ' || j.task_type ELSE '' END),
+                        NULL::timestamptz, n;
+    RETURN;
+  END IF;
+
+  -- first in line: is anyone claiming? the newest start among processing jobs and attempt records
+  last_at := GREATEST((SELECT max(q.started_at) FROM job_queue q WHERE q.status = 'processing'),
+                      (SELECT a.started_at FROM job_queue_attempts a ORDER BY a.id DESC LIMIT 1));
+  IF last_at IS NULL OR last_at < now() - job_queue_explain_wait.stale_after THEN
+    RETURN QUERY SELECT 'no_runner',
+                        CASE WHEN last_at IS NULL THEN 'due and first in line, but no runner has claimed a job yet'
+                             ELSE format('due and first in line, but no runner has claimed a job in the last %s s (last start %s)',
+                                         floor(extract(epoch FROM now() - last_at))::bigint, to_json(last_at) #>> '{}') END,
+                        last_at, NULL::bigint;
+    RETURN;
+  END IF;
+  RETURN QUERY SELECT 'next_in_line',
+                      format('due and first in line: the next claim takes it (last start %s s ago)',
+                             floor(extract(epoch FROM now() - last_at))::bigint),
+                      last_at, NULL::bigint;
 END
 $$;
 
@@ -2392,11 +2552,12 @@ CREATE FUNCTION jobqueue.job_queue_set_settings(processing_enabled boolean, paus
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO 'jobqueue', 'pg_temp'
     AS $_$
+  SELECT pg_advisory_xact_lock(processing_switch_key()) WHERE NOT $1;
   UPDATE job_queue_settings s
      SET processing_enabled = $1,
          paused_reason      = CASE WHEN $1 THEN NULL ELSE $2 END,
          updated_by         = $3,
-         updated_at         = now()
+         updated_at         = clock_timestamp()
    WHERE s.id
   RETURNING s.*;
 $_$;
@@ -2636,6 +2797,15 @@ CREATE FUNCTION jobqueue.pg_net_mask_keys(command text) RETURNS text
            regexp_replace(command, 'eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*', 'redacted-jwt', 'g'),
            'sb_(secret|publishable)_[A-Za-z0-9_-]+', 'redacted-key', 'g');
 $$;
+
+
+--
+-- Name: processing_switch_key(); Type: FUNCTION; Schema: jobqueue; Owner: -
+--
+
+CREATE FUNCTION jobqueue.processing_switch_key() RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN hashtextextended('job_queue_processing_switch'::text, (0)::bigint);
 
 
 --
@@ -3877,6 +4047,14 @@ GRANT ALL ON FUNCTION jobqueue.job_queue_enqueue_or_join(task_type text, join_ke
 
 
 --
+-- Name: FUNCTION job_queue_explain_wait(id uuid, stale_after interval); Type: ACL; Schema: jobqueue; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobqueue.job_queue_explain_wait(id uuid, stale_after interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION jobqueue.job_queue_explain_wait(id uuid, stale_after interval) TO jobqueue_app;
+
+
+--
 -- Name: FUNCTION job_queue_extend_leases(runner_id text, ids uuid[], lease interval); Type: ACL; Schema: jobqueue; Owner: -
 --
 
@@ -4110,6 +4288,13 @@ REVOKE ALL ON FUNCTION jobqueue.payload_limit_problem(doc jsonb) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION jobqueue.pg_net_mask_keys(command text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION processing_switch_key(); Type: ACL; Schema: jobqueue; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobqueue.processing_switch_key() FROM PUBLIC;
 
 
 --

@@ -2,7 +2,9 @@ using System.Text.Json;
 using JobQueue.Scheduling;
 using JobQueue.Tests.Api;
 using JobQueue.Tests.Infrastructure;
+using JobQueue.Tests.Maintenance;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using static JobQueue.Tests.Infrastructure.HttpReceiver;
 
 namespace JobQueue.Tests.Pipelines;
@@ -60,11 +62,24 @@ public sealed class StatsUpdateTests : IAsyncLifetime
         var enqueued = await EnqueueAsync(new { triggeredBy = "post-match", matchId = 4711, userId = "user-9" });
         var id = enqueued.GetProperty("jobId").GetGuid();
         Assert.True(enqueued.GetProperty("success").GetBoolean());
+        using var meters = new MeterCapture(api.Services);
 
         await RunAsync();
 
+        // succeeded, but not to be mistaken for a success: outcome partial, the failed step named, a warning, a count
         var job = await JobAsync(id);
         Assert.Equal("succeeded", job.GetProperty("status").GetString());
+        Assert.Equal("partial", job.GetProperty("outcome").GetString());
+        Assert.StartsWith("1 of 4 steps failed: broken: ", job.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Equal("succeeded", job.GetProperty("attemptHistory")[0].GetProperty("outcome").GetString());
+        Assert.Equal(job.GetProperty("lastError").GetString(), job.GetProperty("attemptHistory")[0].GetProperty("error").GetString());
+        var warning = Assert.Single(logs.Records, r => r.EventId == 1007);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Equal(id, warning.Properties["JobId"]);
+        Assert.Equal(1, meters.Get("jobqueue.jobs.partial/stats_update"));
+        var listed = await api.JsonAsync(HttpMethod.Get, "/api/admin/jobs?taskType=stats_update", null, Credentials.Admin, 200);
+        Assert.Equal("partial", Assert.Single(listed.GetProperty("jobs").EnumerateArray(), j => j.GetProperty("id").GetGuid() == id)
+            .GetProperty("outcome").GetString());
         var output = job.GetProperty("output");
         Assert.Equal("partial", output.GetProperty("status").GetString());
         Assert.Equal("4711", output.GetProperty("matchId").GetString());
@@ -106,6 +121,8 @@ public sealed class StatsUpdateTests : IAsyncLifetime
         Assert.Equal("post-match", run.GetProperty("triggeredBy").GetString());
         Assert.Equal("4711", run.GetProperty("matchId").GetString());
         Assert.Equal("succeeded", run.GetProperty("status").GetString());
+        Assert.Equal("partial", run.GetProperty("outcome").GetString());
+        Assert.Equal(job.GetProperty("lastError").GetString(), run.GetProperty("lastError").GetString());
         Assert.Equal("partial", run.GetProperty("result").GetString());
         Assert.Equal(started, run.GetProperty("startedAt").GetDateTimeOffset());
         var completed = run.GetProperty("completedAt").GetDateTimeOffset();
@@ -138,6 +155,34 @@ public sealed class StatsUpdateTests : IAsyncLifetime
         Assert.False(third.GetProperty("joined").GetBoolean());
         Assert.NotEqual(first.GetProperty("jobId").GetGuid(), third.GetProperty("jobId").GetGuid());
         await db.ExecuteAsync("UPDATE job_queue SET status = 'cancelled', completed_at = now() WHERE task_type = 'stats_update'");
+    }
+
+    [Fact]
+    public async Task Ten_triggers_during_a_run_queue_exactly_one_run_after_it_which_waits_for_the_first_to_finish()
+    {
+        Assert.Equal(1, await db.ScalarAsync<int>("SELECT max_concurrency FROM job_queue_task_limits WHERE task_type = 'stats_update'"));
+        var first = (await EnqueueAsync(new { triggeredBy = "post-match", matchId = "m-0" })).GetProperty("jobId").GetGuid();
+        // the first run is running (claimed by another runner, which holds it until the test finishes it)
+        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM job_queue_claim(1, interval '1 hour', 'elsewhere')"));
+
+        var triggers = await Task.WhenAll(Enumerable.Range(1, 10).Select(i => EnqueueAsync(new { triggeredBy = "post-match", matchId = $"m-{i}" })));
+        var next = Assert.Single(triggers.Select(t => t.GetProperty("jobId").GetGuid()).Distinct());
+        Assert.NotEqual(first, next);
+        Assert.Equal(9, triggers.Count(t => t.GetProperty("joined").GetBoolean()));
+        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM job_queue WHERE task_type = 'stats_update' AND status = 'pending'"));
+
+        // the queued run does not start beside the running one, and says why
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM job_queue_claim(10, interval '5 minutes', 'other-runner')"));
+        var waiting = await JobAsync(next);
+        Assert.Equal("concurrency_limit", waiting.GetProperty("wait").GetProperty("reason").GetString());
+        Assert.Equal("concurrency limit 1 of stats_update reached (1 running)", waiting.GetProperty("wait").GetProperty("message").GetString());
+
+        await db.ExecuteAsync("SELECT count(*) FROM job_queue_complete('elsewhere', jsonb_build_array(jsonb_build_object('id', $1::uuid, 'succeeded', true)))", first);
+        await RunAsync();
+        Assert.Equal("succeeded", await db.ScalarAsync<string>("SELECT status FROM job_queue WHERE id = $1", next));
+        Assert.Equal(2L, await db.ScalarAsync<long>("SELECT count(*) FROM job_queue WHERE task_type = 'stats_update'"));
+        Assert.True(await db.ScalarAsync<DateTime>("SELECT started_at FROM job_queue WHERE id = $1", next)
+            >= await db.ScalarAsync<DateTime>("SELECT completed_at FROM job_queue WHERE id = $1", first));
     }
 
     [Fact]

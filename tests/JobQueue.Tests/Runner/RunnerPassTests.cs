@@ -101,7 +101,7 @@ public sealed class RunnerPassTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Paused_processing_claims_nothing_unless_forced()
+    public async Task Paused_processing_claims_nothing_even_when_forced()
     {
         await using var h = new RunnerHarness(db, [new DelegateHandler("t", (_, _, _) => Task.FromResult<object?>(null))]);
         var id = await h.Store.EnqueueAsync(new EnqueueRequest("t"));
@@ -115,8 +115,9 @@ public sealed class RunnerPassTests : IAsyncLifetime
         Assert.Equal("pending", (await h.Jobs.GetAsync(id))!.Status);
 
         var forced = await h.PassAsync(force: true);
-        Assert.Equal("ok", forced.Status);
-        Assert.Equal(1, forced.Succeeded);
+        Assert.Equal("paused", forced.Status);
+        Assert.Equal(0, forced.Processed);
+        Assert.Equal("pending", (await h.Jobs.GetAsync(id))!.Status);
 
         await h.Settings.SetSettingsAsync(true, "ignored when enabling", "test");
         var settings = await h.Settings.GetSettingsAsync();

@@ -43,6 +43,7 @@ CALL jobqueue.set_app_execute(ARRAY[
   'job_queue_enqueue_follow_ups',
   'job_queue_enqueue_many',
   'job_queue_enqueue_or_join',
+  'job_queue_explain_wait',
   'job_queue_extend_leases',
   'job_queue_get',
   'job_queue_get_attempts',

@@ -1,6 +1,8 @@
 -- Claims up to `limit` (0..10,000) due jobs for runner_id (JobQueueStore.ClaimAsync): each becomes
 -- processing, attempts + 1, locked by runner_id until now() + lease, started_at stamped; returns
--- the claimed rows. Order: priority (higher first), then (run_at, id). Rows are locked FOR UPDATE
+-- the claimed rows; none while processing is paused (job_queue_settings.processing_enabled false),
+-- read under the pause switch's shared lock (processing_switch_key): once a pause has committed, no
+-- claim starts an attempt, and the pause waits for the claims that read "enabled". Order: priority (higher first), then (run_at, id). Rows are locked FOR UPDATE
 -- SKIP LOCKED: concurrent claimers never wait for each other nor take the same job. Expired leases
 -- are rescued first (job_queue_rescue_expired), only when some lease has expired. after_priority,
 -- after_run_at, after_id: the caller's cursor (ClaimCursor): in that priority level the walk starts
@@ -38,6 +40,11 @@ DECLARE
   stamp     timestamptz;
 BEGIN
   IF n = 0 THEN
+    RETURN;
+  END IF;
+  -- the pause switch, under its shared lock (held until this claim commits): see the header
+  PERFORM pg_advisory_xact_lock_shared(processing_switch_key());
+  IF NOT EXISTS (SELECT 1 FROM job_queue_settings s WHERE s.id AND s.processing_enabled) THEN
     RETURN;
   END IF;
   -- rescue only when some lease has expired: reads the lease index up to now() only

@@ -4,8 +4,9 @@
 -- results: [{"id": uuid, "succeeded": bool, "output": json, "error": text, "retryInMs": bigint or
 -- null (null = do not retry), "durationMs": int, "snooze": bool, "followUp": bool}].
 -- Succeeded: status succeeded with the output (an output over the payload limits is replaced by a
--- note saying why, so that a finish is never refused). Failed: pending again at now + retryInMs
--- while attempts are left, else failed. Snoozed: pending at now + retryInMs with the attempt given
+-- note saying why, so that a finish is never refused), and last_error the result's error: null, or
+-- what failed in a job that succeeded partially (PartialJobResult: outcome "partial" in the API).
+-- Failed: pending again at now + retryInMs while attempts are left, else failed. Snoozed: pending at now + retryInMs with the attempt given
 -- back (a handler asked to wait, or the runner does not know the task type). Each is recorded in
 -- the attempt history (succeeded, retry, failed or snoozed).
 -- Fencing: only jobs still processing under runner_id's lease are finished; a late runner whose
@@ -59,7 +60,7 @@ BEGIN
                                WHEN r.output IS NULL OR pg_column_size(r.output) < 256 THEN r.output
                                WHEN jobqueue.payload_limit_problem(r.output) IS NULL THEN r.output
                                ELSE jsonb_build_object('discarded', 'the output was ' || jobqueue.payload_limit_problem(r.output)) END,
-           last_error   = CASE WHEN r.succeeded THEN NULL ELSE left(COALESCE(r.error, 'failed'), 4000) END,
+           last_error   = CASE WHEN r.succeeded THEN left(r.error, 4000) ELSE left(COALESCE(r.error, 'failed'), 4000) END,
            run_at       = CASE WHEN r.snooze THEN now() + COALESCE(r.retry_in_ms, 0) * interval '1 millisecond'
                                WHEN NOT r.succeeded AND r.retry_in_ms IS NOT NULL AND j.attempts < j.max_attempts
                                THEN now() + r.retry_in_ms * interval '1 millisecond'
