@@ -171,16 +171,18 @@ DECLARE
   call text;
 BEGIN
   FOR f IN
-    SELECT p.oid::regprocedure AS signature
+    SELECT p.oid::regprocedure AS signature, p.proname
       FROM pg_proc p
      WHERE p.pronamespace = 'public'::regnamespace AND p.proname = ANY (names)
        AND obj_description(p.oid, 'pg_proc') IS DISTINCT FROM 'jobqueue: compatibility wrapper of jobqueue.' || p.proname
+     ORDER BY 2, 1::text
      LIMIT 1
   LOOP
-    RAISE EXCEPTION 'public.% is not JobQueue''s: the compatibility wrapper of that name was not made', f.signature
+    -- the signature reads public.name(args): this procedure's search_path does not hold public
+    RAISE EXCEPTION '% is not JobQueue''s: the compatibility wrapper of that name was not made', f.signature
       USING ERRCODE = 'JQM01',
             HINT = 'JobQueue never replaces a function it did not make. Rename or drop that function first, '
-                   || 'or run without the public wrappers (Database:PublicWrappers=false) and call jobqueue.' || split_part(f.signature::text, '(', 1) || ' instead.';
+                   || 'or run without the public wrappers (Database:PublicWrappers=false) and call jobqueue.' || f.proname || ' instead.';
   END LOOP;
 
   FOR f IN
@@ -2939,6 +2941,36 @@ CREATE TABLE jobqueue.cron_jobs (
 
 
 --
+-- Name: cutover_actions; Type: TABLE; Schema: jobqueue; Owner: -
+--
+
+CREATE TABLE jobqueue.cutover_actions (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    legacy_name text NOT NULL,
+    kept_as text,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL,
+    rolled_back_at timestamp with time zone,
+    CONSTRAINT cutover_actions_kind_check CHECK ((kind = ANY (ARRAY['table_renamed'::text, 'function_renamed'::text, 'view_created'::text, 'settings_carried'::text, 'cron_job_disabled'::text])))
+);
+
+
+--
+-- Name: cutover_actions_id_seq; Type: SEQUENCE; Schema: jobqueue; Owner: -
+--
+
+ALTER TABLE jobqueue.cutover_actions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME jobqueue.cutover_actions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: cutover_cron_jobs; Type: TABLE; Schema: jobqueue; Owner: -
 --
 
@@ -3225,6 +3257,14 @@ ALTER TABLE ONLY jobqueue.job_queue_schema_versions
 
 ALTER TABLE ONLY jobqueue.cron_jobs
     ADD CONSTRAINT cron_jobs_pkey PRIMARY KEY (jobid);
+
+
+--
+-- Name: cutover_actions cutover_actions_pkey; Type: CONSTRAINT; Schema: jobqueue; Owner: -
+--
+
+ALTER TABLE ONLY jobqueue.cutover_actions
+    ADD CONSTRAINT cutover_actions_pkey PRIMARY KEY (id);
 
 
 --
@@ -3541,6 +3581,12 @@ ALTER TABLE ONLY jobqueue.game_platform_totals
 --
 
 ALTER TABLE jobqueue.cron_jobs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: cutover_actions; Type: ROW SECURITY; Schema: jobqueue; Owner: -
+--
+
+ALTER TABLE jobqueue.cutover_actions ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: cutover_cron_jobs; Type: ROW SECURITY; Schema: jobqueue; Owner: -
