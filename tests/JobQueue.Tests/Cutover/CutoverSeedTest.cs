@@ -145,6 +145,9 @@ public abstract class CutoverSeedTest : IAsyncLifetime
                 await Seeded.FireAsync(Seeded.Prefix + c.OldJob + "-jobqueue");
             }
 
+            // a pause carried over from the legacy switch (seed 002's maintenance window) holds even for
+            // forced passes: the operator resumes processing once the cut-over is checked
+            await api.JsonAsync(HttpMethod.Put, "/api/admin/job-queue/settings", "{\"processingEnabled\":true}", Credentials.Admin, 200);
             for (var pass = 0; pass < 3; pass++)
             {
                 await api.JsonAsync(HttpMethod.Post, "/api/jobs/run", "{\"limit\":50,\"force\":true}", Credentials.Runner, 200);
