@@ -13,19 +13,41 @@ namespace JobQueue.Tests.Infrastructure;
 /// </summary>
 public static class TemplateDatabase
 {
-    private static readonly Lazy<Task<string>> Name = new(BuildOrFindAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly object Gate = new();
+    private static Lazy<Task<string>> build = new(BuildOrFindAsync, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The template's name, migrated to the current schema.</summary>
-    public static Task<string> NameAsync() => Name.Value;
+    public static Task<string> NameAsync() => Volatile.Read(ref build).Value;
 
-    /// <summary>Creates <paramref name="name"/> as a copy of the template.</summary>
+    /// <summary>
+    /// Creates <paramref name="name"/> as a copy of the template. A template that has gone (a test run of
+    /// another schema version on the same cluster dropped it as stale) is built again, once for all the
+    /// copies that found it gone.
+    /// </summary>
     public static async Task CreateCopyAsync(string name)
     {
-        var template = await NameAsync();
         await using var admin = new NpgsqlConnection(LocalPostgres.ConnectionString);
         await admin.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE {template}", admin);
-        await create.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            var used = Volatile.Read(ref build);
+            try
+            {
+                await using var create = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE {await used.Value}", admin);
+                await create.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName && attempt < 5)
+            {
+                lock (Gate)
+                {
+                    if (ReferenceEquals(build, used))
+                    {
+                        build = new Lazy<Task<string>>(BuildOrFindAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+                    }
+                }
+            }
+        }
     }
 
     private static async Task<string> BuildOrFindAsync()
@@ -76,7 +98,7 @@ public static class TemplateDatabase
             await using var rename = new NpgsqlCommand($"ALTER DATABASE {building} RENAME TO {name}", admin);
             await rename.ExecuteNonQueryAsync();
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
         {
             await LocalPostgres.DropDatabaseAsync(admin, building); // another run finished first
         }
