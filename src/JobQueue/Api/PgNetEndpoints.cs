@@ -19,7 +19,8 @@ namespace JobQueue.Api;
 /// taken, or the command changed since it was read.
 /// </summary>
 public sealed partial class PgNetEndpoints(
-    ApiAuthenticator auth, CronJobStore store, PgNetConverter converter, ISecretProvider secrets, AdminAudit audit, ILogger<PgNetEndpoints> logger)
+    ApiAuthenticator auth, CronJobStore store, PgNetConverter converter, HttpRequestRules rules, ISecretProvider secrets, AdminAudit audit,
+    ILogger<PgNetEndpoints> logger)
 {
     public const string NewNameSuffix = "-jobqueue";
 
@@ -134,7 +135,7 @@ public sealed partial class PgNetEndpoints(
         conversion.Convertible, conversion.Secrets.Any(s => s.Literal), conversion.Payload, conversion.Secrets,
         conversion.Problems.Select(p => new { field = p.Field, reason = p.Reason }).ToList(), Shorten(job.Name) + NewNameSuffix);
 
-    private static Dictionary<string, string>? SecretNames(RequestFields fields, JsonElement? value)
+    private Dictionary<string, string>? SecretNames(RequestFields fields, JsonElement? value)
     {
         if (value is not { } names)
         {
@@ -145,7 +146,7 @@ public sealed partial class PgNetEndpoints(
         foreach (var property in names.EnumerateObject())
         {
             var name = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
-            if (HttpRequestRules.CheckSecretName(name) is { } problem)
+            if (rules.CheckSecretName(name) is { } problem)
             {
                 fields.Error("secretNames." + property.Name, problem);
             }

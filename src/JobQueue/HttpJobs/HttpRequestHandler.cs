@@ -38,6 +38,7 @@ public sealed class HttpRequestHandler(IHttpClientFactory clients, HttpRequestRu
         var requests = new StrongBox<int>();
         request.Options.Set(SameHostRedirectHandler.Requests, requests);
         request.Options.Set(HttpJobResilience.AttemptTimeout, call.Timeout);
+        request.Options.Set(SameHostRedirectHandler.MayFollow, target => rules.MayRedirect(call, target));
         var what = $"{call.Method} {call.Url.GetLeftPart(UriPartial.Path)}";
         var started = time.GetTimestamp();
 
@@ -78,7 +79,7 @@ public sealed class HttpRequestHandler(IHttpClientFactory clients, HttpRequestRu
             if (status is >= 300 and < 400 && response.Headers.Location is { } location)
             {
                 throw new PermanentJobException(
-                    $"HTTP {status} from {what}: the redirect to {(location.IsAbsoluteUri ? location.Authority : "?")} was not followed (HTTP jobs follow redirects to the same host only)");
+                    $"HTTP {status} from {what}: the redirect to {(location.IsAbsoluteUri ? location.Authority : "?")} was not followed (HTTP jobs follow redirects to the same host only, and only where the request's secrets may go)");
             }
 
             if (status is 408 or 429 or >= 500)

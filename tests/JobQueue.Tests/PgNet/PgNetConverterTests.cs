@@ -17,7 +17,11 @@ public sealed class PgNetConverterTests : IAsyncLifetime
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["HttpJobs:AllowedHosts"] = "*.supabase.co",
+            ["HttpJobs:AllowedHosts"] = "abcd.supabase.co",
+            ["HttpJobs:SecretDestinations:service-role-key"] = "https://abcd.supabase.co/functions/v1/",
+            ["HttpJobs:SecretDestinations:notification-worker-authorization"] = "https://abcd.supabase.co/functions/v1/",
+            ["HttpJobs:SecretDestinations:anon-key"] = "abcd.supabase.co",
+            ["HttpJobs:SecretDestinations:app-settings-anon-key"] = "abcd.supabase.co",
             // the handlers' data source is built, never opened
             ["Database:ConnectionString"] = "Host=127.0.0.1;Port=1;Database=unused",
         }).Build();

@@ -18,6 +18,7 @@ public sealed class PgNetMigrationTests : IAsyncLifetime
     private const string Jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.bGl0ZXJhbC1rZXktaW4tY3Jvbg";
     private const string PlainKey = "plain-literal-key-0123456789abcdef";
     private const string ServiceKey = "service-key-VALUE-91b2c3";
+    private const string UnstoredSecret = "unstored-key";
 
     private readonly string prefix = CronTestDatabase.NewPrefix("pgnet");
     private TestDatabase db = null!;
@@ -37,7 +38,9 @@ public sealed class PgNetMigrationTests : IAsyncLifetime
         db = await TestDatabase.CreateAsync();
         api = await ApiTestServer.StartAsync(db, settings: new Dictionary<string, string?>
         {
-            ["HttpJobs:AllowedHosts"] = "*.supabase.co",
+            ["HttpJobs:AllowedHosts"] = "abcd.supabase.co",
+            ["HttpJobs:SecretDestinations:service-role-key"] = "https://abcd.supabase.co/functions/v1/",
+            ["HttpJobs:SecretDestinations:" + UnstoredSecret] = "https://abcd.supabase.co/functions/v1/",
             ["Secrets:service-role-key"] = ServiceKey,
         });
         owner = NpgsqlDataSource.Create(CronTestDatabase.ConnectionString);
@@ -106,7 +109,9 @@ public sealed class PgNetMigrationTests : IAsyncLifetime
         Assert.True(worker.GetProperty("literalKeys").GetBoolean());
         var flagged = worker.GetProperty("secrets").EnumerateArray().Where(s => s.GetProperty("literal").GetBoolean()).Select(s => s.GetProperty("header").GetString()).Order();
         Assert.Equal(new[] { "apikey", "Authorization" }.Order(), flagged);
-        Assert.Equal(5, worker.GetProperty("payload").GetProperty("body").GetProperty("limit").GetInt32());
+        // the keys' new secrets have no destinations yet: not convertible until HttpJobs:SecretDestinations names them
+        Assert.False(worker.GetProperty("convertible").GetBoolean());
+        Assert.Contains(worker.GetProperty("problems").EnumerateArray(), p => p.GetProperty("field").GetString() == "payload.headers.Authorization");
 
         Assert.Equal("GET", jobs[Escalations].GetProperty("payload").GetProperty("method").GetString());
         var monthly = jobs[Monthly];
@@ -151,16 +156,31 @@ public sealed class PgNetMigrationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_literal_key_must_be_stored_as_a_secret_before_the_job_is_converted()
+    public async Task A_literal_key_must_be_stored_as_a_secret_with_destinations_before_the_job_is_converted()
     {
         var before = await CronTestDatabase.SnapshotAsync(db.Name, prefix);
 
-        using var refused = await api.SendAsync(HttpMethod.Post, "/api/admin/cron-jobs/pg-net/convert", JsonSerializer.Serialize(new { jobName = Worker }), Credentials.Admin);
-        var problem = await refused.Content.ReadAsStringAsync();
-        Assert.Equal(409, (int)refused.StatusCode);
-        Assert.Contains(Worker.Replace('_', '-') + "-authorization", problem, StringComparison.Ordinal);
-        Assert.DoesNotContain(Jwt, problem, StringComparison.Ordinal);
-        Assert.DoesNotContain(PlainKey, problem, StringComparison.Ordinal);
+        // the key's new secret has no destinations yet: 400 naming the header and the setting
+        using var nowhere = await api.SendAsync(HttpMethod.Post, "/api/admin/cron-jobs/pg-net/convert", JsonSerializer.Serialize(new { jobName = Worker }), Credentials.Admin);
+        var problem = await nowhere.Content.ReadAsStringAsync();
+        Assert.Equal(400, (int)nowhere.StatusCode);
+        Assert.Contains("payload.headers.Authorization", problem, StringComparison.Ordinal);
+        Assert.Contains("HttpJobs:SecretDestinations:" + Worker.Replace('_', '-') + "-authorization", problem, StringComparison.Ordinal);
+        // a secret with destinations that is not stored yet: 409 naming it
+        using var unstored = await api.SendAsync(HttpMethod.Post, "/api/admin/cron-jobs/pg-net/convert", JsonSerializer.Serialize(new
+        {
+            jobName = Worker,
+            secretNames = new Dictionary<string, string> { ["Authorization"] = UnstoredSecret, ["apikey"] = UnstoredSecret },
+        }), Credentials.Admin);
+        var conflict = await unstored.Content.ReadAsStringAsync();
+        Assert.Equal(409, (int)unstored.StatusCode);
+        Assert.Contains(UnstoredSecret, conflict, StringComparison.Ordinal);
+        foreach (var text in new[] { problem, conflict })
+        {
+            Assert.DoesNotContain(Jwt, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(PlainKey, text, StringComparison.Ordinal);
+        }
+
         Assert.Equal(before, await CronTestDatabase.SnapshotAsync(db.Name, prefix));
 
         var converted = await api.JsonAsync(HttpMethod.Post, "/api/admin/cron-jobs/pg-net/convert", JsonSerializer.Serialize(new
