@@ -6,9 +6,10 @@ using Microsoft.Extensions.Options;
 
 namespace JobQueue.HttpJobs;
 
-/// <summary>An <c>http_request</c> payload once checked: what is sent.</summary>
+/// <summary>An <c>http_request</c> payload once checked: what is sent, and whether the response body is kept.</summary>
 public sealed record HttpJobRequest(
-    HttpMethod Method, Uri Url, IReadOnlyList<HttpJobHeader> Headers, JsonElement? Body, TimeSpan Timeout, HttpSuccessStatus SuccessStatus);
+    HttpMethod Method, Uri Url, IReadOnlyList<HttpJobHeader> Headers, JsonElement? Body, TimeSpan Timeout, HttpSuccessStatus SuccessStatus,
+    bool KeepBody = true);
 
 /// <summary>
 /// The rules of an <c>http_request</c> payload, applied when a job is created and before it runs. Header
@@ -87,7 +88,8 @@ public sealed partial class HttpRequestRules(
 
         return errors.Count > 0
             ? (null, errors)
-            : (new HttpJobRequest(new HttpMethod(method), url!, headers, body, TimeSpan.FromSeconds(payload.TimeoutSeconds), success!), errors);
+            : (new HttpJobRequest(new HttpMethod(method), url!, headers, body, TimeSpan.FromSeconds(payload.TimeoutSeconds), success!,
+                payload.KeepBody ?? !headers.Any(h => h.Secret is not null)), errors);
     }
 
     /// <summary>

@@ -25,6 +25,10 @@ public sealed class HttpJobsFixture : IAsyncLifetime
     public const string SecretName = "service-role-key";
     public const string SecretValue = "sk-live-SECRET-4f9a8b7c6d5e";
 
+    /// <summary>A secret whose value encodes differently in every form (URL, JSON, base64's +/).</summary>
+    public const string EchoSecretName = "echo-key";
+    public const string EchoSecretValue = "sk+live/ECHO=4f9a 8b7c&6d5e<q>";
+
     /// <summary>A secret that may go only to https://abcd.supabase.co/functions/v1/, not to the receiver.</summary>
     public const string ElsewhereSecretName = "elsewhere-key";
     public const string ElsewhereSecretValue = "elsewhere-SECRET-91ab2c3d";
@@ -65,6 +69,8 @@ public sealed class HttpJobsFixture : IAsyncLifetime
         ["HttpJobs:CircuitBreakerMinimumThroughput"] = "1000",
         [$"Secrets:{SecretName}"] = SecretValue,
         ["HttpJobs:SecretDestinations:" + SecretName] = "127.0.0.1, api.example.test",
+        [$"Secrets:{EchoSecretName}"] = EchoSecretValue,
+        ["HttpJobs:SecretDestinations:" + EchoSecretName + ":0"] = "127.0.0.1",
         [$"Secrets:{ElsewhereSecretName}"] = ElsewhereSecretValue,
         ["HttpJobs:SecretDestinations:" + ElsewhereSecretName] = "https://abcd.supabase.co/functions/v1/",
         [$"Secrets:{UnlistedSecretName}"] = UnlistedSecretValue,

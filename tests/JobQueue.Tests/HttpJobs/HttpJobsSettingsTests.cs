@@ -10,7 +10,7 @@ namespace JobQueue.Tests.HttpJobs;
 /// <summary>
 /// The HttpJobs settings a host refuses to start with (a wildcard over a shared multi-tenant suffix
 /// unless acknowledged, then a warning naming it; secret destinations that are not destinations, or
-/// that name one of the app's own secrets), and how destinations match.
+/// that name one of the app's own secrets), how destinations match, and the redactor's encoded forms.
 /// </summary>
 public sealed class HttpJobsSettingsTests
 {
@@ -97,6 +97,45 @@ public sealed class HttpJobsSettingsTests
         var (destination, problem) = SecretDestination.Parse(entry);
         Assert.True(destination is not null, problem);
         Assert.Equal(allowed, destination.Allows(new Uri(url)));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Bearer ")]
+    [InlineData("prefix-x")]
+    [InlineData("ab")]
+    public void Every_encoded_form_of_a_secret_is_redacted_wherever_it_sits(string before)
+    {
+        const string secret = "sk+live/ECHO=4f9a 8b7c&6d5e<q>";
+        var redactor = new SecretRedactor();
+        redactor.Add(secret);
+        foreach (var form in new[] { "", "base64", "base64url", "url", "hex", "hexlower", "reversed", "json" })
+        {
+            var echoed = HttpReceiver.Encode(before + secret + " and after", form);
+            var redacted = redactor.Redact("<<" + echoed + ">>");
+            Assert.Contains(SecretRedactor.Mask, redacted, StringComparison.Ordinal);
+            foreach (var piece in SecretPieces(before, secret, form, echoed))
+            {
+                Assert.DoesNotContain(piece, redacted, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>
+    /// What of <paramref name="echoed"/> carries the secret alone: the encoded secret, or for base64 every
+    /// 8 characters of those that only the secret's bits decide (at whatever offset it starts).
+    /// </summary>
+    private static IEnumerable<string> SecretPieces(string before, string secret, string form, string echoed)
+    {
+        if (!form.StartsWith("base64", StringComparison.Ordinal))
+        {
+            return [HttpReceiver.Encode(secret, form)];
+        }
+
+        var offset = System.Text.Encoding.UTF8.GetByteCount(before);
+        var first = (8 * offset + 5) / 6;
+        var end = 8 * (offset + System.Text.Encoding.UTF8.GetByteCount(secret)) / 6;
+        return Enumerable.Range(first, end - first - 7).Select(i => echoed.Substring(i, 8));
     }
 
     private static HttpJobsOptions Options(Dictionary<string, string?> settings)
