@@ -102,6 +102,7 @@ public static class JobQueueServiceCollectionExtensions
         services.AddSqlJobs(configuration);
         services.AddStatsPipeline(configuration);
         services.TryAddSingleton<PgNetConverter>();
+        services.TryAddSingleton<PgNetCronStore>();
         return services;
     }
 
