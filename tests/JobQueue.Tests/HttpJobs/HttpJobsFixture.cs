@@ -117,6 +117,21 @@ public sealed class HttpJobsFixture : IAsyncLifetime
     public Task<JsonElement> RunAsync() =>
         Api.JsonAsync(HttpMethod.Post, "/api/jobs/run", "{\"limit\":10,\"force\":true}", Credentials.Runner, 200);
 
+    /// <summary>
+    /// One runner pass, after which job <paramref name="id"/> has failed for good in its first attempt with
+    /// <paramref name="error"/> in its last error, and <paramref name="path"/> on the receiver saw nothing. The job.
+    /// </summary>
+    public async Task<JsonElement> RunExpectingFailureWithoutRequestAsync(Guid id, string path, string error)
+    {
+        await RunAsync();
+        Assert.Empty(Receiver.Requests(path));
+        var job = await JobAsync(id);
+        Assert.Equal("failed", job.GetProperty("status").GetString());
+        Assert.Equal(1, job.GetProperty("attempts").GetInt32());
+        Assert.Contains(error, job.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        return job;
+    }
+
     /// <summary>GET admin/jobs/{id}: the job with its attempt history.</summary>
     public Task<JsonElement> JobAsync(Guid id) => Api.JsonAsync(HttpMethod.Get, $"/api/admin/jobs/{id}", null, Credentials.Admin, 200);
 

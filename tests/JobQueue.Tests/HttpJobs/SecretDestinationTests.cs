@@ -31,13 +31,7 @@ public sealed class SecretDestinationTests(HttpJobsFixture fixture) : IClassFixt
         var path = NewPath("leak");
         var id = await EnqueueAsRuntimeLoginAsync(new { url = Receiver.Url(path), headers = new Dictionary<string, object> { ["X-Leak"] = new { secret } } });
 
-        await fixture.RunAsync();
-
-        Assert.Empty(Receiver.Requests(path));
-        var job = await fixture.JobAsync(id);
-        Assert.Equal("failed", job.GetProperty("status").GetString());
-        Assert.Equal(1, job.GetProperty("attempts").GetInt32());
-        Assert.Contains("the app's own secrets", job.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        var job = await fixture.RunExpectingFailureWithoutRequestAsync(id, path, "the app's own secrets");
 
         var refused = await fixture.Api.JsonAsync(HttpMethod.Post, "/api/admin/jobs", JsonSerializer.Serialize(new
         {
@@ -79,15 +73,8 @@ public sealed class SecretDestinationTests(HttpJobsFixture fixture) : IClassFixt
         var path = NewPath("outside");
         var id = await EnqueueAsRuntimeLoginAsync(new { url = Receiver.Url(path), headers = new { Authorization = new { secret, format = "Bearer {0}" } } });
 
-        await fixture.RunAsync();
-
-        Assert.Empty(Receiver.Requests(path));
-        var job = await fixture.JobAsync(id);
-        Assert.Equal("failed", job.GetProperty("status").GetString());
-        Assert.Equal(1, job.GetProperty("attempts").GetInt32());
-        var error = job.GetProperty("lastError").GetString()!;
-        Assert.Contains("headers.Authorization", error, StringComparison.Ordinal);
-        Assert.Contains("HttpJobs:SecretDestinations:" + secret, error, StringComparison.Ordinal);
+        var job = await fixture.RunExpectingFailureWithoutRequestAsync(id, path, "headers.Authorization");
+        Assert.Contains("HttpJobs:SecretDestinations:" + secret, job.GetProperty("lastError").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(value, job.GetRawText() + await fixture.RowsAsync(id) + string.Join("\n", fixture.Logs.Lines), StringComparison.Ordinal);
     }
 
@@ -126,12 +113,7 @@ public sealed class SecretDestinationTests(HttpJobsFixture fixture) : IClassFixt
         }
 
         var id = await fixture.Db.ScalarAsync<Guid>("SELECT id FROM job_queue WHERE triggered_by = $1", "pg_cron:" + name);
-        await fixture.RunAsync();
-
-        Assert.Empty(Receiver.Requests(path));
-        var job = await fixture.JobAsync(id);
-        Assert.Equal("failed", job.GetProperty("status").GetString());
-        Assert.Contains("the app's own secrets", job.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        await fixture.RunExpectingFailureWithoutRequestAsync(id, path, "the app's own secrets");
     }
 
     [Fact]
