@@ -112,6 +112,7 @@ public static class JobQueueServiceCollectionExtensions
         services.TryAddSingleton<CutoverPlanner>();
         services.TryAddSingleton<CutoverApplier>();
         services.TryAddSingleton<CutoverEngine>();
+        services.TryAddSingleton<PgNetCronStore>();
         return services;
     }
 

@@ -9,9 +9,12 @@ using Microsoft.Extensions.Logging;
 namespace JobQueue.Api;
 
 /// <summary>
-/// The way off pg_net (admin auth). <c>GET admin/cron-jobs/pg-net</c>: the pg_cron jobs whose command calls
-/// <c>net.http_post</c> / <c>net.http_get</c>, each with the equivalent <c>http_request</c> payload (secret
-/// references only; literal keys replaced and flagged), never the command. <c>POST admin/cron-jobs/pg-net/convert</c>
+/// The way off pg_net (admin auth), over the schema owner's connection (<see cref="PgNetCronStore"/>: 503
+/// saying what to set while <c>Database:MigrationConnectionString</c> is not). <c>GET admin/cron-jobs/pg-net</c>:
+/// the pg_cron jobs whose command is one <c>net.http_post</c> / <c>net.http_get</c> call, each with what was
+/// parsed of it (<see cref="PgNetCallSummary"/>: method, URL, header names, body shape, timeout) and the secrets
+/// it reads (names only; literal keys flagged), never the command, a header value or a body value.
+/// <c>POST admin/cron-jobs/pg-net/convert</c>
 /// <c>{jobName | jobId, newJobName, url, schedule, secretNames: {header: secret}, maxAttempts}</c>: creates the
 /// JobQueue job through <c>create_cron_job</c> and disables the old one (not deleted), in one transaction;
 /// 201 <c>{converted, job, payload, secrets}</c>. Refused (nothing changed): 400 a problem of the conversion or
@@ -19,7 +22,8 @@ namespace JobQueue.Api;
 /// taken, or the command changed since it was read.
 /// </summary>
 public sealed partial class PgNetEndpoints(
-    ApiAuthenticator auth, CronJobStore store, PgNetConverter converter, ISecretProvider secrets, AdminAudit audit, ILogger<PgNetEndpoints> logger)
+    ApiAuthenticator auth, PgNetCronStore store, PgNetConverter converter, HttpRequestRules rules, ISecretProvider secrets, AdminAudit audit,
+    ILogger<PgNetEndpoints> logger)
 {
     public const string NewNameSuffix = "-jobqueue";
 
@@ -33,7 +37,7 @@ public sealed partial class PgNetEndpoints(
 
         return await CronCalls.RunAsync(async () =>
         {
-            var jobs = (await store.GetPgNetJobsAsync(cancellationToken))
+            var jobs = (await store.GetJobsAsync(cancellationToken))
                 .Select(job => View(job, converter.Convert(job.Name, job.Command, PgNetOverrides.None)))
                 .ToList();
             var summary = new
@@ -78,7 +82,7 @@ public sealed partial class PgNetEndpoints(
 
         return await CronCalls.RunAsync(async () =>
         {
-            var matches = (await store.GetPgNetJobsAsync(cancellationToken))
+            var matches = (await store.GetJobsAsync(cancellationToken))
                 .Where(j => (jobId is null || j.JobId == jobId) && (jobName is null || j.Name == jobName))
                 .ToList();
             if (matches.Count != 1)
@@ -115,7 +119,7 @@ public sealed partial class PgNetEndpoints(
             }
 
             var payloadJson = conversion.Payload.ToJsonString();
-            var job = await store.ConvertPgNetJobAsync(old,
+            var job = await store.ConvertAsync(old,
                 new CronJobDefinition(name, cronSchedule, HttpRequestHandler.Name, payloadJson, maxAttempts, "pg_cron:" + name), cancellationToken);
             LogConverted(logger, old.Name, old.JobId, job.Name, actor);
             AdminAudit.Detail(request, $"{old.Name} (pg_cron job {old.JobId}, disabled) -> {job.Name} ({job.Schedule} http_request)");
@@ -131,10 +135,10 @@ public sealed partial class PgNetEndpoints(
 
     private static PgNetJobView View(PgNetCronJob job, PgNetConversion conversion) => new(
         job.JobId, job.Name, job.Schedule, CronScheduleDescriber.Describe(job.Schedule), job.Active, job.Database, job.Username,
-        conversion.Convertible, conversion.Secrets.Any(s => s.Literal), conversion.Payload, conversion.Secrets,
+        conversion.Convertible, conversion.Secrets.Any(s => s.Literal), PgNetCallSummary.Of(conversion), conversion.Secrets,
         conversion.Problems.Select(p => new { field = p.Field, reason = p.Reason }).ToList(), Shorten(job.Name) + NewNameSuffix);
 
-    private static Dictionary<string, string>? SecretNames(RequestFields fields, JsonElement? value)
+    private Dictionary<string, string>? SecretNames(RequestFields fields, JsonElement? value)
     {
         if (value is not { } names)
         {
@@ -145,7 +149,7 @@ public sealed partial class PgNetEndpoints(
         foreach (var property in names.EnumerateObject())
         {
             var name = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
-            if (HttpRequestRules.CheckSecretName(name) is { } problem)
+            if (rules.CheckSecretName(name) is { } problem)
             {
                 fields.Error("secretNames." + property.Name, problem);
             }
@@ -185,6 +189,6 @@ public sealed partial class PgNetEndpoints(
 
     private sealed record PgNetJobView(
         long JobId, string JobName, string Schedule, string Description, bool Active, string? Database, string? Username,
-        bool Convertible, bool LiteralKeys, System.Text.Json.Nodes.JsonObject? Payload, IReadOnlyList<PgNetSecret> Secrets,
+        bool Convertible, bool LiteralKeys, PgNetCallSummary Request, IReadOnlyList<PgNetSecret> Secrets,
         object Problems, string SuggestedJobName);
 }

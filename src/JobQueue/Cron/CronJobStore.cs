@@ -7,8 +7,9 @@ namespace JobQueue.Cron;
 
 /// <summary>
 /// Every call the library makes to the pg_cron wrappers (Database/Schema/functions/cron/: the app's
-/// own jobs only), in one place, on the
-/// connection to pg_cron's database. Refusals come back as <see cref="CronJobException"/>.
+/// own jobs only), in one place, on the app's connection to pg_cron's database (the pg_net migration,
+/// which reads other jobs, calls them as the owner: <see cref="JobQueue.PgNet.PgNetCronStore"/>).
+/// Refusals come back as <see cref="CronJobException"/>.
 /// </summary>
 public sealed class CronJobStore(CronDatabase cron)
 {
@@ -16,7 +17,7 @@ public sealed class CronJobStore(CronDatabase cron)
     public const string ConflictState = "JQC09";
     public const string UnavailableState = "JQC01";
 
-    private const string JobColumns = "jobid, jobname, schedule, active, task_type, payload::text, max_attempts, dedupe_key, database, priority";
+    internal const string JobColumns = "jobid, jobname, schedule, active, task_type, payload::text, max_attempts, dedupe_key, database, priority";
 
     public async Task<IReadOnlyList<CronJob>> GetJobsAsync(CancellationToken cancellationToken = default)
     {
@@ -68,34 +69,6 @@ public sealed class CronJobStore(CronDatabase cron)
         await QueryAsync(cmd, reader => reader.GetBoolean(0), cancellationToken);
     }
 
-    /// <summary>
-    /// The pg_cron jobs that call <c>net.http_post</c> / <c>net.http_get</c> (jobqueue.get_pg_net_cron_jobs,
-    /// Database/Schema/functions/cron/get_pg_net_cron_jobs.sql), with their
-    /// commands (keys in Supabase's shapes masked): for the pg_net migration only, never returned by the API.
-    /// </summary>
-    public async Task<IReadOnlyList<PgNetCronJob>> GetPgNetJobsAsync(CancellationToken cancellationToken = default)
-    {
-        await using var cmd = cron.DataSource.CreateCommand(
-            "SELECT jobid, jobname, schedule, active, database, username, command, command_md5 FROM jobqueue.get_pg_net_cron_jobs()");
-        return await QueryAsync(cmd, reader => new PgNetCronJob(
-            reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), Str(reader, 4), Str(reader, 5),
-            reader.GetString(6), reader.GetString(7)), cancellationToken);
-    }
-
-    /// <summary>
-    /// Disables the pg_net job <paramref name="old"/> (not deleted) and schedules <paramref name="job"/> through
-    /// <c>create_cron_job</c>, in one transaction; refused when the old command changed since it was read.
-    /// </summary>
-    public async Task<CronJob> ConvertPgNetJobAsync(PgNetCronJob old, CronJobDefinition job, CancellationToken cancellationToken = default)
-    {
-        await using var cmd = cron.DataSource.CreateCommand(
-            $"SELECT {JobColumns} FROM jobqueue.convert_pg_net_cron_job($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
-        cmd.Parameters.Add(Long(old.JobId));
-        cmd.Parameters.Add(Text(old.CommandMd5));
-        await AddDefinitionAsync(cmd, job, cancellationToken);
-        return await SingleJobAsync(cmd, cancellationToken);
-    }
-
     /// <summary>Deletes one batch of the role's pg_cron run history that ended before <paramref name="olderThan"/>.</summary>
     public async Task<int> TrimRunHistoryAsync(DateTimeOffset olderThan, int batchSize, CancellationToken cancellationToken = default)
     {
@@ -106,7 +79,7 @@ public sealed class CronJobStore(CronDatabase cron)
     }
 
     /// <summary>create_cron_job's arguments: name, schedule, task type, payload, max attempts, dedupe key, target database, priority.</summary>
-    private async Task AddDefinitionAsync(NpgsqlCommand cmd, CronJobDefinition job, CancellationToken cancellationToken)
+    internal async Task AddDefinitionAsync(NpgsqlCommand cmd, CronJobDefinition job, CancellationToken cancellationToken)
     {
         var target = await cron.GetTargetDatabaseAsync(cancellationToken);
         cmd.Parameters.Add(Text(job.JobName));
@@ -119,7 +92,7 @@ public sealed class CronJobStore(CronDatabase cron)
         cmd.Parameters.Add(Int(job.Priority));
     }
 
-    private static async Task<CronJob> SingleJobAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
+    internal static async Task<CronJob> SingleJobAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
     {
         var jobs = await ReadJobsAsync(cmd, withDetails: false, cancellationToken);
         return jobs.Count == 1 ? jobs[0] : throw new InvalidOperationException("the cron wrapper returned no job");
@@ -140,7 +113,7 @@ public sealed class CronJobStore(CronDatabase cron)
         }, cancellationToken);
 
     /// <summary>Runs the command and reads every row; a wrapper's refusal becomes a <see cref="CronJobException"/>.</summary>
-    private static async Task<IReadOnlyList<T>> QueryAsync<T>(NpgsqlCommand cmd, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<T>> QueryAsync<T>(NpgsqlCommand cmd, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken)
     {
         try
         {
@@ -179,7 +152,7 @@ public sealed class CronJobStore(CronDatabase cron)
         return doc.RootElement.Clone();
     }
 
-    private static string? Str(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    internal static string? Str(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private static DateTimeOffset? Time(NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);

@@ -10,10 +10,28 @@ public sealed class HttpJobsOptions
 
     /// <summary>
     /// Hosts a job may call: exact host names or IP literals (<c>api.example.com</c>, <c>127.0.0.1</c>)
-    /// and <c>*.suffix</c> for every subdomain of a suffix (<c>*.supabase.co</c>, not <c>supabase.co</c>
+    /// and <c>*.suffix</c> for every subdomain of a suffix (<c>*.example.com</c>, not <c>example.com</c>
     /// itself); an array (<c>AllowedHosts__0</c>, ...) or one comma-separated string. Empty: no host may be called.
+    /// A wildcard over a shared multi-tenant suffix (<see cref="SharedSuffixes"/>: <c>*.supabase.co</c>,
+    /// <c>*.azurewebsites.net</c>, ...) stops the host from starting unless <see cref="AllowSharedSuffixWildcards"/>.
     /// </summary>
     public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>
+    /// Accept wildcards over shared multi-tenant suffixes in <see cref="AllowedHosts"/> (anyone can own a
+    /// host under them); a warning naming them is logged at start-up. Off: such an entry stops the host
+    /// from starting, with a message naming it.
+    /// </summary>
+    public bool AllowSharedSuffixWildcards { get; set; }
+
+    /// <summary>
+    /// Where each secret that jobs may send may go (<c>SecretDestinations:&lt;secret&gt;</c>, app setting
+    /// <c>HttpJobs__SecretDestinations__service-role-key</c>): exact hosts, each optionally with a scheme,
+    /// a port and a path prefix (<c>https://abcd.supabase.co/functions/v1/</c>); a list like
+    /// <see cref="AllowedHosts"/>. A secret without destinations can be named by no job; the app's own
+    /// secrets never (<see cref="JobQueue.Secrets.AppSecrets"/>).
+    /// </summary>
+    public Dictionary<string, List<string>> SecretDestinations { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Allow any address, not only global unicast ones: loopback, private (RFC 1918, unique local),

@@ -1,4 +1,5 @@
 using System.Net;
+using JobQueue.Secrets;
 using JobQueue.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,9 +16,19 @@ public static class HttpJobsServiceCollectionExtensions
     {
         services.AddOptions<HttpJobsOptions>()
             .Bind(configuration.GetSection(HttpJobsOptions.Section))
-            .Configure(o => o.AllowedHosts = [.. ListSetting.Read(configuration, $"{HttpJobsOptions.Section}:{nameof(HttpJobsOptions.AllowedHosts)}")]);
+            .Configure(o =>
+            {
+                o.AllowedHosts = [.. ListSetting.Read(configuration, $"{HttpJobsOptions.Section}:{nameof(HttpJobsOptions.AllowedHosts)}")];
+                o.SecretDestinations = configuration.GetSection(SecretDestinations.SettingPrefix).GetChildren()
+                    .ToDictionary(secret => secret.Key, secret => ListSetting.Read(configuration, secret.Path).ToList(), StringComparer.OrdinalIgnoreCase);
+            })
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HttpJobsOptions>, HttpJobsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<AppSecrets>();
         services.TryAddSingleton<HttpTargetPolicy>();
+        services.TryAddSingleton<SecretDestinations>();
+        services.AddHostedService<SharedSuffixWarning>();
         services.TryAddSingleton<HttpRequestRules>();
         services.TryAddTransient<SameHostRedirectHandler>();
 

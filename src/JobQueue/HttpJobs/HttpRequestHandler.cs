@@ -12,11 +12,13 @@ namespace JobQueue.HttpJobs;
 /// <summary>
 /// <c>http_request</c>: one HTTP call through the <see cref="ClientName"/> client (IHttpClientFactory,
 /// <see cref="HttpJobResilience"/>, <see cref="SameHostRedirectHandler"/>, private addresses refused at
-/// connect time). Success (by default 2xx): output <c>{status, durationMs, requests, body, bodyTruncated}</c>,
-/// the body cut to 4 KiB. 408, 429, 5xx, timeouts and connection failures that outlast the retries
-/// inside the attempt fail it for a later retry (after a 429's or 503's Retry-After when it said so);
-/// any other status fails the job for good with the status and a body excerpt. Secret headers are
-/// resolved here and never stored; their values are masked in everything the call returns.
+/// connect time). Success (by default 2xx): output <c>{status, durationMs, requests, body, bodyTruncated,
+/// bodyBytes, bodySha256}</c>, the body cut to 4 KiB (<see cref="HttpJobBody"/>). 408, 429, 5xx, timeouts and
+/// connection failures that outlast the retries inside the attempt fail it for a later retry (after a
+/// 429's or 503's Retry-After when it said so); any other status fails the job for good with the status
+/// and a body excerpt. Secret headers are resolved here and never stored; a response to a request that
+/// carried one keeps only the body's size and hash unless the job asks for it (<c>keepBody</c>), and every
+/// form of the secret is masked in everything the call returns (<see cref="SecretRedactor"/>).
 /// </summary>
 public sealed class HttpRequestHandler(IHttpClientFactory clients, HttpRequestRules rules, ISecretProvider secrets, TimeProvider time)
     : JobHandler<HttpRequestPayload>
@@ -38,6 +40,7 @@ public sealed class HttpRequestHandler(IHttpClientFactory clients, HttpRequestRu
         var requests = new StrongBox<int>();
         request.Options.Set(SameHostRedirectHandler.Requests, requests);
         request.Options.Set(HttpJobResilience.AttemptTimeout, call.Timeout);
+        request.Options.Set(SameHostRedirectHandler.MayFollow, target => rules.MayRedirect(call, target));
         var what = $"{call.Method} {call.Url.GetLeftPart(UriPartial.Path)}";
         var started = time.GetTimestamp();
 
@@ -48,7 +51,7 @@ public sealed class HttpRequestHandler(IHttpClientFactory clients, HttpRequestRu
         }
         catch (HttpRequestException e) when (HttpJobResilience.IsRefusedTarget(e))
         {
-            throw new PermanentJobException($"{what} refused: {(e.InnerException ?? e).Message}");
+            throw new PermanentJobException(redactor.Redact($"{what} refused: {(e.InnerException ?? e).Message}"));
         }
         catch (TimeoutRejectedException)
         {
@@ -65,20 +68,21 @@ public sealed class HttpRequestHandler(IHttpClientFactory clients, HttpRequestRu
 
         using (response)
         {
-            var (body, truncated) = await ReadBodyAsync(response, call.Timeout - time.GetElapsedTime(started), cancellationToken);
-            body = redactor.Redact(body);
+            // the body gets what is left of the attempt's timeout (timeoutSeconds bounds the whole attempt)
+            var left = call.Timeout - time.GetElapsedTime(started);
+            var body = await HttpJobBody.ReadAsync(response, left > TimeSpan.Zero ? left : TimeSpan.Zero, call.KeepBody ? redactor : null, cancellationToken);
             var status = (int)response.StatusCode;
             var durationMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
             if (call.SuccessStatus.Matches(status))
             {
-                return new { status, durationMs, requests = requests.Value, body, bodyTruncated = truncated };
+                return body.Output(status, durationMs, requests.Value);
             }
 
-            var failure = $"HTTP {status} from {what} after {requests.Value} requests: {(body.Length > MaxErrorExcerpt ? body[..MaxErrorExcerpt] : body)}";
+            var failure = $"HTTP {status} from {what} after {requests.Value} requests: {body.Excerpt(MaxErrorExcerpt)}";
             if (status is >= 300 and < 400 && response.Headers.Location is { } location)
             {
                 throw new PermanentJobException(
-                    $"HTTP {status} from {what}: the redirect to {(location.IsAbsoluteUri ? location.Authority : "?")} was not followed (HTTP jobs follow redirects to the same host only)");
+                    $"HTTP {status} from {what}: the redirect to {(location.IsAbsoluteUri ? location.Authority : "?")} was not followed (HTTP jobs follow redirects to the same host only, and only where the request's secrets may go)");
             }
 
             if (status is 408 or 429 or >= 500)
@@ -143,34 +147,5 @@ public sealed class HttpRequestHandler(IHttpClientFactory clients, HttpRequestRu
         redactor.Add(value);
         redactor.Add(header.ValueWith(value));
         return value;
-    }
-
-    /// <summary>The first <see cref="MaxBodyBytes"/> bytes of the body as text, and whether there was more.</summary>
-    private static async Task<(string Body, bool Truncated)> ReadBodyAsync(HttpResponseMessage response, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var readTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        readTimeout.CancelAfter(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero);
-        var buffer = new byte[MaxBodyBytes + 1];
-        var length = 0;
-        try
-        {
-            await using var stream = await response.Content.ReadAsStreamAsync(readTimeout.Token);
-            int n;
-            while (length < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(length), readTimeout.Token)) > 0)
-            {
-                length += n;
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // the status has arrived; a body that does not is reported as far as it came
-        }
-        catch (HttpRequestException)
-        {
-            // the same for a connection closed in the middle of the body
-        }
-
-        var truncated = length > MaxBodyBytes;
-        return (Encoding.UTF8.GetString(buffer, 0, Math.Min(length, MaxBodyBytes)), truncated);
     }
 }

@@ -4,7 +4,7 @@ namespace JobQueue.HttpJobs;
 
 /// <summary>
 /// Payload of <c>http_request</c>: <c>{method (default POST), url, headers, body (JSON),
-/// timeoutSeconds (default 30, the whole attempt), successStatus (default "2xx"), idempotencyKey}</c>.
+/// timeoutSeconds (default 30, the whole attempt), successStatus (default "2xx"), idempotencyKey, keepBody}</c>.
 /// A header value is a string or a secret reference <c>{"secret": "name", "format": "Bearer {0}"}</c>,
 /// resolved when the job runs.
 /// </summary>
@@ -26,6 +26,13 @@ public sealed class HttpRequestPayload
 
     /// <summary>Sent as <c>Idempotency-Key</c> on every try; lets a POST or PATCH be retried inside the attempt (<see cref="HttpIdempotency"/>).</summary>
     public string? IdempotencyKey { get; set; }
+
+    /// <summary>
+    /// Keep the response body (its first 4 KiB) in the output and in error messages. Default: kept,
+    /// unless a header carries a secret; then only its size and SHA-256 are kept unless this is true
+    /// (and the kept body is redacted, <see cref="SecretRedactor"/>).
+    /// </summary>
+    public bool? KeepBody { get; set; }
 }
 
 /// <summary>One header of a job: a literal value, or a secret reference resolved at run time.</summary>

@@ -6,16 +6,19 @@ using Microsoft.Extensions.Options;
 
 namespace JobQueue.HttpJobs;
 
-/// <summary>An <c>http_request</c> payload once checked: what is sent.</summary>
+/// <summary>An <c>http_request</c> payload once checked: what is sent, and whether the response body is kept.</summary>
 public sealed record HttpJobRequest(
-    HttpMethod Method, Uri Url, IReadOnlyList<HttpJobHeader> Headers, JsonElement? Body, TimeSpan Timeout, HttpSuccessStatus SuccessStatus);
+    HttpMethod Method, Uri Url, IReadOnlyList<HttpJobHeader> Headers, JsonElement? Body, TimeSpan Timeout, HttpSuccessStatus SuccessStatus,
+    bool KeepBody = true);
 
 /// <summary>
 /// The rules of an <c>http_request</c> payload, applied when a job is created and before it runs. Header
 /// names that carry credentials (<see cref="CredentialHeaders"/>) must be secret references, so that no
-/// key is ever stored in a job, a pg_cron command or a log; the app's own secrets cannot be sent.
+/// key is ever stored in a job, a pg_cron command or a log; the app's own secrets (<see cref="AppSecrets"/>)
+/// cannot be named, and any other secret goes only where <see cref="SecretDestinations"/> allows it.
 /// </summary>
-public sealed partial class HttpRequestRules(HttpTargetPolicy targets, IOptions<RunnerOptions> runner)
+public sealed partial class HttpRequestRules(
+    HttpTargetPolicy targets, SecretDestinations destinations, AppSecrets appSecrets, IOptions<RunnerOptions> runner)
 {
     public const int MaxTimeoutSeconds = 600;
     public const int MaxHeaders = 50;
@@ -33,12 +36,6 @@ public sealed partial class HttpRequestRules(HttpTargetPolicy targets, IOptions<
     public static readonly IReadOnlySet<string> CredentialHeaders = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         "Authorization", "Proxy-Authorization", "Cookie", "apikey", "api-key", "x-api-key", "x-functions-key", "x-auth-token", "x-access-token",
-    };
-
-    /// <summary>The app's own secrets: never sent anywhere.</summary>
-    public static readonly IReadOnlySet<string> ReservedSecrets = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-    {
-        SecretNames.DatabaseConnectionString, SecretNames.RunnerSecret, SecretNames.RunnerSecret + "-previous", SecretNames.AdminToken,
     };
 
     /// <summary>The longest timeout: 600 s, or the runner's time budget when that is shorter.</summary>
@@ -65,6 +62,17 @@ public sealed partial class HttpRequestRules(HttpTargetPolicy targets, IOptions<
             headers.Add(idempotencyKey);
         }
 
+        if (url is not null)
+        {
+            foreach (var header in headers.Where(h => h.Secret is not null))
+            {
+                if (destinations.Check(header.Secret!, url) is { } notThere)
+                {
+                    errors.Add(new PayloadError("headers." + header.Name, notThere));
+                }
+            }
+        }
+
         var body = payload.Body is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } b ? b : (JsonElement?)null;
         if (body is not null && method is "GET" or "HEAD")
         {
@@ -85,21 +93,29 @@ public sealed partial class HttpRequestRules(HttpTargetPolicy targets, IOptions<
 
         return errors.Count > 0
             ? (null, errors)
-            : (new HttpJobRequest(new HttpMethod(method), url!, headers, body, TimeSpan.FromSeconds(payload.TimeoutSeconds), success!), errors);
+            : (new HttpJobRequest(new HttpMethod(method), url!, headers, body, TimeSpan.FromSeconds(payload.TimeoutSeconds), success!,
+                payload.KeepBody ?? !headers.Any(h => h.Secret is not null)), errors);
     }
+
+    /// <summary>
+    /// Whether a redirect of <paramref name="call"/> may be followed to <paramref name="target"/>: the
+    /// target is allowed, and every secret the request carries may go there.
+    /// </summary>
+    public bool MayRedirect(HttpJobRequest call, Uri target) =>
+        targets.Check(target) is null && call.Headers.All(h => h.Secret is null || destinations.Check(h.Secret, target) is null);
 
     /// <summary>Null when <paramref name="name"/> may be referenced by a job's header.</summary>
-    public static string? CheckSecretName(string? name)
-    {
-        if (name is null || !SecretName().IsMatch(name))
-        {
-            return "must name a secret: 1 to 127 letters, digits and '-' (a Key Vault secret name; without a vault the setting Secrets:<name>)";
-        }
+    public string? CheckSecretName(string? name) =>
+        SecretNameProblem(name)
+        ?? (appSecrets.Contains(name!) ? $"'{name}' is one of the app's own secrets (or a -previous variant of one), which jobs may never send" : null);
 
-        return ReservedSecrets.Contains(name) ? $"'{name}' is one of the app's own secrets, which jobs may not send" : null;
-    }
+    /// <summary>Null when <paramref name="name"/> has the form of a secret's name.</summary>
+    public static string? SecretNameProblem(string? name) =>
+        name is null || !SecretName().IsMatch(name)
+            ? "must name a secret: 1 to 127 letters, digits and '-' (a Key Vault secret name; without a vault the setting Secrets:<name>)"
+            : null;
 
-    private static List<HttpJobHeader> CheckHeaders(Dictionary<string, JsonElement>? headers, List<PayloadError> errors)
+    private List<HttpJobHeader> CheckHeaders(Dictionary<string, JsonElement>? headers, List<PayloadError> errors)
     {
         var result = new List<HttpJobHeader>();
         if (headers is null)
@@ -156,7 +172,7 @@ public sealed partial class HttpRequestRules(HttpTargetPolicy targets, IOptions<
         return result;
     }
 
-    private static HttpJobHeader? SecretReference(string name, JsonElement value, string field, List<PayloadError> errors)
+    private HttpJobHeader? SecretReference(string name, JsonElement value, string field, List<PayloadError> errors)
     {
         string? secret = null;
         var format = HttpJobHeader.Placeholder;

@@ -7,7 +7,8 @@ namespace JobQueue.HttpJobs;
 /// The HTTP jobs' innermost handler. Follows redirects only to the same host (and port; http to https
 /// is allowed, https to http is not), at most <see cref="MaxRedirects"/> in a row; a redirect anywhere
 /// else is returned as the response, so that the job fails without the request (or its secret
-/// headers) reaching another host. Counts the requests it sends in <see cref="Requests"/>. Sits below
+/// headers) reaching another host; so is one the caller's <see cref="MayFollow"/> refuses (a path where
+/// the request's secrets may not go). Counts the requests it sends in <see cref="Requests"/>. Sits below
 /// the resilience pipeline, and puts the request back as it was, so that every retry starts from the
 /// job's own URL.
 /// </summary>
@@ -18,13 +19,16 @@ public sealed class SameHostRedirectHandler : DelegatingHandler
     /// <summary>A counter of the requests sent for one job attempt (set by the caller).</summary>
     public static readonly HttpRequestOptionsKey<StrongBox<int>> Requests = new("JobQueue.HttpJobs.Requests");
 
+    /// <summary>Whether a redirect to a URL of the same host may be followed (set by the caller; unset: yes).</summary>
+    public static readonly HttpRequestOptionsKey<Func<Uri, bool>> MayFollow = new("JobQueue.HttpJobs.MayFollow");
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var (url, method, content) = (request.RequestUri!, request.Method, request.Content);
         try
         {
             var response = await SendCountedAsync(request, cancellationToken);
-            for (var hop = 0; hop < MaxRedirects && Target(request.RequestUri!, response) is { } next; hop++)
+            for (var hop = 0; hop < MaxRedirects && Target(request.RequestUri!, response) is { } next && Allowed(request, next); hop++)
             {
                 response.Dispose();
                 if (response.StatusCode == HttpStatusCode.SeeOther
@@ -59,6 +63,9 @@ public sealed class SameHostRedirectHandler : DelegatingHandler
         var sameOrigin = to.Scheme == from.Scheme ? to.Port == from.Port : from.Scheme == "http" && to.Scheme == "https";
         return sameHost && sameOrigin ? to : null;
     }
+
+    private static bool Allowed(HttpRequestMessage request, Uri next) =>
+        !request.Options.TryGetValue(MayFollow, out var mayFollow) || mayFollow(next);
 
     private Task<HttpResponseMessage> SendCountedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

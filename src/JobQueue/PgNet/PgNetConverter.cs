@@ -13,11 +13,15 @@ public sealed record PgNetSecret(string Header, string Secret, string Source, bo
 /// <summary>
 /// A pg_net job as an <c>http_request</c> payload. <see cref="Payload"/> holds secret references only;
 /// a key written into the command in plain text is replaced by a reference (<see cref="PgNetSecret.Literal"/>)
-/// and never copied. <see cref="Problems"/> says what keeps it from being converted, by field.
+/// and never copied. <see cref="Problems"/> says what keeps it from being converted, by field;
+/// <see cref="Parsed"/> is what could be read of the call even then (for <see cref="PgNetCallSummary"/>).
 /// </summary>
 public sealed record PgNetConversion(JsonObject? Payload, IReadOnlyList<PgNetSecret> Secrets, IReadOnlyList<PayloadError> Problems)
 {
     public bool Convertible => Payload is not null && Problems.Count == 0;
+
+    /// <summary>The payload as far as it was read (null when the command could not be read at all).</summary>
+    public JsonObject? Parsed { get; init; }
 }
 
 /// <summary>What an operator may give when converting: the URL or schedule to use, and vault secret names by header.</summary>
@@ -92,7 +96,7 @@ public sealed partial class PgNetConverter(JobHandlerRegistry handlers)
             problems.AddRange(handlers.ValidatePayload(HttpRequestHandler.Name, element).Select(e => e with { Field = "payload." + e.Field }));
         }
 
-        return new PgNetConversion(problems.Count == 0 ? payload : null, secrets, problems);
+        return new PgNetConversion(problems.Count == 0 ? payload : null, secrets, problems) { Parsed = payload };
     }
 
     /// <summary>A vault secret name (letters, digits, '-') from a lookup's or a header's name.</summary>

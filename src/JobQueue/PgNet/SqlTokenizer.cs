@@ -20,13 +20,15 @@ public sealed record SqlToken(SqlTokenKind Kind, string Text)
 /// <summary>
 /// Splits a PostgreSQL command into tokens: identifiers (lower-cased unless quoted), string constants
 /// (<c>'...'</c>, <c>E'...'</c>, <c>$tag$...$tag$</c>, their value), numbers, and the symbols a pg_net
-/// call uses. Comments are skipped. Throws <see cref="FormatException"/> on what it cannot read.
+/// call uses. Comments (block comments nested, as PostgreSQL reads them) are skipped. Throws
+/// <see cref="FormatException"/> on what it cannot read; <c>lenient</c>, any other character is a symbol
+/// of its own (for telling a command's shape, <see cref="PgNetCommandShape.IsSingleCall"/>).
 /// </summary>
 public static class SqlTokenizer
 {
     private static readonly string[] Symbols = ["::", ":=", "=>", "||", "(", ")", ",", ".", ";", "=", "[", "]", "-", "+", "*"];
 
-    public static List<SqlToken> Tokenize(string sql)
+    public static List<SqlToken> Tokenize(string sql, bool lenient = false)
     {
         var tokens = new List<SqlToken>();
         var i = 0;
@@ -106,6 +108,11 @@ public static class SqlTokenizer
                 tokens.Add(new SqlToken(SqlTokenKind.Symbol, symbol));
                 i += symbol.Length;
             }
+            else if (lenient)
+            {
+                tokens.Add(new SqlToken(SqlTokenKind.Symbol, c.ToString()));
+                i++;
+            }
             else
             {
                 throw new FormatException($"unexpected character '{c}'");
@@ -128,8 +135,7 @@ public static class SqlTokenizer
             }
             else if (string.CompareOrdinal(sql, i, "/*", 0, 2) == 0)
             {
-                var end = sql.IndexOf("*/", i + 2, StringComparison.Ordinal);
-                i = end < 0 ? throw new FormatException("unterminated comment") : end + 2;
+                i = SkipBlockComment(sql, i);
             }
             else
             {
@@ -138,6 +144,34 @@ public static class SqlTokenizer
         }
 
         return i;
+    }
+
+    /// <summary>Skips the block comment at <paramref name="i"/> (comments nest); returns the index after it.</summary>
+    private static int SkipBlockComment(string sql, int i)
+    {
+        var depth = 0;
+        while (i < sql.Length)
+        {
+            if (string.CompareOrdinal(sql, i, "/*", 0, 2) == 0)
+            {
+                depth++;
+                i += 2;
+            }
+            else if (string.CompareOrdinal(sql, i, "*/", 0, 2) == 0)
+            {
+                i += 2;
+                if (--depth == 0)
+                {
+                    return i;
+                }
+            }
+            else
+            {
+                i++;
+            }
+        }
+
+        throw new FormatException("unterminated comment");
     }
 
     /// <summary>Reads <c>'...'</c> from the quote at <paramref name="i"/>; returns the index after it.</summary>

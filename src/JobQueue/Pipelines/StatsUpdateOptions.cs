@@ -27,7 +27,7 @@ public sealed class StatsUpdateOptions
     public string? CacheInvalidationUrl { get; set; }
 
     /// <summary>The secret holding the invalidation endpoint's token (Key Vault, or <c>Secrets:&lt;name&gt;</c>).</summary>
-    public string CacheInvalidationSecret { get; set; } = "stats-cache-invalidation-token";
+    public string CacheInvalidationSecret { get; set; } = JobQueue.Secrets.SecretNames.StatsCacheInvalidationToken;
 
     /// <summary>The header that carries the token.</summary>
     public string CacheInvalidationHeader { get; set; } = "Authorization";

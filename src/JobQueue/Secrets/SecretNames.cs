@@ -10,4 +10,7 @@ public static class SecretNames
     public const string RunnerSecret = "job-runner-secret";
     public const string AdminToken = "admin-token";
     public const string GamePlatformApiKey = "game-platform-api-key";
+
+    /// <summary>The stats pipeline's cache-invalidation token (the default of <c>Pipelines:StatsUpdate:CacheInvalidationSecret</c>).</summary>
+    public const string StatsCacheInvalidationToken = "stats-cache-invalidation-token";
 }

@@ -15,7 +15,8 @@ namespace JobQueue.Tests.Api;
 /// <summary>
 /// The server app (the very same <see cref="JobQueueServer"/> configuration) on a TestServer (or, with
 /// <c>loopback</c>, on Kestrel at a free port of 127.0.0.1, for a real browser) over a test database,
-/// with known local secrets, schedules, the polling runner and the maintainer off.
+/// with known local secrets, the schema owner's connection for the routes that need it (pg_net), schedules,
+/// the polling runner and the maintainer off.
 /// </summary>
 public sealed class ApiTestServer : IAsyncDisposable
 {
@@ -62,6 +63,8 @@ public sealed class ApiTestServer : IAsyncDisposable
         {
             ["Database:ConnectionString"] = db.AppConnectionString,
             ["Database:MigrateOnStartup"] = "false",
+            // the schema owner's connection, as deployed: the pg_net routes read pg_cron with it
+            ["Database:MigrationConnectionString"] = db.ConnectionString,
             ["Cron:ConnectionString"] = LocalPostgres.AsRuntimeLogin(CronTestDatabase.ConnectionString),
             ["Secrets:job-runner-secret"] = RunnerSecret,
             ["Secrets:job-runner-secret-previous"] = PreviousRunnerSecret,

@@ -51,7 +51,7 @@ CREATE TYPE jobqueue.cron_job_info AS (
 --
 
 CREATE FUNCTION jobqueue.convert_pg_net_cron_job(old_job_id bigint, old_command_md5 text, job_name text, job_schedule text, task_type text, task_payload jsonb, max_attempts integer DEFAULT 3, dedupe_key text DEFAULT NULL::text, target_database text DEFAULT NULL::text, job_priority integer DEFAULT 0) RETURNS SETOF jobqueue.cron_job_info
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO 'jobqueue', 'pg_temp'
     AS $$
 DECLARE
@@ -888,7 +888,7 @@ $$;
 --
 
 CREATE FUNCTION jobqueue.get_pg_net_cron_jobs() RETURNS TABLE(jobid bigint, jobname text, schedule text, active boolean, database text, username text, command text, command_md5 text)
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'jobqueue', 'pg_temp'
     AS $$
 BEGIN
@@ -3714,7 +3714,6 @@ GRANT USAGE ON SCHEMA jobqueue TO jobqueue_app;
 --
 
 REVOKE ALL ON FUNCTION jobqueue.convert_pg_net_cron_job(old_job_id bigint, old_command_md5 text, job_name text, job_schedule text, task_type text, task_payload jsonb, max_attempts integer, dedupe_key text, target_database text, job_priority integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION jobqueue.convert_pg_net_cron_job(old_job_id bigint, old_command_md5 text, job_name text, job_schedule text, task_type text, task_payload jsonb, max_attempts integer, dedupe_key text, target_database text, job_priority integer) TO jobqueue_app;
 
 
 --
@@ -3933,7 +3932,6 @@ GRANT ALL ON FUNCTION jobqueue.get_cutover_cron_jobs() TO jobqueue_app;
 --
 
 REVOKE ALL ON FUNCTION jobqueue.get_pg_net_cron_jobs() FROM PUBLIC;
-GRANT ALL ON FUNCTION jobqueue.get_pg_net_cron_jobs() TO jobqueue_app;
 
 
 --

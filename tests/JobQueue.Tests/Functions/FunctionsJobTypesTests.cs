@@ -9,7 +9,8 @@ namespace JobQueue.Tests.Functions;
 /// <summary>
 /// The HTTP and stats jobs in the Functions worker: an http_request job created through the worker's
 /// HTTP function and run by its Runner timer against a real receiver (secret header delivered, never
-/// logged), the allow-list refusal, and the stats route with post-match joining.
+/// logged), the allow-list and secret-destination refusals, an app secret enqueued in SQL by the
+/// runtime login that reaches no one, and the stats route with post-match joining.
 /// </summary>
 public sealed class FunctionsJobTypesTests(FunctionsWorkerFixture worker) : IClassFixture<FunctionsWorkerFixture>
 {
@@ -21,6 +22,23 @@ public sealed class FunctionsJobTypesTests(FunctionsWorkerFixture worker) : ICla
         var refused = await worker.AdminJsonAsync(HttpMethod.Post, "/api/admin/jobs", 400,
             """{"taskType":"http_request","payload":{"url":"https://not-allowed.example.com/x"}}""");
         Assert.True(refused.GetProperty("errors").TryGetProperty("payload.url", out _), refused.ToString());
+        var nowhere = await worker.AdminJsonAsync(HttpMethod.Post, "/api/admin/jobs", 400, JsonSerializer.Serialize(new
+        {
+            taskType = "http_request",
+            payload = new { url = receiver.Url(path), headers = new { Authorization = new { secret = "no-destinations-key" } } },
+        }));
+        Assert.True(nowhere.GetProperty("errors").TryGetProperty("payload.headers.Authorization", out _), nowhere.ToString());
+        var leakPath = HttpReceiver.NewPath("worker-leak");
+        Guid leak;
+        await using (var enqueue = worker.Db.DataSource.CreateCommand("SELECT jobqueue.job_queue_enqueue('http_request', $1::jsonb, now(), 5)"))
+        {
+            enqueue.Parameters.AddWithValue(JsonSerializer.Serialize(new
+            {
+                url = receiver.Url(leakPath),
+                headers = new Dictionary<string, object> { ["X-Leak"] = new { secret = "admin-token-previous" } },
+            }));
+            leak = (Guid)(await enqueue.ExecuteScalarAsync())!;
+        }
 
         var enqueued = await worker.AdminJsonAsync(HttpMethod.Post, "/api/admin/jobs", 201, JsonSerializer.Serialize(new
         {
@@ -39,6 +57,11 @@ public sealed class FunctionsJobTypesTests(FunctionsWorkerFixture worker) : ICla
         Assert.True(tick.Result.Status == StatusResult.Types.Status.Success, $"{tick.Result.Exception?.Message}\n{worker.Host.Diagnostics()}");
         var request = Assert.Single(receiver.Requests(path));
         Assert.Equal("Bearer " + FunctionsWorkerFixture.HttpJobSecretValue, request.Header("Authorization"));
+        Assert.Empty(receiver.Requests(leakPath));
+        var leaked = await worker.AdminJsonAsync(HttpMethod.Get, $"/api/admin/jobs/{leak}", 200);
+        Assert.Equal("failed", leaked.GetProperty("status").GetString());
+        Assert.Contains("the app's own secrets", leaked.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(FunctionsWorkerFixture.PreviousAdminToken, leaked.GetRawText(), StringComparison.Ordinal);
         var job = await worker.AdminJsonAsync(HttpMethod.Get, $"/api/admin/jobs/{jobId}", 200);
         Assert.Equal("succeeded", job.GetProperty("status").GetString());
         Assert.Equal(200, job.GetProperty("output").GetProperty("status").GetInt32());

@@ -37,6 +37,7 @@ public sealed class FunctionsWorkerFixture : IAsyncLifetime
 
     public const string HttpJobSecretName = "service-role-key";
     public const string HttpJobSecretValue = "worker-http-job-SECRET-3c2b1a";
+    public const string PreviousAdminToken = "functions-admin-token-PREVIOUS-5e6f";
 
     /// <summary>The app settings, as on Azure (environment variables), for a worker over <paramref name="db"/>.</summary>
     public static Dictionary<string, string> Settings(TestDatabase db)
@@ -56,6 +57,9 @@ public sealed class FunctionsWorkerFixture : IAsyncLifetime
             ["HttpJobs:AllowedHosts"] = "127.0.0.1",
             ["HttpJobs:AllowPrivateNetworks"] = "true",
             [$"{ConfigurationSecretProvider.Section}:{HttpJobSecretName}"] = HttpJobSecretValue,
+            [$"HttpJobs:SecretDestinations:{HttpJobSecretName}"] = "127.0.0.1",
+            // an app secret's previous value, which no job may send
+            [$"{ConfigurationSecretProvider.Section}:{SecretNames.AdminToken}-previous"] = PreviousAdminToken,
             ["Pipelines:StatsUpdate:Steps:0:Name"] = "probe",
             ["Pipelines:StatsUpdate:Steps:0:Function"] = "pg_catalog.now",
             ["Pipelines:StatsUpdate:Steps:0:CacheTags"] = "probe",

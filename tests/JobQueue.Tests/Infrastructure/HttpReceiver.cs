@@ -36,11 +36,39 @@ public sealed class HttpReceiver : IAsyncDisposable
     /// <summary>A scripted answer: status, body, headers, and a delay before it (a slow endpoint).</summary>
     public sealed record Reply(int Status, string Body = "", IReadOnlyDictionary<string, string>? Headers = null, TimeSpan? Delay = null)
     {
-        /// <summary>The reply's body may contain <c>{header:Name}</c>, replaced by that request header (an endpoint that echoes it).</summary>
+        /// <summary>
+        /// The reply's body may contain <c>{header:Name}</c>, replaced by that request header (an endpoint that
+        /// echoes it), or <c>{header:Name|form}</c>, the header encoded (<see cref="Encode"/>).
+        /// </summary>
         public string BodyFor(HttpRequest request) =>
             Body.Contains("{header:", StringComparison.Ordinal)
-                ? System.Text.RegularExpressions.Regex.Replace(Body, @"\{header:([^}]+)\}", m => request.Headers[m.Groups[1].Value].ToString())
+                ? System.Text.RegularExpressions.Regex.Replace(Body, @"\{header:([^}|]+)(?:\|([a-z0-9]+))?\}",
+                    m => Encode(request.Headers[m.Groups[1].Value].ToString(), m.Groups[2].Value))
                 : Body;
+    }
+
+    /// <summary>
+    /// <paramref name="value"/> as an echoing endpoint might encode it: <c>base64</c>, <c>base64url</c>,
+    /// <c>base64at1</c> / <c>base64at2</c> (inside a longer base64 text, after 1 or 2 other bytes), <c>url</c>,
+    /// <c>hex</c>, <c>hexlower</c>, <c>reversed</c>, <c>json</c> (JSON-escaped); empty: as it is.
+    /// </summary>
+    public static string Encode(string value, string form)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(value);
+        return form switch
+        {
+            "" => value,
+            "base64" => Convert.ToBase64String(bytes),
+            "base64url" => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
+            "base64at1" => Convert.ToBase64String([.. "x"u8, .. bytes]),
+            "base64at2" => Convert.ToBase64String([.. "xy"u8, .. bytes]),
+            "url" => Uri.EscapeDataString(value),
+            "hex" => Convert.ToHexString(bytes),
+            "hexlower" => Convert.ToHexStringLower(bytes),
+            "reversed" => new string(value.Reverse().ToArray()),
+            "json" => System.Text.Json.JsonSerializer.Serialize(value)[1..^1],
+            _ => throw new ArgumentException($"unknown form {form}", nameof(form)),
+        };
     }
 
     public Uri BaseUrl { get; }

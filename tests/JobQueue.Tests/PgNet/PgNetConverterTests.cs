@@ -17,7 +17,11 @@ public sealed class PgNetConverterTests : IAsyncLifetime
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["HttpJobs:AllowedHosts"] = "*.supabase.co",
+            ["HttpJobs:AllowedHosts"] = "abcd.supabase.co",
+            ["HttpJobs:SecretDestinations:service-role-key"] = "https://abcd.supabase.co/functions/v1/",
+            ["HttpJobs:SecretDestinations:notification-worker-authorization"] = "https://abcd.supabase.co/functions/v1/",
+            ["HttpJobs:SecretDestinations:anon-key"] = "abcd.supabase.co",
+            ["HttpJobs:SecretDestinations:app-settings-anon-key"] = "abcd.supabase.co",
             // the handlers' data source is built, never opened
             ["Database:ConnectionString"] = "Host=127.0.0.1;Port=1;Database=unused",
         }).Build();
@@ -142,6 +146,42 @@ public sealed class PgNetConverterTests : IAsyncLifetime
         var unreadable = converter.Convert("x", "select net.http_post(url := 'https://abcd.supabase.co/x", PgNetOverrides.None);
         Assert.Contains(unreadable.Problems, p => p.Field == "command" && p.Reason.Contains("unterminated", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_secret_sent_outside_its_destinations_keeps_the_job_from_being_converted()
+    {
+        var outside = converter.Convert("x", """
+            select net.http_post(url := 'https://abcd.supabase.co/rest/v1/rpc/x',
+              headers := jsonb_build_object('Authorization', 'Bearer ' || public.get_secret('service_role_key')))
+            """, PgNetOverrides.None);
+
+        Assert.False(outside.Convertible);
+        Assert.Contains(outside.Problems, p => p.Field == "payload.headers.Authorization"
+                                               && p.Reason.Contains("HttpJobs:SecretDestinations:service-role-key", StringComparison.Ordinal));
+        var summary = PgNetCallSummary.Of(outside);
+        Assert.Equal("https://abcd.supabase.co/rest/v1/rpc/x", summary.Url);
+        Assert.Equal(new[] { "Authorization" }, summary.HeaderNames);
+    }
+
+    [Theory]
+    [InlineData("SELECT net.http_post(url := 'https://x/y')", true)]
+    [InlineData("select NET.HTTP_GET('https://x') as request_id;", true)]
+    [InlineData("PERFORM net.http_post(url => 'https://x', body => '{}'::jsonb) r;;", true)]
+    [InlineData("-- every minute\nselect \"net\".\"http_post\"(url := 'https://x/(', body := jsonb_build_object('n', 5 / 2))", true)]
+    [InlineData("-- select net.http_post('https://x')\nSELECT 1", false)]
+    [InlineData("/* SELECT net.http_post('https://x') */ DELETE FROM accounts", false)]
+    [InlineData("/* /* nested */ SELECT net.http_post('https://x') */ SELECT 1", false)]
+    [InlineData("SELECT 'net.http_post(' || 'x'", false)]
+    [InlineData("SELECT net.http_post(url := 'https://x'); DELETE FROM accounts", false)]
+    [InlineData("SELECT net.http_post(url := 'https://x'), pg_terminate_backend(1)", false)]
+    [InlineData("SELECT net.http_post(url := 'https://x') FROM generate_series(1, 3)", false)]
+    [InlineData("SELECT net.http_post(url := 'https://x') UNION SELECT 1", false)]
+    [InlineData("DO $$ BEGIN PERFORM net.http_post('https://x'); END $$", false)]
+    [InlineData("SELECT http_post('https://x')", false)]
+    [InlineData("SELECT net.http_post(url := 'https://x'", false)]
+    [InlineData("SELECT x FROM t WHERE net.http_post('https://x') IS NOT NULL", false)]
+    public void Only_a_command_that_is_one_net_http_call_is_a_pg_net_job(string command, bool matches) =>
+        Assert.Equal(matches, PgNetCommandShape.IsSingleCall(command));
 
     [Theory]
     [InlineData("service_role_key", "service-role-key")]

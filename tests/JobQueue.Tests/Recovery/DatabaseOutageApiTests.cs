@@ -24,6 +24,8 @@ public sealed class DatabaseOutageApiTests : IAsyncLifetime, IDisposable
         {
             ["Database:ConnectionString"] = nowhere,
             ["Cron:ConnectionString"] = nowhere,
+            // the pg_net routes read pg_cron as the schema owner: unreachable too
+            ["Database:MigrationConnectionString"] = nowhere,
             // a stats pipeline with a step, so that its enqueue route gets as far as the database
             ["Pipelines:StatsUpdate:Steps:0:Name"] = "probe",
             ["Pipelines:StatsUpdate:Steps:0:Function"] = "pg_catalog.now",

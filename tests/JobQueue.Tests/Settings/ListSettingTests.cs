@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace JobQueue.Tests.Settings;
 
-/// <summary>List settings (allowed hosts and functions, cache tags) as one string or as an array, and the sample's ten stats steps.</summary>
+/// <summary>List settings (allowed hosts, secret destinations, allowed functions, cache tags) as one string or as an array, and the sample's ten stats steps.</summary>
 public sealed class ListSettingTests
 {
     [Fact]
@@ -17,7 +17,10 @@ public sealed class ListSettingTests
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["HttpJobs:AllowedHosts:0"] = "api.example.com",
-            ["HttpJobs:AllowedHosts:1"] = "*.supabase.co, hooks.example.org",
+            ["HttpJobs:AllowedHosts:1"] = "*.example.net, hooks.example.org",
+            ["HttpJobs:SecretDestinations:service-role-key"] = "https://api.example.com/functions/v1/; hooks.example.org",
+            ["HttpJobs:SecretDestinations:anon-key:0"] = "api.example.com",
+            ["HttpJobs:SecretDestinations:anon-key:1"] = "hooks.example.org, x.example.net",
             ["SqlJobs:AllowedFunctions"] = "public.a;b  stats.c",
             ["Pipelines:StatsUpdate:Steps:0:Name"] = "one",
             ["Pipelines:StatsUpdate:Steps:0:Function"] = "public.one",
@@ -31,11 +34,16 @@ public sealed class ListSettingTests
 
         var targets = services.GetRequiredService<HttpTargetPolicy>();
         Assert.Null(targets.Check(new Uri("https://api.example.com/x")));
-        Assert.Null(targets.Check(new Uri("https://abc.supabase.co/functions/v1/x")));
+        Assert.Null(targets.Check(new Uri("https://abc.example.net/functions/v1/x")));
         Assert.Null(targets.Check(new Uri("https://HOOKS.example.org./x")));
-        Assert.NotNull(targets.Check(new Uri("https://supabase.co/x")));
-        Assert.NotNull(targets.Check(new Uri("https://evilsupabase.co/x")));
+        Assert.NotNull(targets.Check(new Uri("https://example.net/x")));
+        Assert.NotNull(targets.Check(new Uri("https://evilexample.net/x")));
         Assert.NotNull(targets.Check(new Uri("https://api.example.com.evil.net/x")));
+
+        var destinations = services.GetRequiredService<SecretDestinations>();
+        Assert.Equal(new[] { "https://api.example.com/functions/v1/", "hooks.example.org" }, destinations.Of("service-role-key").Select(d => d.ToString()));
+        Assert.Equal(new[] { "api.example.com", "hooks.example.org", "x.example.net" }, destinations.Of("ANON-KEY").Select(d => d.ToString()));
+        Assert.Empty(destinations.Of("unlisted"));
 
         var functions = services.GetRequiredService<SqlFunctionAllowList>();
         Assert.Equal(new[] { "public.a", "public.b", "stats.c" }, functions.All.Select(f => f.ToString()));

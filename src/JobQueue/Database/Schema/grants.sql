@@ -9,8 +9,9 @@ CALL jobqueue.lock_down();
 -- The functions the app's runtime login (a member of jobqueue_app) may call, and no other: it has no
 -- privilege on any table, sequence or view, and reaches data only through these. Internal helpers,
 -- trigger functions and procedures are not listed. A new function the app calls is added here.
+-- Not listed on purpose: get_pg_net_cron_jobs and convert_pg_net_cron_job (other roles' pg_cron
+-- commands: the app reaches them over the schema owner's connection only).
 CALL jobqueue.set_app_execute(ARRAY[
-  'convert_pg_net_cron_job',
   'create_cron_job',
   'cron_job_visibility',
   'cutover_parity_attempts',
@@ -26,7 +27,6 @@ CALL jobqueue.set_app_execute(ARRAY[
   'get_cron_job_runs',
   'get_cron_jobs',
   'get_cutover_cron_jobs',
-  'get_pg_net_cron_jobs',
   'job_queue_audit_list',
   'job_queue_audit_prune',
   'job_queue_audit_record',

@@ -1,7 +1,9 @@
 -- Converts a pg_cron job that calls pg_net (net.http_post / net.http_get) into one of the app's
--- cron jobs (CronJobStore.ConvertPgNetJobAsync: POST admin/cron-jobs/pg-net/convert): disables the
+-- cron jobs (PgNetCronStore.ConvertAsync: POST admin/cron-jobs/pg-net/convert): disables the
 -- old job (cron_admin_alter; it is not deleted) and creates the new one through create_cron_job
--- (the remaining arguments are its own), in one transaction: both happen or neither.
+-- (the remaining arguments are its own), in one transaction: both happen or neither. Called over the
+-- schema owner's connection only: not in grants.sql (jobqueue_app may not execute it, so the runtime
+-- login can switch off no pg_cron job), and it runs with its caller's rights.
 -- old_command_md5 is the md5 of the command as get_pg_net_cron_jobs read it, so only what the
 -- caller saw is converted. Returns the new job. SQLSTATEs: JQC04 old_job_id is not a pg_net job of
 -- this role; JQC09 its command changed since it was read, or the new name is taken; JQC01 pg_cron
@@ -9,7 +11,7 @@
 CREATE OR REPLACE FUNCTION jobqueue.convert_pg_net_cron_job(old_job_id bigint, old_command_md5 text, job_name text, job_schedule text, task_type text, task_payload jsonb, max_attempts integer DEFAULT 3, dedupe_key text DEFAULT NULL::text, target_database text DEFAULT NULL::text, job_priority integer DEFAULT 0)
  RETURNS SETOF jobqueue.cron_job_info
  LANGUAGE plpgsql
- SECURITY DEFINER
+ SECURITY INVOKER
  SET search_path TO 'jobqueue', 'pg_temp'
 AS $function$
 DECLARE

@@ -1,14 +1,17 @@
--- The pg_cron jobs that call net.http_post / net.http_get and are not the app's own, for the pg_net
--- migration routes only (CronJobStore.GetPgNetJobsAsync: GET admin/cron-jobs/pg-net); the library
--- parses the commands into http_request payloads with secret references and never returns them.
--- Unlike every other cron wrapper this one returns foreign commands, so keys in the shapes Supabase
--- issues are masked here (pg_net_mask_keys) and never leave the database; command_md5 is the md5 of
--- the unmasked command, which convert_pg_net_cron_job checks. Only the jobs of this function's
--- owner are visible (pg_cron's row-level security). Raises JQC01 without pg_cron.
+-- The pg_cron jobs whose command mentions net.http_post / net.http_get and that are not the app's
+-- own, for the pg_net migration routes only (PgNetCronStore.GetJobsAsync: GET admin/cron-jobs/pg-net),
+-- which the app calls over the schema owner's connection (Database:MigrationConnectionString), never
+-- as its runtime login: this function is not in grants.sql, so jobqueue_app may not execute it, and
+-- it runs with its caller's rights (the owner, who may read its own pg_cron jobs anyway). The library
+-- keeps only the commands that are one net.http_* call (PgNetCommandShape.IsSingleCall: not a
+-- mention in a comment, not a second statement), parses them and returns only parsed fields, never a
+-- command or a header value. Keys in the shapes Supabase issues are masked here (pg_net_mask_keys);
+-- command_md5 is the md5 of the unmasked command, which convert_pg_net_cron_job checks. Only the
+-- caller's own jobs are visible (pg_cron's row-level security). Raises JQC01 without pg_cron.
 CREATE OR REPLACE FUNCTION jobqueue.get_pg_net_cron_jobs()
  RETURNS TABLE(jobid bigint, jobname text, schedule text, active boolean, database text, username text, command text, command_md5 text)
  LANGUAGE plpgsql
- STABLE SECURITY DEFINER
+ STABLE SECURITY INVOKER
  SET search_path TO 'jobqueue', 'pg_temp'
 AS $function$
 BEGIN
