@@ -34,6 +34,12 @@ public sealed class CutoverEndpoints(
         }
 
         var owner = await connection.ResolveMigrationAsync(cancellationToken);
+        await using (var probe = new Npgsql.NpgsqlConnection(owner))
+        {
+            // an unreachable database answers as on every route: 503 with Retry-After (DatabaseOutageGuard)
+            await probe.OpenAsync(cancellationToken);
+        }
+
         var result = await engine.RunAsync(CutoverVerb.Plan, owner, cron.Value.CronMigrationConnectionString(owner), cancellationToken);
         return result.Outcome == CutoverOutcome.Failed
             ? ApiProblems.Unavailable("the cut-over plan could not be read: " + result.Error)

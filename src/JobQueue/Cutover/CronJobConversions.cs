@@ -86,8 +86,10 @@ public sealed partial class CronJobConversions(PgNetConverter converter, ISecret
             // without the base URL's value (not stored yet) the rest is still checked, the URL is not
             var urlMissing = urlSecret is not null && urlValue is null;
             var conversion = converter.Convert(job.Name, job.Command, new PgNetOverrides(Url: url));
+            // nor, then, where its secrets may go (HttpJobs:SecretDestinations is checked against the real URL)
             problems.AddRange(conversion.Problems
-                .Where(p => !(urlMissing && p.Field.Contains("url", StringComparison.Ordinal)))
+                .Where(p => !(urlMissing && (p.Field.Contains("url", StringComparison.Ordinal)
+                                             || p.Reason.Contains(" may not be sent to ", StringComparison.Ordinal))))
                 .Select(p => $"{p.Field}: {Scrub(p.Reason, urlValue, urlSecret)}"));
             foreach (var s in conversion.Secrets.DistinctBy(s => s.Secret))
             {

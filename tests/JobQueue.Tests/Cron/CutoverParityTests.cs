@@ -43,7 +43,7 @@ public sealed class CutoverParityTests : IAsyncLifetime
             : Task.FromResult<object?>(new { status = 200, durationMs = 12, requests = 1 }))),
         ownerConnection
             ? new Dictionary<string, string?> { ["Database:MigrationConnectionString"] = DatabaseConnection.OnDatabase(LocalPostgres.RunScript("admin-url"), db.Name) }
-            : null);
+            : new Dictionary<string, string?> { ["Database:MigrationConnectionString"] = "" });
 
     /// <summary>The old job, as the replaced stack made it: the superuser's pg_net call, disabled by the cut-over, with two runs.</summary>
     private async Task<long> OldJobAsync(string name, DateTimeOffset firstRun)

@@ -20,7 +20,7 @@ public sealed class CutoverApiTests : IAsyncLifetime
     [Fact]
     public async Task Without_an_owner_connection_the_plan_is_409_naming_the_setting()
     {
-        await using var api = await ApiTestServer.StartAsync(db);
+        await using var api = await ApiTestServer.StartAsync(db, settings: new Dictionary<string, string?> { ["Database:MigrationConnectionString"] = "" });
         using var response = await api.SendAsync(HttpMethod.Get, "/api/admin/cutover/plan", null, Credentials.Admin);
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);

@@ -58,7 +58,13 @@ public abstract class CutoverSeedTest : IAsyncLifetime
             ["HttpJobs:AllowPrivateNetworks"] = "true",
             // pg_cron lives in the cluster's database jobqueue, not in the seed's (on Supabase it is the same database)
             ["Cron:Database"] = "jobqueue",
-        }.Concat(withSecrets ? SecretSettings(Receiver.BaseUrl.ToString().TrimEnd('/')) : []).ToDictionary();
+        }.Concat(withSecrets ? SecretSettings(Receiver.BaseUrl.ToString().TrimEnd('/')) : []).Concat(SecretDestinations()).ToDictionary();
+
+    /// <summary>Each secret may go to the loopback receiver only (HttpJobs:SecretDestinations): what the runbook has a team set first.</summary>
+    private IEnumerable<KeyValuePair<string, string?>> SecretDestinations() =>
+        SecretSettings("x").Keys
+            .Select(key => new KeyValuePair<string, string?>(
+                "HttpJobs:SecretDestinations:" + key["Secrets:".Length..], Receiver.BaseUrl.ToString().TrimEnd('/')));
 
     public async Task InitializeAsync()
     {

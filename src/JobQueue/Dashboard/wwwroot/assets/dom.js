@@ -119,7 +119,7 @@ export function oneLine(text, className = '') {
 
 /** A status with the job's outcome where the API gives one besides it (e.g. succeeded + partial). */
 export function statusBadges(status, outcome) {
-  return outcome && outcome !== status && outcome !== 'completed'
+  return outcome && outcome !== status && outcome !== 'completed' && outcome !== 'complete'
     ? h('span', { class: 'badges' }, badge(status), ' ', badge(outcome))
     : badge(status);
 }

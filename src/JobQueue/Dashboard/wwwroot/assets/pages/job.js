@@ -53,7 +53,7 @@ export async function renderJob(main, { params }) {
 
 /** The job's outcome where the API gives one, else a stats run's "partial" from its output. */
 function outcomeOf(job) {
-  if (job.outcome) { return job.outcome; }
+  if (job.outcome && job.outcome !== 'complete') { return job.outcome; }
   return job.taskType === 'stats_update' && job.output && job.output.status === 'partial' ? 'partial' : null;
 }
 

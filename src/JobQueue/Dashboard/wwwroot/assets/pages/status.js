@@ -63,7 +63,7 @@ async function loadJobs(body, reload) {
 
 /** A stats run's status: its job status, and "partial" where some steps failed (the API's outcome or the run's result). */
 function runStatus(run) {
-  return statusBadges(run.status, run.outcome || (run.result === 'partial' ? 'partial' : null));
+  return statusBadges(run.status, run.outcome === 'partial' || run.result === 'partial' ? 'partial' : null);
 }
 
 async function loadStats(host, reload) {
