@@ -92,7 +92,7 @@ public sealed class TaskLimitApiTests : IAsyncLifetime
             ["TaskLimits:test_echo:RateIntervalSeconds"] = "60",
         });
 
-        for (var i = 0; i < 100 && await db.ScalarAsync<int>("SELECT count(*)::int FROM job_queue_task_limits") == 0; i++)
+        for (var i = 0; i < 100 && await db.ScalarAsync<int>("SELECT count(*)::int FROM job_queue_task_limits WHERE task_type = 'test_echo'") == 0; i++)
         {
             await Task.Delay(100);
         }
