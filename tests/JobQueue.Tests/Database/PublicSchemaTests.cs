@@ -70,6 +70,9 @@ public sealed class PublicSchemaTests
 
             Assert.Equal(schema, await SchemaDump.DumpAsync(cs, "--schema=public"));
             Assert.Equal(rows, await ScalarAsync<string>(cs, PublicRows));
+            // nor the owner's defaults: a function the team creates afterwards is executable as it was before
+            await ExecuteAsync(cs, "CREATE FUNCTION public.team_rpc_after_install() RETURNS int LANGUAGE sql AS 'SELECT 1'");
+            Assert.True(await ScalarAsync<bool>(cs, "SELECT has_function_privilege('public', 'public.team_rpc_after_install()', 'EXECUTE')"));
             // JobQueue's own queue is beside it, in its schema
             Assert.Equal(0L, await ScalarAsync<long>(cs, "SELECT count(*) FROM jobqueue.job_queue"));
             var id = await ScalarAsync<Guid>(cs, "SELECT jobqueue.job_queue_enqueue('game_platform_sync')");

@@ -4380,12 +4380,5 @@ GRANT ALL ON FUNCTION jobqueue.update_cron_schedule(job_name text, new_schedule 
 
 
 --
--- Name: DEFAULT PRIVILEGES FOR FUNCTIONS; Type: DEFAULT ACL; Schema: -; Owner: -
---
-
-ALTER DEFAULT PRIVILEGES FOR ROLE <schema owner> REVOKE ALL ON FUNCTIONS  FROM PUBLIC;
-
-
---
 -- PostgreSQL database dump complete
 --

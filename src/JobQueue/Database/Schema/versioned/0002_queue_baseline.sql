@@ -3,11 +3,6 @@
 -- every table with no policy: the owner (who runs the SECURITY DEFINER functions) is not subject
 -- to it, and should a privilege ever leak, it shows no rows.
 
--- PUBLIC's implicit EXECUTE on the functions this owner creates is revoked (grants.sql then gives
--- EXECUTE to jobqueue_app on the functions the app calls, and to nobody else).
-ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
-
-
 CREATE TABLE jobqueue.job_queue_audit (
     id bigint NOT NULL,
     at timestamp with time zone DEFAULT now() NOT NULL,
