@@ -3,7 +3,7 @@
 #   PostgreSQL 15 with pg_cron (infra/local/pg.sh start), a local runner secret and admin token
 #   (generated once into .local/secrets.env), migrations, and the server on http://127.0.0.1:5080
 #   with its timers and a polling runner. If tests/GamePlatform.Simulator exists, it is started on
-#   http://127.0.0.1:5081 and the server talks to it. Ctrl-C stops the server (and the simulator);
+#   http://127.0.0.1:5081 (JOBQUEUE_SIM_PORT) and the server talks to it. Ctrl-C stops the server (and the simulator);
 #   `bash infra/local/pg.sh stop` stops PostgreSQL.
 #
 #   Settings: .local/settings.json (gitignored), made from local.settings.sample.json on the first run;
@@ -21,7 +21,7 @@ PORT="${JOBQUEUE_PORT:-5080}"
 URL="http://127.0.0.1:$PORT"
 SIM_URL="http://127.0.0.1:${JOBQUEUE_SIM_PORT:-5081}"
 SECRETS="$ROOT/.local/secrets.env"
-SETTINGS="${JOBQUEUE_SETTINGS_FILE:-$ROOT/.local/settings.json}"
+SETTINGS="$(realpath -m "${JOBQUEUE_SETTINGS_FILE:-$ROOT/.local/settings.json}")"
 
 say() { echo "run.sh: $*" >&2; }
 

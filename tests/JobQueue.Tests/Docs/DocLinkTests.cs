@@ -52,7 +52,10 @@ public sealed class DocLinkTests
         }
     }
 
-    /// <summary>The Markdown files git tracks (untracked drafts, build output and caches are not the repository's docs).</summary>
+    /// <summary>
+    /// The Markdown files git tracks (untracked drafts, build output and caches are not the repository's
+    /// docs); without git (a source archive), every Markdown file outside build output and caches.
+    /// </summary>
     private static List<string> TrackedMarkdownFiles(string root)
     {
         var psi = new ProcessStartInfo("git", ["-C", root, "ls-files", "-z", "--", "*.md"])
@@ -60,13 +63,27 @@ public sealed class DocLinkTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        using var git = Process.Start(psi)!;
-        var output = git.StandardOutput.ReadToEnd();
-        git.WaitForExit();
-        Assert.True(git.ExitCode == 0, "git ls-files failed: " + git.StandardError.ReadToEnd());
-        return output.Split('\0', StringSplitOptions.RemoveEmptyEntries)
-            .Select(f => Path.Combine(root, f))
-            .Where(File.Exists)
+        try
+        {
+            using var git = Process.Start(psi)!;
+            var output = git.StandardOutput.ReadToEnd();
+            git.WaitForExit();
+            if (git.ExitCode == 0)
+            {
+                return output.Split('\0', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(f => Path.Combine(root, f))
+                    .Where(File.Exists)
+                    .ToList();
+            }
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // no git on this machine
+        }
+
+        string[] skipped = ["bin", "obj", "node_modules", ".git", ".local", "TestResults"];
+        return Directory.EnumerateFiles(root, "*.md", SearchOption.AllDirectories)
+            .Where(f => !Path.GetRelativePath(root, f).Split(Path.DirectorySeparatorChar).Any(skipped.Contains))
             .ToList();
     }
 }
