@@ -13,25 +13,26 @@ namespace JobQueue.Runner;
 /// that does not end when drained) new jobs. What a pass does differently from the server's loop is
 /// its mode's (<see cref="IRunnerMode"/>). It runs on the host's lifetime, never on a caller's token.
 /// </summary>
-internal sealed class JobProducer
+internal sealed class JobProducer(
+    IRunnerMode mode,
+    IRunnerStore store,
+    IJobExecutor executor,
+    IAttemptCompleter completer,
+    SessionDatabaseRetry dbRetry,
+    RunnerSlots slots,
+    RunnerOptions options,
+    JobQueueMetrics metrics,
+    TimeProvider time,
+    ILogger logger,
+    CancellationToken hostStopping)
 {
     private const int MaxClaimBatch = 1000;
     private static readonly TimeSpan PauseCheckInterval = TimeSpan.FromSeconds(1);
 
-    private readonly IRunnerMode mode;
-    private readonly IRunnerStore store;
-    private readonly RunnerSlots slots;
-    private readonly RunnerOptions options;
-    private readonly JobQueueMetrics metrics;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly CancellationToken hostStopping;
     private readonly WakeSignal signal = new();
-    private readonly SessionDatabaseRetry dbRetry;
-    private readonly RunningAttempts attempts;
-    private readonly IAttemptCompleter completer;
-    private readonly TimeSpan tick;
-    private readonly TimeSpan lease;
+    private readonly TimeSpan tick = options.HeartbeatInterval / 2 < TimeSpan.FromSeconds(1) ? options.HeartbeatInterval / 2 : TimeSpan.FromSeconds(1);
+    private readonly TimeSpan lease = TimeSpan.FromSeconds(Math.Max(1, options.LeaseSeconds));
+    private RunningAttempts attempts = null!; // set by RunAsync: a producer runs one session
 
     // what the loop has seen so far
     private int claimed;
@@ -41,27 +42,6 @@ internal sealed class JobProducer
     private DateTimeOffset? pauseCheckedAt;
     private DateTimeOffset nextHeartbeat;
     private DateTimeOffset nextScan;
-
-    public JobProducer(
-        IRunnerMode mode,
-        IRunnerStore store,
-        IJobExecutor executor,
-        IAttemptCompleter completer,
-        SessionDatabaseRetry dbRetry,
-        RunnerSlots slots,
-        RunnerOptions options,
-        JobQueueMetrics metrics,
-        TimeProvider time,
-        ILogger logger,
-        CancellationToken hostStopping)
-    {
-        (this.mode, this.store, this.completer, this.dbRetry, this.slots, this.options, this.metrics, this.time, this.logger, this.hostStopping) =
-            (mode, store, completer, dbRetry, slots, options, metrics, time, logger, hostStopping);
-        attempts = new RunningAttempts(executor, store, slots, options, time, logger, mode.RunnerId, signal);
-        var heartbeat = options.HeartbeatInterval;
-        tick = heartbeat / 2 < TimeSpan.FromSeconds(1) ? heartbeat / 2 : TimeSpan.FromSeconds(1);
-        lease = TimeSpan.FromSeconds(Math.Max(1, options.LeaseSeconds));
-    }
 
     private enum ClaimStep
     {
@@ -89,6 +69,7 @@ internal sealed class JobProducer
         // or when a claim, record or heartbeat in flight returns
         using var passRegistration = pass.Token.UnsafeRegister(static s => ((WakeSignal)s!).Set(), signal);
         using var ticker = time.CreateTimer(static s => ((WakeSignal)s!).Set(), signal, tick, tick);
+        attempts = new RunningAttempts(executor, store, slots, options, time, logger, mode.RunnerId, signal);
         var start = time.GetUtcNow();
         nextHeartbeat = start + options.HeartbeatInterval;
         nextScan = start + tick;
