@@ -59,7 +59,7 @@ public static class CutoverCommand
         // the handlers' registry is built over a data source; without an app connection of its own the
         // host uses the owner's (no connection is opened for it: the cut-over opens its own)
         builder.Configuration["Database:ConnectionString"] ??= owner;
-        builder.Services.AddJobQueue(builder.Configuration);
+        builder.Services.AddJobQueue(builder.Configuration).AddHttpJobs().AddSupabaseTooling();
         using var host = builder.Build();
         // pg_cron's database when it is not the app's: Cron:MigrationConnectionString, Cron:Database or Cron:ConnectionString, as for migrate
         cron ??= host.Services.GetRequiredService<IOptions<CronOptions>>().Value.CronMigrationConnectionString(owner);

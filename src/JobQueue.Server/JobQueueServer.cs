@@ -27,7 +27,8 @@ public static class JobQueueServer
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
         builder.Services.AddProblemDetails();
-        builder.Services.AddJobQueue(builder.Configuration);
+        builder.Services.AddJobQueue(builder.Configuration)
+            .AddHttpJobs().AddSqlJobs().AddStatsPipeline().AddCleanupJob().AddGamePlatform().AddSupabaseTooling();
         builder.Services.AddJobQueueOpenTelemetry(builder.Configuration, otel => otel.WithTracing(t => t.AddAspNetCoreInstrumentation()));
         builder.Services.AddOptions<ServerRunnerOptions>().Bind(builder.Configuration.GetSection(ServerRunnerOptions.Section));
         builder.Services.AddHostedService<ScheduleHostedService>();
@@ -36,7 +37,7 @@ public static class JobQueueServer
     }
 
     /// <summary>
-    /// Maps every route of <see cref="ApiRoutes.All"/> on <c>/api/...</c>, the dashboard on <c>/</c> and the
+    /// Maps every route of the composed <see cref="ApiRouteTable"/> (the engine's and the modules') on <c>/api/...</c>, the dashboard on <c>/</c> and the
     /// probes <c>/healthz/live</c> and <c>/healthz/ready</c>. The database start-up (migrations unless
     /// <c>Database:MigrateOnStartup=false</c>) runs in the background (<see cref="DatabaseStartupService"/>):
     /// the server starts and answers "not ready" while PostgreSQL is down, and becomes ready by itself
@@ -46,7 +47,7 @@ public static class JobQueueServer
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        foreach (var route in ApiRoutes.All)
+        foreach (var route in app.Services.GetRequiredService<ApiRouteTable>().All)
         {
             app.MapMethods("/api/" + route.Template, [route.Method], route.Invoke).WithName(route.Name);
         }
