@@ -38,7 +38,7 @@ public static class GamePlatformBuilderExtensions
             .AddRoutes(Routes)
             .AddSchedule(SyncSchedule, new StandingSchedule("standing_game_platform_sync", "*/30 * * * *", GamePlatformSyncHandler.Name))
             .AddSchedule(TotalsSweepSchedule, new StandingSchedule("standing_game_platform_totals_sweep", "0 * * * *", GamePlatformTotalsSweepHandler.Name))
-            .AddTriggerAction(new TriggerAction("Trigger Game Platform sync", "admin/jobs/trigger-sync", GamePlatformSyncHandler.Name))
-            .AddTriggerAction(new TriggerAction("Trigger totals sweep", "admin/jobs/trigger-totals-sweep", GamePlatformTotalsSweepHandler.Name));
+            .AddTriggerAction(new TriggerAction("Start Game Platform sync", "admin/jobs/trigger-sync", GamePlatformSyncHandler.Name))
+            .AddTriggerAction(new TriggerAction("Start Game Platform totals sweep", "admin/jobs/trigger-totals-sweep", GamePlatformTotalsSweepHandler.Name));
     }
 }

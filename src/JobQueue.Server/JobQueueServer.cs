@@ -1,4 +1,5 @@
 using JobQueue.Api;
+using JobQueue.Composition;
 using JobQueue.Dashboard;
 using JobQueue.Database;
 using JobQueue.Telemetry;
@@ -18,8 +19,14 @@ public static class JobQueueServer
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
-    public static void ConfigureBuilder(WebApplicationBuilder builder)
+    /// <summary>The engine with every module: the general job types, the Game Platform integration, the Supabase tooling.</summary>
+    public static void ConfigureBuilder(WebApplicationBuilder builder) =>
+        ConfigureEngine(builder).AddHttpJobs().AddSqlJobs().AddStatsPipeline().AddCleanupJob().AddGamePlatform().AddSupabaseTooling();
+
+    /// <summary>The server with the engine alone (no job type, module route or schedule); the modules chain on the result.</summary>
+    public static JobQueueBuilder ConfigureEngine(WebApplicationBuilder builder)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -27,13 +34,13 @@ public static class JobQueueServer
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
         builder.Services.AddProblemDetails();
-        builder.Services.AddJobQueue(builder.Configuration)
-            .AddHttpJobs().AddSqlJobs().AddStatsPipeline().AddCleanupJob().AddGamePlatform().AddSupabaseTooling();
+        var jobQueue = builder.Services.AddJobQueue(builder.Configuration);
         builder.Services.AddJobQueueOpenTelemetry(builder.Configuration, otel => otel.WithTracing(t => t.AddAspNetCoreInstrumentation()));
         builder.Services.AddOptions<ServerRunnerOptions>().Bind(builder.Configuration.GetSection(ServerRunnerOptions.Section));
         builder.Services.AddHostedService<ScheduleHostedService>();
         builder.Services.AddHostedService<RunnerPollingService>();
         builder.Services.AddHostedService<MaintenanceHostedService>();
+        return jobQueue;
     }
 
     /// <summary>
