@@ -19,7 +19,7 @@ builder.UseMiddleware<DatabaseOutageMiddleware>();
 builder.Services.AddJobQueueOpenTelemetry(builder.Configuration, otel => otel.UseFunctionsWorkerDefaults());
 
 builder.Services.AddJobQueue(builder.Configuration)
-    .AddHttpJobs().AddSqlJobs().AddStatsPipeline().AddCleanupJob().AddGamePlatform().AddSupabaseTooling();
+    .AddHttpJobs().AddSqlJobs().AddStatsPipeline().AddGamePlatform().AddCleanupJob().AddSupabaseTooling();
 // after an enqueue through the app, a message to the wake-up queue (RunnerWakeUpFunctions drains): off without storage
 builder.Services.AddJobQueueWakeUpQueue(builder.Configuration);
 

@@ -21,7 +21,7 @@ public static class JobQueueServer
 
     /// <summary>The engine with every module: the general job types, the Game Platform integration, the Supabase tooling.</summary>
     public static void ConfigureBuilder(WebApplicationBuilder builder) =>
-        ConfigureEngine(builder).AddHttpJobs().AddSqlJobs().AddStatsPipeline().AddCleanupJob().AddGamePlatform().AddSupabaseTooling();
+        ConfigureEngine(builder).AddHttpJobs().AddSqlJobs().AddStatsPipeline().AddGamePlatform().AddCleanupJob().AddSupabaseTooling();
 
     /// <summary>The server with the engine alone (no job type, module route or schedule); the modules chain on the result.</summary>
     public static JobQueueBuilder ConfigureEngine(WebApplicationBuilder builder)

@@ -28,7 +28,7 @@ public static class JobQueueServiceCollectionExtensions
     /// <summary>
     /// The engine alone: queue, runner, maintenance, schedules, admin API, dashboard, secrets, telemetry.
     /// No job type but what the caller adds: chain the modules on the returned builder
-    /// (<c>.AddHttpJobs().AddSqlJobs().AddStatsPipeline().AddCleanupJob().AddGamePlatform().AddSupabaseTooling()</c>)
+    /// (<c>.AddHttpJobs().AddSqlJobs().AddStatsPipeline().AddGamePlatform().AddCleanupJob().AddSupabaseTooling()</c>)
     /// or register handlers with <see cref="AddJobHandler{THandler}"/>.
     /// </summary>
     public static JobQueueBuilder AddJobQueue(this IServiceCollection services, IConfiguration configuration)

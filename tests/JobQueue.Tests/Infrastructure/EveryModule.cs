@@ -9,7 +9,7 @@ public static class EveryModule
     public static IServiceCollection AddJobQueueWithEveryModule(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddJobQueue(configuration)
-            .AddHttpJobs().AddSqlJobs().AddStatsPipeline().AddCleanupJob().AddGamePlatform().AddSupabaseTooling();
+            .AddHttpJobs().AddSqlJobs().AddStatsPipeline().AddGamePlatform().AddCleanupJob().AddSupabaseTooling();
         return services;
     }
 }
