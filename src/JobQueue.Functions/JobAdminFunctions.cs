@@ -5,7 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace JobQueue.Functions;
 
 /// <summary>The jobs admin routes of the route table: list, task types, enqueue, bulk retry and cancel, triggers (the stats pipeline's and its status table too), one job and its actions.</summary>
-public sealed class JobAdminFunctions(JobEndpoints jobs, TriggerEndpoints triggers, TaskTypesEndpoint taskTypes, JobBulkEndpoints bulk, StatsJobEndpoints stats)
+public sealed class JobAdminFunctions(JobEndpoints jobs, TriggerEndpoints triggers, TaskTypesEndpoint taskTypes, TriggerActionsEndpoint triggerActions, JobBulkEndpoints bulk, StatsJobEndpoints stats)
 {
     [Function("AdminJobsList")]
     public Task<IResult> AdminJobsList([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/jobs")] HttpRequest request, CancellationToken cancellationToken) =>
@@ -14,6 +14,10 @@ public sealed class JobAdminFunctions(JobEndpoints jobs, TriggerEndpoints trigge
     [Function("AdminTaskTypes")]
     public Task<IResult> AdminTaskTypes([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/task-types")] HttpRequest request, CancellationToken cancellationToken) =>
         taskTypes.GetAsync(request, cancellationToken);
+
+    [Function("AdminTriggerActions")]
+    public Task<IResult> AdminTriggerActions([HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/trigger-actions")] HttpRequest request, CancellationToken cancellationToken) =>
+        triggerActions.ListAsync(request, cancellationToken);
 
     [Function("AdminJobsEnqueue")]
     public Task<IResult> AdminJobsEnqueue([HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/jobs")] HttpRequest request, CancellationToken cancellationToken) =>

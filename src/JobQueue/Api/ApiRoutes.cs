@@ -30,34 +30,30 @@ public enum ApiAuth
 public sealed record ApiRoute(string Name, string Method, string Template, ApiAuth Auth, Func<HttpContext, Task<IResult>> Invoke);
 
 /// <summary>
-/// THE route table: every host maps exactly these entries. To add an area: write an endpoints class
+/// The ENGINE's route table; the modules add theirs (<see cref="ApiRouteSet"/>) and every host maps the union, <see cref="ApiRouteTable"/>. To add an area: write an endpoints class
 /// (public <c>Task&lt;IResult&gt; XxxAsync(HttpRequest, [string routeValue,] CancellationToken)</c> methods
 /// that authenticate, validate and act), register it in <see cref="EndpointTypes"/>, and add its
 /// routes below with <see cref="Route{TEndpoints}(string, string, string, ApiAuth, Func{TEndpoints, HttpRequest, CancellationToken, Task{IResult}})"/>.
 /// </summary>
 public static class ApiRoutes
 {
-    /// <summary>The endpoint classes, registered as singletons by <c>AddJobQueue</c>.</summary>
+    /// <summary>The engine's endpoint classes, registered as singletons by <c>AddJobQueue</c>.</summary>
     public static IReadOnlyList<Type> EndpointTypes { get; } =
     [
         typeof(RunnerEndpoints),
         typeof(HealthEndpoint),
         typeof(JobEndpoints),
-        typeof(TriggerEndpoints),
         typeof(QueueSettingsEndpoints),
         typeof(CronJobEndpoints),
         typeof(CronJobRunEndpoint),
         typeof(TaskLimitEndpoints),
         typeof(CronScheduleEndpoint),
         typeof(TaskTypesEndpoint),
+        typeof(TriggerActionsEndpoint),
         typeof(JobBulkEndpoints),
         typeof(ThroughputEndpoint),
         typeof(AuditEndpoint),
         typeof(DashboardEndpoint),
-        typeof(StatsJobEndpoints),
-        typeof(PgNetEndpoints),
-        typeof(CutoverEndpoints),
-        typeof(CutoverParityEndpoint),
     ];
 
     public static IReadOnlyList<ApiRoute> All { get; } =
@@ -76,13 +72,10 @@ public static class ApiRoutes
         // jobs
         Route<JobEndpoints>("AdminJobsList", "GET", "admin/jobs", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
         Route<TaskTypesEndpoint>("AdminTaskTypes", "GET", "admin/task-types", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),
+        Route<TriggerActionsEndpoint>("AdminTriggerActions", "GET", "admin/trigger-actions", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
         Route<JobEndpoints>("AdminJobsEnqueue", "POST", "admin/jobs", ApiAuth.Admin, (e, r, ct) => e.EnqueueAsync(r, ct)),
         Route<JobBulkEndpoints>("AdminJobsBulkRetry", "POST", "admin/jobs/bulk-retry", ApiAuth.Admin, (e, r, ct) => e.RetryAsync(r, ct)),
         Route<JobBulkEndpoints>("AdminJobsBulkCancel", "POST", "admin/jobs/bulk-cancel", ApiAuth.Admin, (e, r, ct) => e.CancelAsync(r, ct)),
-        Route<TriggerEndpoints>("AdminJobsTriggerSync", "POST", "admin/jobs/trigger-sync", ApiAuth.Admin, (e, r, ct) => e.TriggerSyncAsync(r, ct)),
-        Route<TriggerEndpoints>("AdminJobsTriggerTotalsSweep", "POST", "admin/jobs/trigger-totals-sweep", ApiAuth.Admin, (e, r, ct) => e.TriggerTotalsSweepAsync(r, ct)),
-        Route<StatsJobEndpoints>("AdminJobsEnqueueStats", "POST", "admin/jobs/enqueue-stats-job", ApiAuth.Admin, (e, r, ct) => e.EnqueueAsync(r, ct)),
-        Route<StatsJobEndpoints>("AdminStatsJobsList", "GET", "admin/stats-jobs", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
         Route<JobEndpoints>("AdminJobsGet", "GET", "admin/jobs/{id}", ApiAuth.Admin, (e, r, id, ct) => e.GetAsync(r, id, ct)),
         Route<JobEndpoints>("AdminJobsRetry", "POST", "admin/jobs/{id}/retry", ApiAuth.Admin, (e, r, id, ct) => e.RetryAsync(r, id, ct)),
         Route<JobEndpoints>("AdminJobsCancel", "POST", "admin/jobs/{id}/cancel", ApiAuth.Admin, (e, r, id, ct) => e.CancelAsync(r, id, ct)),
@@ -104,14 +97,7 @@ public static class ApiRoutes
         Route<CronJobEndpoints>("AdminCronJobsInstallStanding", "POST", "admin/cron-jobs/install-standing", ApiAuth.Admin, (e, r, ct) => e.InstallStandingAsync(r, ct)),
         Route<CronScheduleEndpoint>("AdminCronJobsDescribe", "GET", "admin/cron-jobs/describe", ApiAuth.Admin, (e, r, ct) => e.DescribeAsync(r, ct)),
 
-        // the way off pg_net: pg_cron jobs that call net.http_post / net.http_get, and their conversion
-        Route<PgNetEndpoints>("AdminCronJobsPgNetList", "GET", "admin/cron-jobs/pg-net", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
-        Route<PgNetEndpoints>("AdminCronJobsPgNetConvert", "POST", "admin/cron-jobs/pg-net/convert", ApiAuth.Admin, (e, r, ct) => e.ConvertAsync(r, ct)),
 
-        // the cut-over of a lived-in Supabase project (src/JobQueue/Cutover/README.md): its dry run
-        Route<CutoverEndpoints>("AdminCutoverPlan", "GET", "admin/cutover/plan", ApiAuth.Admin, (e, r, ct) => e.PlanAsync(r, ct)),
-        // the cut-over from pg_cron + pg_net: the old jobs' runs beside the new schedules' attempts
-        Route<CutoverParityEndpoint>("AdminCutoverParity", "GET", "admin/cutover/parity", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),
 
         // the audit log of admin actions
         Route<AuditEndpoint>("AdminAudit", "GET", "admin/audit", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),

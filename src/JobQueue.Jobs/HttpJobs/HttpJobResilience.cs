@@ -1,5 +1,5 @@
 using System.Net;
-using JobQueue.GamePlatform;
+using JobQueue.Http;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Polly.Timeout;
@@ -52,7 +52,7 @@ public static class HttpJobResilience
                 ShouldHandle = args => ValueTask.FromResult(
                     ShouldRetry(args.Context.GetRequestMessage(), args.Outcome, Shorter(maxRetryAfter, TimeLeft(args.Context, time)), time)),
                 DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Result is { } response && HonoursRetryAfter(response.StatusCode) ? GamePlatformResilience.RetryAfter(response, time) : null),
+                    args.Outcome.Result is { } response && HonoursRetryAfter(response.StatusCode) ? RetryAfterHeader.Delay(response, time) : null),
             })
             .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
@@ -78,7 +78,7 @@ public static class HttpJobResilience
 
         return outcome.Result is not { } response
             || !HonoursRetryAfter(response.StatusCode)
-            || GamePlatformResilience.RetryAfter(response, time) is not { } wait
+            || RetryAfterHeader.Delay(response, time) is not { } wait
             || wait <= maxRetryAfter;
     }
 

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
-using JobQueue.GamePlatform;
+using JobQueue.Http;
 using JobQueue.Runner;
 using JobQueue.Secrets;
 using Polly.CircuitBreaker;
@@ -87,7 +87,7 @@ public sealed class HttpRequestHandler(IHttpClientFactory clients, HttpRequestRu
 
             if (status is 408 or 429 or >= 500)
             {
-                if (HttpJobResilience.HonoursRetryAfter(response.StatusCode) && GamePlatformResilience.RetryAfter(response, time) is { } wait)
+                if (HttpJobResilience.HonoursRetryAfter(response.StatusCode) && RetryAfterHeader.Delay(response, time) is { } wait)
                 {
                     throw new RetryLaterJobException($"{failure} (Retry-After {wait.TotalSeconds:0} s)", wait);
                 }

@@ -37,7 +37,7 @@ public sealed record CutoverResult(
 }
 
 /// <summary>
-/// The cut-over of a lived-in Supabase project onto JobQueue (src/JobQueue/Cutover/README.md), run as
+/// The cut-over of a lived-in Supabase project onto JobQueue (src/JobQueue.Supabase/Cutover/README.md), run as
 /// the owner connection: <c>plan</c> reads in READ ONLY transactions and changes nothing; <c>apply</c>
 /// and <c>rollback</c> run in one transaction per database (app, then pg_cron's when that is another
 /// database), under an advisory lock, and are idempotent.

@@ -1,4 +1,5 @@
 using System.Net;
+using JobQueue.Http;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
@@ -54,22 +55,7 @@ public static class GamePlatformResilience
     }
 
     /// <summary>The response's <c>Retry-After</c> (seconds or an HTTP date) as a delay, or null.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-        }
-
-        if (header?.Date is { } date)
-        {
-            var wait = date - time.GetUtcNow();
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        }
-
-        return null;
-    }
+    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time) => RetryAfterHeader.Delay(response, time);
 
     private static TimeSpan Seconds(double seconds) => TimeSpan.FromSeconds(Math.Max(0, seconds));
 }
