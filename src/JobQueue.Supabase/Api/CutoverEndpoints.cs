@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace JobQueue.Api;
 
 /// <summary>
-/// <c>GET admin/cutover/plan</c> (admin auth): the cut-over's dry run (src/JobQueue/Cutover/README.md)
+/// <c>GET admin/cutover/plan</c> (admin auth): the cut-over's dry run (src/JobQueue.Supabase/Cutover/README.md)
 /// over the owner connection <c>Database:MigrationConnectionString</c> (pg_cron's database, when it is another
 /// one, as the migrations find it: <c>Cron:MigrationConnectionString</c>, <c>Cron:Database</c> or <c>Cron:ConnectionString</c>): what it found, what
 /// apply will do, what it cannot do and why, the secrets that must be stored first. Changes nothing
