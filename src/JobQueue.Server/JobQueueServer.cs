@@ -36,7 +36,7 @@ public static class JobQueueServer
     }
 
     /// <summary>
-    /// Maps every route of <see cref="ApiRoutes.All"/> on <c>/api/...</c>, the dashboard on <c>/</c> and the
+    /// Maps every route of the <see cref="ApiPipeline"/>'s route table (<see cref="ApiRoutes.All"/>) on <c>/api/...</c>, the dashboard on <c>/</c> and the
     /// probes <c>/healthz/live</c> and <c>/healthz/ready</c>. The database start-up (migrations unless
     /// <c>Database:MigrateOnStartup=false</c>) runs in the background (<see cref="DatabaseStartupService"/>):
     /// the server starts and answers "not ready" while PostgreSQL is down, and becomes ready by itself
@@ -46,9 +46,10 @@ public static class JobQueueServer
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        foreach (var route in ApiRoutes.All)
+        foreach (var route in app.Services.GetRequiredService<ApiPipeline>().Routes)
         {
-            app.MapMethods("/api/" + route.Template, [route.Method], route.Invoke).WithName(route.Name);
+            app.MapMethods("/api/" + route.Template, [route.Method], (Func<HttpContext, Task<IResult>>)(context => ApiPipeline.InvokeAsync(route, context)))
+                .WithName(route.Name);
         }
 
         // the dashboard at the server's root too (its files are also at /api/dashboard/..., as on Functions)

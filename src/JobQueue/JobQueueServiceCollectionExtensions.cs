@@ -97,6 +97,8 @@ public static class JobQueueServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<AppServiceAuthenticationMode>());
         services.TryAddSingleton<ApiAuthenticator>();
         services.TryAddSingleton<DashboardFiles>();
+        // the route table both hosts run (a host or module that composes another table registers its own ApiPipeline first)
+        services.TryAddSingleton(_ => new ApiPipeline(ApiRoutes.All));
         foreach (var endpoints in ApiRoutes.EndpointTypes)
         {
             services.TryAddSingleton(endpoints);
