@@ -25,8 +25,10 @@ public static class GamePlatformBuilderExtensions
     /// <summary>The trigger routes of the dashboard's buttons.</summary>
     public static ApiRouteSet Routes { get; } = new(
         [
-            ApiRoutes.Route<TriggerEndpoints>("AdminJobsTriggerSync", "POST", "admin/jobs/trigger-sync", ApiAuth.Admin, (e, r, ct) => e.TriggerSyncAsync(r, ct)),
-            ApiRoutes.Route<TriggerEndpoints>("AdminJobsTriggerTotalsSweep", "POST", "admin/jobs/trigger-totals-sweep", ApiAuth.Admin, (e, r, ct) => e.TriggerTotalsSweepAsync(r, ct)),
+            ApiRoutes.Route<TriggerEndpoints, TriggerSyncRequest>("AdminJobsTriggerSync", "POST", "admin/jobs/trigger-sync", ApiAuth.Admin, (e, c, r) => e.TriggerSyncAsync(c, r))
+                with { Audit = new("job.trigger-sync") },
+            ApiRoutes.Route<TriggerEndpoints, TriggerTotalsSweepRequest>("AdminJobsTriggerTotalsSweep", "POST", "admin/jobs/trigger-totals-sweep", ApiAuth.Admin,
+                (e, c, r) => e.TriggerTotalsSweepAsync(c, r)) with { Audit = new("job.trigger-totals-sweep") },
         ],
         [typeof(TriggerEndpoints)]);
 

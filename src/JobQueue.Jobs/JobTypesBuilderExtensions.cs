@@ -29,8 +29,9 @@ public static class JobTypesBuilderExtensions
     /// <summary>The stats pipeline's routes: enqueue a run, list the runs.</summary>
     public static ApiRouteSet StatsRoutes { get; } = new(
         [
-            ApiRoutes.Route<StatsJobEndpoints>("AdminJobsEnqueueStats", "POST", "admin/jobs/enqueue-stats-job", ApiAuth.Admin, (e, r, ct) => e.EnqueueAsync(r, ct)),
-            ApiRoutes.Route<StatsJobEndpoints>("AdminStatsJobsList", "GET", "admin/stats-jobs", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
+            ApiRoutes.Route<StatsJobEndpoints, StatsJobRequest>("AdminJobsEnqueueStats", "POST", "admin/jobs/enqueue-stats-job", ApiAuth.Admin, (e, c, r) => e.EnqueueAsync(c, r))
+                with { Audit = new("job.enqueue-stats") },
+            ApiRoutes.Route<StatsJobEndpoints, StatsRunsRequest>("AdminStatsJobsList", "GET", "admin/stats-jobs", ApiAuth.Admin, (e, c, r) => e.ListAsync(c, r)),
         ],
         [typeof(StatsJobEndpoints)]);
 

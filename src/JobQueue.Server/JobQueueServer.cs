@@ -54,9 +54,10 @@ public static class JobQueueServer
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        foreach (var route in app.Services.GetRequiredService<ApiRouteTable>().All)
+        foreach (var route in app.Services.GetRequiredService<ApiPipeline>().Routes)
         {
-            app.MapMethods("/api/" + route.Template, [route.Method], route.Invoke).WithName(route.Name);
+            app.MapMethods("/api/" + route.Template, [route.Method], (Func<HttpContext, Task<IResult>>)(context => ApiPipeline.InvokeAsync(route, context)))
+                .WithName(route.Name);
         }
 
         // the dashboard at the server's root too (its files are also at /api/dashboard/..., as on Functions)

@@ -2,6 +2,7 @@ using JobQueue.Api;
 using JobQueue.Composition;
 using JobQueue.Cutover;
 using JobQueue.PgNet;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -17,12 +18,13 @@ public static class SupabaseBuilderExtensions
     public static ApiRouteSet Routes { get; } = new(
         [
             // the way off pg_net: pg_cron jobs that call net.http_post / net.http_get, and their conversion
-            ApiRoutes.Route<PgNetEndpoints>("AdminCronJobsPgNetList", "GET", "admin/cron-jobs/pg-net", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
-            ApiRoutes.Route<PgNetEndpoints>("AdminCronJobsPgNetConvert", "POST", "admin/cron-jobs/pg-net/convert", ApiAuth.Admin, (e, r, ct) => e.ConvertAsync(r, ct)),
+            ApiRoutes.Route<PgNetEndpoints>("AdminCronJobsPgNetList", "GET", "admin/cron-jobs/pg-net", ApiAuth.Admin, (e, c) => e.ListAsync(c)),
+            ApiRoutes.Route<PgNetEndpoints, PgNetConvertRequest>("AdminCronJobsPgNetConvert", "POST", "admin/cron-jobs/pg-net/convert", ApiAuth.Admin, (e, c, r) => e.ConvertAsync(c, r))
+                with { Audit = new("cron.pg-net-convert"), SuccessStatus = StatusCodes.Status201Created, ErrorStatuses = [404, 409] },
             // the cut-over of a lived-in Supabase project: its dry run
-            ApiRoutes.Route<CutoverEndpoints>("AdminCutoverPlan", "GET", "admin/cutover/plan", ApiAuth.Admin, (e, r, ct) => e.PlanAsync(r, ct)),
+            ApiRoutes.Route<CutoverEndpoints>("AdminCutoverPlan", "GET", "admin/cutover/plan", ApiAuth.Admin, (e, c) => e.PlanAsync(c)) with { ErrorStatuses = [409] },
             // the cut-over from pg_cron + pg_net: the old jobs' runs beside the new schedules' attempts
-            ApiRoutes.Route<CutoverParityEndpoint>("AdminCutoverParity", "GET", "admin/cutover/parity", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),
+            ApiRoutes.Route<CutoverParityEndpoint, CutoverParityRequest>("AdminCutoverParity", "GET", "admin/cutover/parity", ApiAuth.Admin, (e, c, r) => e.GetAsync(c, r)),
         ],
         [typeof(PgNetEndpoints), typeof(CutoverEndpoints), typeof(CutoverParityEndpoint)]);
 

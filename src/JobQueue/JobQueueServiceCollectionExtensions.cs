@@ -96,6 +96,8 @@ public static class JobQueueServiceCollectionExtensions
         services.TryAddSingleton<ApiAuthenticator>();
         services.TryAddSingleton<DashboardFiles>();
         services.TryAddSingleton<ApiRouteTable>();
+        // the pipeline both hosts run every route through, over the composed route table
+        services.TryAddSingleton(sp => new ApiPipeline(sp.GetRequiredService<ApiRouteTable>().All));
         services.TryAddSingleton<AppSecrets>();
         foreach (var endpoints in ApiRoutes.EndpointTypes)
         {

@@ -17,53 +17,16 @@ namespace JobQueue.Api;
 /// <c>GET admin/stats-jobs?limit=</c>: the status table of the latest runs, newest first (<see cref="StatsRun"/>).
 /// </summary>
 public sealed partial class StatsJobEndpoints(
-    ApiAuthenticator auth, JobQueueStore store, JobReadStore readStore, JobHandlerRegistry handlers, IOptions<StatsUpdateOptions> options,
-    AdminAudit audit, ILogger<StatsJobEndpoints> logger)
+    JobQueueStore store, JobReadStore readStore, JobHandlerRegistry handlers, IOptions<StatsUpdateOptions> options, ILogger<StatsJobEndpoints> logger)
 {
     public const string PostMatchJoinKey = "post-match";
 
-    public Task<IResult> EnqueueAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        audit.RecordAsync(request, "job.enqueue-stats", null, () => EnqueueCoreAsync(request, cancellationToken), cancellationToken);
-
-    private async Task<IResult> EnqueueCoreAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> EnqueueAsync(ApiCall call, StatsJobRequest stats)
     {
-        var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
-        if (fields is null)
+        var cancellationToken = call.Aborted;
+        if (stats.RetryOf is { } retryOf && await RetryProblemAsync(retryOf, cancellationToken) is { } problem)
         {
-            return failure!;
-        }
-
-        var payload = new JsonObject();
-        var triggeredBy = fields.Text("triggeredBy", 20, required: true);
-        if (triggeredBy is not null && !StatsUpdateHandler.Triggers.Contains(triggeredBy, StringComparer.Ordinal))
-        {
-            fields.Error("triggeredBy", "must be one of " + string.Join(", ", StatsUpdateHandler.Triggers));
-        }
-
-        payload["triggeredBy"] = triggeredBy;
-        payload["matchId"] = fields.TextOrInteger("matchId", 200);
-        payload["requestId"] = fields.Text("requestId", 200);
-        payload["userId"] = fields.TextOrInteger("userId", 200);
-        var retryOfText = fields.Text("retryOf", 100);
-        Guid? retryOf = null;
-        if (retryOfText is not null)
-        {
-            retryOf = ApiRequest.JobId(retryOfText);
-            if (retryOf is null)
-            {
-                fields.Error("retryOf", "must be the id (a UUID) of a stats_update job");
-            }
-            else if (await RetryProblemAsync(retryOf.Value, cancellationToken) is { } problem)
-            {
-                fields.Error("retryOf", problem);
-            }
-
-            payload["retryOf"] = retryOfText;
-        }
-
-        if (fields.HasErrors)
-        {
-            return fields.Problem();
+            return ApiProblems.Validation("retryOf", problem);
         }
 
         if (StatsUpdateSteps.Read(options.Value).Steps.Count == 0)
@@ -71,9 +34,13 @@ public sealed partial class StatsJobEndpoints(
             return ApiProblems.Unavailable("the stats pipeline has no steps: set Pipelines:StatsUpdate:Steps");
         }
 
-        foreach (var (key, value) in payload.ToList().Where(p => p.Value is null))
+        var payload = new JsonObject { ["triggeredBy"] = stats.TriggeredBy };
+        foreach (var (key, value) in new[] { ("matchId", stats.MatchId), ("requestId", stats.RequestId), ("userId", stats.UserId), ("retryOf", stats.RetryOf?.ToString()) })
         {
-            payload.Remove(key);
+            if (value is not null)
+            {
+                payload[key] = value;
+            }
         }
 
         var element = JsonSerializer.SerializeToElement(payload);
@@ -82,39 +49,26 @@ public sealed partial class StatsJobEndpoints(
             return ApiProblems.Validation(errors, "");
         }
 
-        var enqueue = new EnqueueRequest(StatsUpdateHandler.Name, element, TriggeredBy: $"{triggeredBy}:admin:{actor}",
-            RequestId: (string?)payload["requestId"] ?? ApiRequest.RequestId(request));
-        var (id, joined) = triggeredBy == "post-match" && retryOf is null
+        var enqueue = new EnqueueRequest(StatsUpdateHandler.Name, element, TriggeredBy: $"{stats.TriggeredBy}:admin:{call.Actor}",
+            RequestId: stats.RequestId ?? call.RequestId);
+        var (id, joined) = stats.TriggeredBy == "post-match" && stats.RetryOf is null
             ? await store.EnqueueOrJoinAsync(enqueue, PostMatchJoinKey, cancellationToken)
             : (await store.EnqueueAsync(enqueue, cancellationToken), false);
-        LogEnqueued(logger, id, triggeredBy!, joined, actor);
-        AdminAudit.Target(request, id.ToString());
-        AdminAudit.Detail(request, $"{triggeredBy}{(joined ? ", joined the pending run" : "")}{(retryOf is null ? "" : $", retry of {retryOf}")}");
+        LogEnqueued(logger, id, stats.TriggeredBy, joined, call.Actor);
+        call.AuditTarget = id.ToString();
+        call.AuditDetail = $"{stats.TriggeredBy}{(joined ? ", joined the pending run" : "")}{(stats.RetryOf is null ? "" : $", retry of {stats.RetryOf}")}";
         return ApiJson.Ok(new
         {
             success = true,
             jobId = id,
             joined,
-            message = joined ? $"joined the pending stats_update job {id}" : $"stats_update job enqueued ({triggeredBy})",
+            message = joined ? $"joined the pending stats_update job {id}" : $"stats_update job enqueued ({stats.TriggeredBy})",
         });
     }
 
-    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> ListAsync(ApiCall call, StatsRunsRequest query)
     {
-        var caller = await auth.AdminAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return caller.Failure!;
-        }
-
-        var fields = new RequestFields(default);
-        var limit = fields.QueryInt(request.Query, "limit", 1, ApiLimits.MaxListLimit) ?? 20;
-        if (fields.HasErrors)
-        {
-            return fields.Problem();
-        }
-
-        var jobs = await readStore.ListAsync(new JobListQuery(TaskType: StatsUpdateHandler.Name, Limit: limit), cancellationToken);
+        var jobs = await readStore.ListAsync(new JobListQuery(TaskType: StatsUpdateHandler.Name, Limit: query.Limit), call.Aborted);
         return ApiJson.Ok(new { runs = StatsRun.From(jobs) });
     }
 
@@ -131,4 +85,40 @@ public sealed partial class StatsJobEndpoints(
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Stats job {JobId} ({Trigger}) enqueued by {Actor}, joined a pending one: {Joined}")]
     private static partial void LogEnqueued(ILogger logger, Guid jobId, string trigger, bool joined, string actor);
+}
+
+/// <summary>
+/// The body of <c>POST admin/jobs/enqueue-stats-job</c>: who triggers it (post-match, admin or cron), the
+/// match, request and user it is for, and <c>retryOf</c>, a finished stats job this one retries.
+/// </summary>
+public sealed record StatsJobRequest(string TriggeredBy, string? MatchId, string? RequestId, string? UserId, Guid? RetryOf)
+    : IApiRequest<StatsJobRequest>
+{
+    public static StatsJobRequest Bind(RequestFields fields, IQueryCollection query)
+    {
+        var triggeredBy = fields.Text("triggeredBy", 20, required: true);
+        if (triggeredBy is not null && !StatsUpdateHandler.Triggers.Contains(triggeredBy, StringComparer.Ordinal))
+        {
+            fields.Error("triggeredBy", "must be one of " + string.Join(", ", StatsUpdateHandler.Triggers));
+        }
+
+        var matchId = fields.TextOrInteger("matchId", 200);
+        var requestId = fields.Text("requestId", 200);
+        var userId = fields.TextOrInteger("userId", 200);
+        var retryOfText = fields.Text("retryOf", 100);
+        var retryOf = retryOfText is null ? null : ApiRequest.JobId(retryOfText);
+        if (retryOfText is not null && retryOf is null)
+        {
+            fields.Error("retryOf", "must be the id (a UUID) of a stats_update job");
+        }
+
+        return new(triggeredBy ?? "", matchId, requestId, userId, retryOf);
+    }
+}
+
+/// <summary>The query of <c>GET admin/stats-jobs</c>: how many of the latest runs (1..500, 20).</summary>
+public sealed record StatsRunsRequest(int Limit) : IApiRequest<StatsRunsRequest>
+{
+    public static StatsRunsRequest Bind(RequestFields fields, IQueryCollection query) =>
+        new(fields.QueryInt(query, "limit", 1, ApiLimits.MaxListLimit) ?? 20);
 }

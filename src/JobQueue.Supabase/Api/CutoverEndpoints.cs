@@ -15,16 +15,11 @@ namespace JobQueue.Api;
 /// 503 when the database cannot be reached.
 /// </summary>
 public sealed class CutoverEndpoints(
-    ApiAuthenticator auth, CutoverEngine engine, DatabaseConnection connection, IOptions<DatabaseOptions> database, IOptions<CronOptions> cron)
+    CutoverEngine engine, DatabaseConnection connection, IOptions<DatabaseOptions> database, IOptions<CronOptions> cron)
 {
-    public async Task<IResult> PlanAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> PlanAsync(ApiCall call)
     {
-        var caller = await auth.AdminAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return caller.Failure!;
-        }
-
+        var cancellationToken = call.Aborted;
         if (string.IsNullOrWhiteSpace(database.Value.MigrationConnectionString))
         {
             return ApiProblems.Conflict(

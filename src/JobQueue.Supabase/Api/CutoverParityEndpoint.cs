@@ -9,25 +9,17 @@ namespace JobQueue.Api;
 /// (<see cref="CutoverParityReport"/>), so that a team sees the new path does what the old one did
 /// before it deletes anything. Reads only.
 /// </summary>
-public sealed class CutoverParityEndpoint(ApiAuthenticator auth, CutoverParityReport report)
+public sealed class CutoverParityEndpoint(CutoverParityReport report)
 {
     public const int MaxRuns = 100;
 
-    public async Task<IResult> GetAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        var caller = await auth.AdminAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return caller.Failure!;
-        }
+    public Task<IResult> GetAsync(ApiCall call, CutoverParityRequest query) =>
+        CronCalls.RunAsync(async () => ApiJson.Ok(await report.BuildAsync(query.Runs, call.Aborted)));
+}
 
-        var fields = new RequestFields(default);
-        var runs = fields.QueryInt(request.Query, "runs", 1, MaxRuns) ?? 10;
-        if (fields.HasErrors)
-        {
-            return fields.Problem();
-        }
-
-        return await CronCalls.RunAsync(async () => ApiJson.Ok(await report.BuildAsync(runs, cancellationToken)));
-    }
+/// <summary>The query of <c>GET admin/cutover/parity</c>: how many of the latest <c>runs</c> to show per job (1..100, 10).</summary>
+public sealed record CutoverParityRequest(int Runs) : IApiRequest<CutoverParityRequest>
+{
+    public static CutoverParityRequest Bind(RequestFields fields, IQueryCollection query) =>
+        new(fields.QueryInt(query, "runs", 1, CutoverParityEndpoint.MaxRuns) ?? 10);
 }

@@ -22,62 +22,34 @@ namespace JobQueue.Api;
 /// taken, or the command changed since it was read.
 /// </summary>
 public sealed partial class PgNetEndpoints(
-    ApiAuthenticator auth, PgNetCronStore store, PgNetConverter converter, HttpRequestRules rules, ISecretProvider secrets, AdminAudit audit,
-    ILogger<PgNetEndpoints> logger)
+    PgNetCronStore store, PgNetConverter converter, HttpRequestRules rules, ISecretProvider secrets, ILogger<PgNetEndpoints> logger)
 {
     public const string NewNameSuffix = "-jobqueue";
 
-    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> ListAsync(ApiCall call) => CronCalls.RunAsync(async () =>
     {
-        var caller = await auth.AdminAsync(request, cancellationToken);
-        if (!caller.Succeeded)
+        var jobs = (await store.GetJobsAsync(call.Aborted))
+            .Select(job => View(job, converter.Convert(job.Name, job.Command, PgNetOverrides.None)))
+            .ToList();
+        var summary = new
         {
-            return caller.Failure!;
-        }
+            total = jobs.Count,
+            convertible = jobs.Count(j => j.Convertible),
+            withLiteralKeys = jobs.Count(j => j.LiteralKeys),
+        };
+        return ApiJson.Ok(new { jobs, summary });
+    });
 
-        return await CronCalls.RunAsync(async () =>
-        {
-            var jobs = (await store.GetJobsAsync(cancellationToken))
-                .Select(job => View(job, converter.Convert(job.Name, job.Command, PgNetOverrides.None)))
-                .ToList();
-            var summary = new
-            {
-                total = jobs.Count,
-                convertible = jobs.Count(j => j.Convertible),
-                withLiteralKeys = jobs.Count(j => j.LiteralKeys),
-            };
-            return ApiJson.Ok(new { jobs, summary });
-        });
-    }
-
-    public Task<IResult> ConvertAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        audit.RecordAsync(request, "cron.pg-net-convert", null, () => ConvertCoreAsync(request, cancellationToken), cancellationToken);
-
-    private async Task<IResult> ConvertCoreAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> ConvertAsync(ApiCall call, PgNetConvertRequest convert)
     {
-        var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
-        if (fields is null)
+        var cancellationToken = call.Aborted;
+        var (jobName, jobId, newJobName, url, schedule, maxAttempts) =
+            (convert.JobName, convert.JobId, convert.NewJobName, convert.Url, convert.Schedule, convert.MaxAttempts);
+        var checkedNames = new RequestFields(default);
+        var secretNames = SecretNames(checkedNames, convert.SecretNames);
+        if (checkedNames.HasErrors)
         {
-            return failure!;
-        }
-
-        var jobName = fields.Text("jobName", CronJobRequestValidator.MaxNameLength);
-        var jobId = fields.Number("jobId", 1, int.MaxValue);
-        var newJobName = fields.Text("newJobName", CronJobRequestValidator.MaxNameLength);
-        var url = fields.Text("url", HttpTargetPolicy.MaxUrlLength);
-        var schedule = fields.Text("schedule", CronScheduleValidator.MaxLength);
-        var maxAttempts = fields.Number("maxAttempts", 1, CronJobRequestValidator.MaxAttemptsLimit) ?? 3;
-        var secretNames = SecretNames(fields, fields.ObjectValue("secretNames", 8192));
-        if (jobName is null && jobId is null)
-        {
-            fields.Error("jobName", "is required (or jobId): the pg_cron job to convert");
-        }
-
-        AdminAudit.Target(request, jobName ?? jobId?.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-        if (fields.HasErrors)
-        {
-            return fields.Problem();
+            return checkedNames.Problem();
         }
 
         return await CronCalls.RunAsync(async () =>
@@ -121,8 +93,8 @@ public sealed partial class PgNetEndpoints(
             var payloadJson = conversion.Payload.ToJsonString();
             var job = await store.ConvertAsync(old,
                 new CronJobDefinition(name, cronSchedule, HttpRequestHandler.Name, payloadJson, maxAttempts, "pg_cron:" + name), cancellationToken);
-            LogConverted(logger, old.Name, old.JobId, job.Name, actor);
-            AdminAudit.Detail(request, $"{old.Name} (pg_cron job {old.JobId}, disabled) -> {job.Name} ({job.Schedule} http_request)");
+            LogConverted(logger, old.Name, old.JobId, job.Name, call.Actor);
+            call.AuditDetail = $"{old.Name} (pg_cron job {old.JobId}, disabled) -> {job.Name} ({job.Schedule} http_request)";
             return ApiJson.Ok(new
             {
                 converted = new { jobId = old.JobId, jobName = old.Name, active = false },
@@ -191,4 +163,33 @@ public sealed partial class PgNetEndpoints(
         long JobId, string JobName, string Schedule, string Description, bool Active, string? Database, string? Username,
         bool Convertible, bool LiteralKeys, PgNetCallSummary Request, IReadOnlyList<PgNetSecret> Secrets,
         object Problems, string SuggestedJobName);
+}
+
+/// <summary>
+/// The body of <c>POST admin/cron-jobs/pg-net/convert</c>: the pg_cron job (<c>jobName</c> or <c>jobId</c>),
+/// and what to change on the way: <c>newJobName</c>, <c>url</c>, <c>schedule</c>, <c>secretNames</c> (header -> stored secret), <c>maxAttempts</c>.
+/// </summary>
+public sealed record PgNetConvertRequest(
+    string? JobName, int? JobId, string? NewJobName, string? Url, string? Schedule, JsonElement? SecretNames, int MaxAttempts)
+    : IApiRequest<PgNetConvertRequest>, IAuditedRequest
+{
+    public string? AuditTarget => JobName ?? JobId?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static PgNetConvertRequest Bind(RequestFields fields, IQueryCollection query)
+    {
+        var convert = new PgNetConvertRequest(
+            fields.Text("jobName", CronJobRequestValidator.MaxNameLength),
+            fields.Number("jobId", 1, int.MaxValue),
+            fields.Text("newJobName", CronJobRequestValidator.MaxNameLength),
+            fields.Text("url", HttpTargetPolicy.MaxUrlLength),
+            fields.Text("schedule", CronScheduleValidator.MaxLength),
+            fields.ObjectValue("secretNames", 8192),
+            fields.Number("maxAttempts", 1, CronJobRequestValidator.MaxAttemptsLimit) ?? 3);
+        if (convert.JobName is null && convert.JobId is null)
+        {
+            fields.Error("jobName", "is required (or jobId): the pg_cron job to convert");
+        }
+
+        return convert;
+    }
 }
