@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The chaos test at full size (README, "Chaos test"): 3 runner processes (JobQueue.Server with a chaos
+# The chaos test at full size (src/JobQueue/Maintenance/README.md, "Chaos test"): 3 runner processes (JobQueue.Server with a chaos
 # task type, tests/JobQueue.TestWorker chaos) drain 20,000 jobs while 14 kill -9s hit them mid-job,
 # PostgreSQL restarts twice (fast, then immediate) and 2 processes are frozen past their leases; then
 # it checks from the attempt records and the execution logs that no job was lost, none completed

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Moves a lived-in Supabase project (its public.job_queue, the job_queue_* RPCs, the job_queue_settings
 # pause switch and its pg_cron/pg_net schedules) onto JobQueue, as the owner connection (on Supabase:
-# postgres). Runbook: src/JobQueue/Cutover/README.md.
+# postgres). Runbook: src/JobQueue.Supabase/Cutover/README.md.
 #
 #   bash infra/local/cutover.sh plan     "<owner connection string>"   dry run: what it found, will do, cannot do; changes nothing
 #   bash infra/local/cutover.sh apply    "<owner connection string>"   refuses until the secrets it lists are stored

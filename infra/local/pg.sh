@@ -131,7 +131,7 @@ DO \$\$ BEGIN
 END \$\$;
 GRANT jobqueue_app TO $RUNTIME_USER;
 -- the schema owner's health function reports the age of every open transaction, which needs the
--- sessions of other roles too (README, "When the health signals grow")
+-- sessions of other roles too (src/JobQueue/Maintenance/README.md, "When the health signals grow")
 GRANT pg_read_all_stats TO $APP_USER;
 SELECT 'CREATE DATABASE $APP_DB OWNER $APP_USER' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$APP_DB')
 \gexec

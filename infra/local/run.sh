@@ -3,18 +3,25 @@
 #   PostgreSQL 15 with pg_cron (infra/local/pg.sh start), a local runner secret and admin token
 #   (generated once into .local/secrets.env), migrations, and the server on http://127.0.0.1:5080
 #   with its timers and a polling runner. If tests/GamePlatform.Simulator exists, it is started on
-#   http://127.0.0.1:5081 and the server talks to it. Ctrl-C stops the server (and the simulator);
+#   http://127.0.0.1:5081 (JOBQUEUE_SIM_PORT) and the server talks to it. Ctrl-C stops the server (and the simulator);
 #   `bash infra/local/pg.sh stop` stops PostgreSQL.
 #
-#   JOBQUEUE_PG_PORT   PostgreSQL port (default 25432)
-#   JOBQUEUE_PORT      server port (default 5080)
+#   Settings: .local/settings.json (gitignored), made from local.settings.sample.json on the first run;
+#   the server reads its "Values" (JOBQUEUE_SETTINGS_FILE names another file). What this script sets
+#   below (database, runner secret, admin token, simulator) and environment variables win over it.
+#
+#   JOBQUEUE_PG_PORT        PostgreSQL port (default 25432)
+#   JOBQUEUE_PORT           server port (default 5080)
+#   JOBQUEUE_SIM_PORT       Game Platform simulator port (default 5081)
+#   JOBQUEUE_SETTINGS_FILE  the settings file (default .local/settings.json)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT="$PWD"
 PORT="${JOBQUEUE_PORT:-5080}"
 URL="http://127.0.0.1:$PORT"
-SIM_URL="http://127.0.0.1:5081"
+SIM_URL="http://127.0.0.1:${JOBQUEUE_SIM_PORT:-5081}"
 SECRETS="$ROOT/.local/secrets.env"
+SETTINGS="$(realpath -m "${JOBQUEUE_SETTINGS_FILE:-$ROOT/.local/settings.json}")"
 
 say() { echo "run.sh: $*" >&2; }
 
@@ -37,6 +44,11 @@ if [ ! -s "$SECRETS" ]; then
   say "generated local secrets in $SECRETS"
 fi
 sed -i "s|^JOBQUEUE_URL=.*|JOBQUEUE_URL=$URL|" "$SECRETS"
+if [ ! -e "$SETTINGS" ]; then
+  mkdir -p "$(dirname "$SETTINGS")"
+  cp local.settings.sample.json "$SETTINGS"
+  say "created your settings file $SETTINGS from local.settings.sample.json (edit it, then restart run.sh)"
+fi
 # shellcheck disable=SC1090
 source "$SECRETS"
 
@@ -75,6 +87,7 @@ cat >&2 <<MSG
   JobQueue server: $URL   (routes under $URL/api/...)
   Dashboard:       $URL/   (sign in with JOBQUEUE_ADMIN_TOKEN below)
   Database:        ${DB%%;Password=*}   (infra/local/pg.sh; the app login owns nothing, migrations run as the owner)
+  Settings:        $SETTINGS   (edit, then restart; every key: src/JobQueue/Settings/README.md)
   Secrets:         $SECRETS
                    JOBQUEUE_RUNNER_SECRET (runner: x-job-runner-secret header)
                    JOBQUEUE_ADMIN_TOKEN   (admin: Authorization: Bearer)
@@ -83,7 +96,8 @@ cat >&2 <<MSG
 
 MSG
 
-env "Database__ConnectionString=$DB" \
+env "JOBQUEUE_SETTINGS_FILE=$SETTINGS" \
+    "Database__ConnectionString=$DB" \
     "Database__MigrationConnectionString=$OWNER_DB" \
     "Secrets__job-runner-secret=$JOBQUEUE_RUNNER_SECRET" \
     "Secrets__admin-token=$JOBQUEUE_ADMIN_TOKEN" \

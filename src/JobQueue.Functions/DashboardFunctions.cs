@@ -1,4 +1,4 @@
-using JobQueue.Dashboard;
+using JobQueue.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -9,9 +9,9 @@ namespace JobQueue.Functions;
 /// because the files hold no data and a browser cannot send a function key with a page load; the page
 /// then calls the admin API with the admin token (and a function key) it is given at sign-in.
 /// </summary>
-public sealed class DashboardFunctions(DashboardEndpoint dashboard)
+public sealed class DashboardFunctions(ApiPipeline pipeline)
 {
     [Function("Dashboard")]
-    public Task<IResult> Dashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard/{*path}")] HttpRequest request, string? path, CancellationToken cancellationToken) =>
-        dashboard.GetAsync(request, path, cancellationToken);
+    public Task<IResult> Dashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard/{*path}")] HttpRequest request, string? path) =>
+        pipeline.InvokeAsync("Dashboard", request.HttpContext, path);
 }

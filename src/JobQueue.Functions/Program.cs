@@ -18,7 +18,8 @@ builder.UseMiddleware<DatabaseOutageMiddleware>();
 // and metrics to Azure Monitor when APPLICATIONINSIGHTS_CONNECTION_STRING is set (README, Monitoring)
 builder.Services.AddJobQueueOpenTelemetry(builder.Configuration, otel => otel.UseFunctionsWorkerDefaults());
 
-builder.Services.AddJobQueue(builder.Configuration);
+builder.Services.AddJobQueue(builder.Configuration)
+    .AddHttpJobs().AddSqlJobs().AddStatsPipeline().AddGamePlatform().AddCleanupJob().AddSupabaseTooling();
 // after an enqueue through the app, a message to the wake-up queue (RunnerWakeUpFunctions drains): off without storage
 builder.Services.AddJobQueueWakeUpQueue(builder.Configuration);
 

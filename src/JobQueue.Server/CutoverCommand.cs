@@ -7,7 +7,7 @@ namespace JobQueue.Server;
 /// <summary>
 /// <c>JobQueue.Server cutover plan|apply|rollback "&lt;owner connection string&gt;" [--json] [--cron "&lt;owner connection to pg_cron's database&gt;"]</c>:
 /// moves a lived-in Supabase project's queue, RPCs, pause switch and pg_cron/pg_net schedules onto
-/// JobQueue (src/JobQueue/Cutover/README.md). Runs inside the server's host, so the secrets the
+/// JobQueue (src/JobQueue.Supabase/Cutover/README.md). Runs inside the server's host, so the secrets the
 /// converted schedules need are checked where they will be read (Key Vault, or <c>Secrets:&lt;name&gt;</c>).
 /// Prints a report on stdout (JSON with <c>--json</c>); exit 0 done or nothing to do, 1 refused or
 /// failed, 2 usage. Never prints a connection string or a secret value. Other <c>--Key=value</c>
@@ -59,7 +59,7 @@ public static class CutoverCommand
         // the handlers' registry is built over a data source; without an app connection of its own the
         // host uses the owner's (no connection is opened for it: the cut-over opens its own)
         builder.Configuration["Database:ConnectionString"] ??= owner;
-        builder.Services.AddJobQueue(builder.Configuration);
+        builder.Services.AddJobQueue(builder.Configuration).AddHttpJobs().AddSupabaseTooling();
         using var host = builder.Build();
         // pg_cron's database when it is not the app's: Cron:MigrationConnectionString, Cron:Database or Cron:ConnectionString, as for migrate
         cron ??= host.Services.GetRequiredService<IOptions<CronOptions>>().Value.CronMigrationConnectionString(owner);

@@ -1,4 +1,5 @@
 using JobQueue.Api;
+using JobQueue.Composition;
 using JobQueue.Dashboard;
 using JobQueue.Database;
 using JobQueue.Telemetry;
@@ -18,8 +19,14 @@ public static class JobQueueServer
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
-    public static void ConfigureBuilder(WebApplicationBuilder builder)
+    /// <summary>The engine with every module: the general job types, the Game Platform integration, the Supabase tooling.</summary>
+    public static void ConfigureBuilder(WebApplicationBuilder builder) =>
+        ConfigureEngine(builder).AddHttpJobs().AddSqlJobs().AddStatsPipeline().AddGamePlatform().AddCleanupJob().AddSupabaseTooling();
+
+    /// <summary>The server with the engine alone (no job type, module route or schedule); the modules chain on the result.</summary>
+    public static JobQueueBuilder ConfigureEngine(WebApplicationBuilder builder)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -27,16 +34,17 @@ public static class JobQueueServer
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
         builder.Services.AddProblemDetails();
-        builder.Services.AddJobQueue(builder.Configuration);
+        var jobQueue = builder.Services.AddJobQueue(builder.Configuration);
         builder.Services.AddJobQueueOpenTelemetry(builder.Configuration, otel => otel.WithTracing(t => t.AddAspNetCoreInstrumentation()));
         builder.Services.AddOptions<ServerRunnerOptions>().Bind(builder.Configuration.GetSection(ServerRunnerOptions.Section));
         builder.Services.AddHostedService<ScheduleHostedService>();
         builder.Services.AddHostedService<RunnerPollingService>();
         builder.Services.AddHostedService<MaintenanceHostedService>();
+        return jobQueue;
     }
 
     /// <summary>
-    /// Maps every route of <see cref="ApiRoutes.All"/> on <c>/api/...</c>, the dashboard on <c>/</c> and the
+    /// Maps every route of the composed <see cref="ApiRouteTable"/> (the engine's and the modules') on <c>/api/...</c>, the dashboard on <c>/</c> and the
     /// probes <c>/healthz/live</c> and <c>/healthz/ready</c>. The database start-up (migrations unless
     /// <c>Database:MigrateOnStartup=false</c>) runs in the background (<see cref="DatabaseStartupService"/>):
     /// the server starts and answers "not ready" while PostgreSQL is down, and becomes ready by itself
@@ -46,9 +54,10 @@ public static class JobQueueServer
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        foreach (var route in ApiRoutes.All)
+        foreach (var route in app.Services.GetRequiredService<ApiPipeline>().Routes)
         {
-            app.MapMethods("/api/" + route.Template, [route.Method], route.Invoke).WithName(route.Name);
+            app.MapMethods("/api/" + route.Template, [route.Method], (Func<HttpContext, Task<IResult>>)(context => ApiPipeline.InvokeAsync(route, context)))
+                .WithName(route.Name);
         }
 
         // the dashboard at the server's root too (its files are also at /api/dashboard/..., as on Functions)

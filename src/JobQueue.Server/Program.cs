@@ -11,6 +11,7 @@ if (args.Length > 0 && args[0] == CutoverCommand.Verb)
 }
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddLocalSettingsFile();
 JobQueueServer.ConfigureBuilder(builder);
 var app = builder.Build();
 await JobQueueServer.ConfigureAppAsync(app);

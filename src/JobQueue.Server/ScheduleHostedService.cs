@@ -5,13 +5,13 @@ using JobQueue.Scheduling;
 namespace JobQueue.Server;
 
 /// <summary>
-/// Runs every schedule of <see cref="Schedules.All"/> with its Cronos expression (6 fields, UTC;
+/// Runs every schedule of <see cref="ScheduleTable.All"/> with its Cronos expression (6 fields, UTC;
 /// setting <c>Schedules:&lt;Name&gt;</c> overrides the default). At each tick every instance asks the
 /// database; only one wins the tick (advisory lock + recorded last tick) and runs it, like the
 /// Functions timer singleton. <c>Schedules:Enabled=false</c> turns them off on this instance.
 /// </summary>
 public sealed partial class ScheduleHostedService(
-    ScheduleExpressions expressions, ScheduleTickStore ticks, ScheduleRunner scheduleRunner, DatabaseReadiness readiness, TimeProvider time,
+    ScheduleExpressions expressions, ScheduleTable table, ScheduleTickStore ticks, ScheduleRunner scheduleRunner, DatabaseReadiness readiness, TimeProvider time,
     ILogger<ScheduleHostedService> logger) : BackgroundService
 {
     private static readonly TimeSpan PastDueAfter = TimeSpan.FromMinutes(1);
@@ -25,7 +25,7 @@ public sealed partial class ScheduleHostedService(
         }
 
         // the server runs the queue's upkeep as a loop of its own (MaintenanceHostedService)
-        var schedules = Schedules.All.Where(s => s.Action != ScheduleAction.QueueMaintenance).Select(s => (s, expressions.For(s))).ToList();
+        var schedules = table.All.Where(s => s.Action != ScheduleAction.QueueMaintenance).Select(s => (s, expressions.For(s))).ToList();
         // not before the database start-up has succeeded (migrations applied)
         await readiness.WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await Task.WhenAll(schedules.Select(s => RunScheduleAsync(s.Item1, s.Item2, stoppingToken)));

@@ -2,18 +2,12 @@ using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using JobQueue.Api;
 using JobQueue.Audit;
+using JobQueue.Composition;
 using JobQueue.Cron;
-using JobQueue.Cutover;
 using JobQueue.Dashboard;
 using JobQueue.Database;
-using JobQueue.GamePlatform;
-using JobQueue.HttpJobs;
-using JobQueue.PgNet;
-using JobQueue.Pipelines;
-using JobQueue.SqlJobs;
 using JobQueue.Scheduling;
 using JobQueue.Secrets;
-using JobQueue.Handlers;
 using JobQueue.Maintenance;
 using JobQueue.Queue;
 using JobQueue.Runner;
@@ -31,7 +25,13 @@ public static class JobQueueServiceCollectionExtensions
     /// <summary>Settings key of the PostgreSQL connection string (where no vault provides it).</summary>
     public const string ConnectionStringKey = "Database:ConnectionString";
 
-    public static IServiceCollection AddJobQueue(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// The engine alone: queue, runner, maintenance, schedules, admin API, dashboard, secrets, telemetry.
+    /// No job type but what the caller adds: chain the modules on the returned builder
+    /// (<c>.AddHttpJobs().AddSqlJobs().AddStatsPipeline().AddGamePlatform().AddCleanupJob().AddSupabaseTooling()</c>)
+    /// or register handlers with <see cref="AddJobHandler{THandler}"/>.
+    /// </summary>
+    public static JobQueueBuilder AddJobQueue(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RunnerOptions>().Bind(configuration.GetSection(RunnerOptions.Section));
         services.AddMetrics();
@@ -83,13 +83,11 @@ public static class JobQueueServiceCollectionExtensions
         services.TryAddSingleton<CronJobStore>();
         services.TryAddSingleton<OwnerCronConnection>();
         services.TryAddSingleton<CronVisibilityReader>();
-        services.TryAddSingleton<CutoverParityStore>();
-        services.TryAddSingleton<OldCronRunReader>();
-        services.TryAddSingleton<CutoverParityReport>();
         services.TryAddSingleton<CronJobRequestValidator>();
         services.TryAddSingleton<StandingCronInstaller>();
         services.TryAddSingleton<ScheduleExpressions>();
         services.TryAddSingleton<ScheduleTickStore>();
+        services.TryAddSingleton<ScheduleTable>();
         services.TryAddSingleton<ScheduleRunner>();
         services.TryAddSingleton<ScheduleCatchUp>();
         services.AddHostedService<ScheduleCatchUpService>();
@@ -97,23 +95,16 @@ public static class JobQueueServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<AppServiceAuthenticationMode>());
         services.TryAddSingleton<ApiAuthenticator>();
         services.TryAddSingleton<DashboardFiles>();
+        services.TryAddSingleton<ApiRouteTable>();
+        // the pipeline both hosts run every route through, over the composed route table
+        services.TryAddSingleton(sp => new ApiPipeline(sp.GetRequiredService<ApiRouteTable>().All));
+        services.TryAddSingleton<AppSecrets>();
         foreach (var endpoints in ApiRoutes.EndpointTypes)
         {
             services.TryAddSingleton(endpoints);
         }
 
-        services.AddJobHandler<CleanupHandler>();
-        services.AddGamePlatform(configuration);
-        services.AddHttpJobs(configuration);
-        services.AddSqlJobs(configuration);
-        services.AddStatsPipeline(configuration);
-        services.TryAddSingleton<PgNetConverter>();
-        services.TryAddSingleton<CronJobConversions>();
-        services.TryAddSingleton<CutoverPlanner>();
-        services.TryAddSingleton<CutoverApplier>();
-        services.TryAddSingleton<CutoverEngine>();
-        services.TryAddSingleton<PgNetCronStore>();
-        return services;
+        return new JobQueueBuilder(services, configuration);
     }
 
     /// <summary>Key Vault when <c>KeyVault:VaultUri</c> is set (managed identity), else the <c>Secrets:*</c> settings.</summary>

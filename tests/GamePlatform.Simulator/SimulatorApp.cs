@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace GamePlatform.Simulator;
 
 /// <summary>
-/// The simulator of the Game Platform contract (src/JobQueue/GamePlatform/CONTRACT.md): the API
+/// The simulator of the Game Platform contract (src/JobQueue.GamePlatform/Client/CONTRACT.md): the API
 /// under <c>/v1</c> (API key, paging, faults) and the control endpoints under <c>/_sim</c>.
 /// </summary>
 public static class SimulatorApp

@@ -62,7 +62,7 @@ public sealed class BenchDatabase : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(config);
         services.AddSingleton(DataSource!);
-        services.AddJobQueue(config);
+        services.AddJobQueue(config).AddHttpJobs().AddSqlJobs().AddStatsPipeline().AddGamePlatform().AddCleanupJob().AddSupabaseTooling();
         services.AddJobHandler<NoopHandler>();
         configure?.Invoke(services);
         return services.BuildServiceProvider();

@@ -82,7 +82,13 @@ public static class FunctionsWakeUpFigures
             ["Schedules:Enabled"] = "false",
             [$"AzureWebJobs.{Schedules.Runner.Name}.Disabled"] = "true",
         };
-        foreach (var schedule in Schedules.All)
+        // the Functions app's timers: the engine's and every module's it composes
+        ScheduleDefinition[] schedules =
+        [
+            .. Schedules.All, JobTypesBuilderExtensions.JobQueueCleanup, JobTypesBuilderExtensions.StatsUpdateNightly,
+            GamePlatformBuilderExtensions.SyncSchedule, GamePlatformBuilderExtensions.TotalsSweepSchedule,
+        ];
+        foreach (var schedule in schedules)
         {
             settings[schedule.SettingKey] = schedule == Schedules.Runner ? "0 0 0 1 1 *" : schedule.DefaultCron;
         }

@@ -25,7 +25,7 @@ internal static class HeartbeatWorker
             })
             .Build();
         var services = new ServiceCollection();
-        services.AddJobQueue(config);
+        services.AddJobQueue(config).AddHttpJobs().AddSqlJobs().AddStatsPipeline().AddGamePlatform().AddCleanupJob().AddSupabaseTooling();
         services.AddJobHandler<WaitForStdinHandler>();
         await using var provider = services.BuildServiceProvider();
         var report = await provider.GetRequiredService<JobRunner>().RunPassAsync(new RunPassRequest(Limit: 1, Force: true));

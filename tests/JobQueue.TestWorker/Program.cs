@@ -32,7 +32,7 @@ var config = new ConfigurationBuilder()
     })
     .Build();
 var services = new ServiceCollection();
-services.AddJobQueue(config);
+services.AddJobQueue(config).AddHttpJobs().AddSqlJobs().AddStatsPipeline().AddGamePlatform().AddCleanupJob().AddSupabaseTooling();
 services.AddJobHandler<BlockingHandler>();
 await using var provider = services.BuildServiceProvider();
 await provider.GetRequiredService<JobRunner>().RunPassAsync(new RunPassRequest(Limit: 1, Force: true));

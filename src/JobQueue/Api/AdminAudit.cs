@@ -6,36 +6,17 @@ using Microsoft.Extensions.Logging;
 namespace JobQueue.Api;
 
 /// <summary>
-/// Records every admin action in the audit log: each changing admin endpoint runs its work through
-/// <see cref="RecordAsync"/>, on both hosts (the Functions triggers and the server call the same
-/// endpoint methods). The actor is whoever <see cref="ApiAuthenticator"/> admitted (or a principal it
-/// refused for lacking the role); a request without valid credentials is not an admin action and is
-/// not recorded. The outcome comes from the response: ok (2xx), refused (4xx) or error (5xx).
+/// Records every admin action in the audit log: <see cref="ApiPipeline"/> calls <see cref="RecordAsync"/>
+/// after each call of a route the route table declares audited, on both hosts. The actor is whoever
+/// <see cref="ApiAuthenticator"/> admitted (or a principal it refused for lacking the role); a request
+/// without valid credentials is not an admin action and is not recorded. The outcome comes from the
+/// response: ok (2xx), refused (4xx) or error (5xx). The target is what the endpoint or the request
+/// named, else the route value, else the route's fixed target.
 /// </summary>
 public sealed partial class AdminAudit(AuditStore store, ILogger<AdminAudit> logger)
 {
-    private const string TargetItem = "jobqueue.audit.target";
-    private const string DetailItem = "jobqueue.audit.detail";
-    private const string SkipItem = "jobqueue.audit.skip";
-
-    /// <summary>Names the action's target once the endpoint knows it (e.g. a cron job's name from the body).</summary>
-    public static void Target(HttpRequest request, string? target) => request.HttpContext.Items[TargetItem] = target;
-
-    /// <summary>A short description of what was done (e.g. "matched 12, changed 12").</summary>
-    public static void Detail(HttpRequest request, string? detail) => request.HttpContext.Items[DetailItem] = detail;
-
-    /// <summary>Not an action after all (a bulk action's dry run only counts): nothing is recorded.</summary>
-    public static void Skip(HttpRequest request) => request.HttpContext.Items[SkipItem] = true;
-
-    public async Task<IResult> RecordAsync(HttpRequest request, string action, string? target, Func<Task<IResult>> act, CancellationToken cancellationToken)
+    public async Task RecordAsync(ApiCall call, ApiAudit audit, IResult result, CancellationToken cancellationToken)
     {
-        var result = await act();
-        var items = request.HttpContext.Items;
-        if (items[ApiAuthenticator.ActorItem] is not string actor || items.ContainsKey(SkipItem))
-        {
-            return result;
-        }
-
         var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
         var outcome = status switch
         {
@@ -43,19 +24,17 @@ public sealed partial class AdminAudit(AuditStore store, ILogger<AdminAudit> log
             < 500 => "refused",
             _ => "error",
         };
-        var detail = status < 400 ? items[DetailItem] as string : ProblemDetail(result);
+        var detail = status < 400 ? call.AuditDetail : ProblemDetail(result);
+        var target = call.AuditTarget ?? (call.RouteValue.Length > 0 ? call.RouteValue : audit.Target);
         try
         {
-            await store.RecordAsync(
-                actor, action, items[TargetItem] as string ?? target, outcome, status, detail, ApiRequest.RequestId(request), cancellationToken);
+            await store.RecordAsync(call.Actor, audit.Action, target, outcome, status, detail, call.RequestId, cancellationToken);
         }
         catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
         {
             // the action itself happened (or was refused) already; the response must still say so
-            LogNotRecorded(logger, action, actor, e.GetType().Name);
+            LogNotRecorded(logger, audit.Action, call.Actor, e.GetType().Name);
         }
-
-        return result;
     }
 
     private static string? ProblemDetail(IResult result) => result switch

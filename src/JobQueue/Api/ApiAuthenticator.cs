@@ -19,12 +19,6 @@ public sealed partial class ApiAuthenticator(
 {
     public const string RunnerSecretHeader = "x-job-runner-secret";
 
-    /// <summary>
-    /// <c>HttpContext.Items</c> key of the admin caller's name once known (admitted, or a principal
-    /// refused for lacking the role), for the audit log.
-    /// </summary>
-    public const string ActorItem = "jobqueue.actor";
-
     public async Task<AuthResult> RunnerAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var presented = Header(request, RunnerSecretHeader) ?? BearerToken(request);
@@ -47,7 +41,6 @@ public sealed partial class ApiAuthenticator(
             {
                 if (check.Succeeded)
                 {
-                    request.HttpContext.Items[ActorItem] = "admin-token";
                     return AuthResult.Allow("admin-token");
                 }
 
@@ -66,10 +59,9 @@ public sealed partial class ApiAuthenticator(
             }
 
             var name = Bounded("principal:" + principal.Name);
-            request.HttpContext.Items[ActorItem] = name;
             return principal.Roles.Contains(o.AdminRole, StringComparer.Ordinal)
                 ? AuthResult.Allow(name)
-                : AuthResult.Deny(ApiProblems.Forbidden($"the signed-in principal lacks the app role '{o.AdminRole}'"));
+                : AuthResult.Deny(ApiProblems.Forbidden($"the signed-in principal lacks the app role '{o.AdminRole}'"), name);
         }
 
         return AuthResult.Deny(ApiProblems.Unauthorized(request, bearer is null

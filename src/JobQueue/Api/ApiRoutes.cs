@@ -4,36 +4,15 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace JobQueue.Api;
 
-/// <summary>Who may call a route.</summary>
-public enum ApiAuth
-{
-    /// <summary>The runner secret (x-job-runner-secret or bearer).</summary>
-    Runner,
-
-    /// <summary>The admin token (bearer) or an App Service principal with the admin role.</summary>
-    Admin,
-
-    /// <summary>
-    /// Nobody in particular: static files that hold no data (the dashboard's HTML, CSS and scripts). The
-    /// Functions app serves them with AuthorizationLevel.Anonymous, so that a browser loads the page
-    /// without a function key in its address.
-    /// </summary>
-    Public,
-}
-
 /// <summary>
-/// One API route: its stable function name (the Azure Functions function has this name), HTTP
-/// method, route template WITHOUT the <c>/api</c> prefix (Functions adds it; the server maps
-/// <c>/api/{Template}</c>), who may call it, and the call into the endpoint class (wrapped in
-/// <see cref="DatabaseOutageGuard"/>: 503 with Retry-After while the database is unavailable).
-/// </summary>
-public sealed record ApiRoute(string Name, string Method, string Template, ApiAuth Auth, Func<HttpContext, Task<IResult>> Invoke);
-
-/// <summary>
-/// THE route table: every host maps exactly these entries. To add an area: write an endpoints class
-/// (public <c>Task&lt;IResult&gt; XxxAsync(HttpRequest, [string routeValue,] CancellationToken)</c> methods
-/// that authenticate, validate and act), register it in <see cref="EndpointTypes"/>, and add its
-/// routes below with <see cref="Route{TEndpoints}(string, string, string, ApiAuth, Func{TEndpoints, HttpRequest, CancellationToken, Task{IResult}})"/>.
+/// THE route table: every host runs exactly these entries through <see cref="ApiPipeline"/>. To add an
+/// area: write an endpoints class whose methods hold only their own logic (public
+/// <c>Task&lt;IResult&gt; XxxAsync(ApiCall[, TRequest])</c>: the pipeline has authenticated the caller, bound
+/// and validated the request record, and audits the call), register it in <see cref="EndpointTypes"/>,
+/// and add its routes below with <see cref="Route{TEndpoints}(string, string, string, ApiAuth, Func{TEndpoints, ApiCall, Task{IResult}})"/>
+/// or <see cref="Route{TEndpoints, TRequest}(string, string, string, ApiAuth, Func{TEndpoints, ApiCall, TRequest, Task{IResult}})"/>,
+/// with <c>Audit</c> for a changing admin route. New routes are resource-style (<c>POST admin/things</c>,
+/// <c>PUT admin/things/{id}</c>); the RPC-style ones below stay as they are because the teams' clients call them.
 /// </summary>
 public static class ApiRoutes
 {
@@ -43,105 +22,104 @@ public static class ApiRoutes
         typeof(RunnerEndpoints),
         typeof(HealthEndpoint),
         typeof(JobEndpoints),
-        typeof(TriggerEndpoints),
         typeof(QueueSettingsEndpoints),
         typeof(CronJobEndpoints),
         typeof(CronJobRunEndpoint),
         typeof(TaskLimitEndpoints),
         typeof(CronScheduleEndpoint),
         typeof(TaskTypesEndpoint),
+        typeof(TriggerActionsEndpoint),
         typeof(JobBulkEndpoints),
         typeof(ThroughputEndpoint),
         typeof(AuditEndpoint),
         typeof(DashboardEndpoint),
-        typeof(StatsJobEndpoints),
-        typeof(PgNetEndpoints),
-        typeof(CutoverEndpoints),
-        typeof(CutoverParityEndpoint),
     ];
 
     public static IReadOnlyList<ApiRoute> All { get; } =
     [
         // runner
-        Route<RunnerEndpoints>("JobsRun", "POST", "jobs/run", ApiAuth.Runner, (e, r, ct) => e.RunAsync(r, ct)),
+        Route<RunnerEndpoints, RunRequest>("JobsRun", "POST", "jobs/run", ApiAuth.Runner, (e, c, r) => e.RunAsync(c, r)),
         // Vercel Cron: GET, no body, Authorization: Bearer $CRON_SECRET (= the runner secret)
-        Route<RunnerEndpoints>("JobsRunGet", "GET", "jobs/run", ApiAuth.Runner, (e, r, ct) => e.RunDefaultAsync(r, ct)),
+        Route<RunnerEndpoints>("JobsRunGet", "GET", "jobs/run", ApiAuth.Runner, (e, c) => e.RunDefaultAsync(c)),
 
         // queue health and settings
-        Route<HealthEndpoint>("AdminHealth", "GET", "admin/job-queue/health", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),
-        Route<QueueSettingsEndpoints>("AdminSettingsGet", "GET", "admin/job-queue/settings", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),
-        Route<QueueSettingsEndpoints>("AdminSettingsPut", "PUT", "admin/job-queue/settings", ApiAuth.Admin, (e, r, ct) => e.PutAsync(r, ct)),
-        Route<ThroughputEndpoint>("AdminThroughput", "GET", "admin/job-queue/throughput", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),
+        Route<HealthEndpoint>("AdminHealth", "GET", "admin/job-queue/health", ApiAuth.Admin, (e, c) => e.GetAsync(c)),
+        Route<QueueSettingsEndpoints>("AdminSettingsGet", "GET", "admin/job-queue/settings", ApiAuth.Admin, (e, c) => e.GetAsync(c)),
+        Route<QueueSettingsEndpoints, QueueSettingsRequest>("AdminSettingsPut", "PUT", "admin/job-queue/settings", ApiAuth.Admin, (e, c, r) => e.PutAsync(c, r))
+            with { Audit = new("settings.update", "processing") },
+        Route<ThroughputEndpoint, ThroughputRequest>("AdminThroughput", "GET", "admin/job-queue/throughput", ApiAuth.Admin, (e, c, r) => e.GetAsync(c, r)),
 
         // jobs
-        Route<JobEndpoints>("AdminJobsList", "GET", "admin/jobs", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
-        Route<TaskTypesEndpoint>("AdminTaskTypes", "GET", "admin/task-types", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),
-        Route<JobEndpoints>("AdminJobsEnqueue", "POST", "admin/jobs", ApiAuth.Admin, (e, r, ct) => e.EnqueueAsync(r, ct)),
-        Route<JobBulkEndpoints>("AdminJobsBulkRetry", "POST", "admin/jobs/bulk-retry", ApiAuth.Admin, (e, r, ct) => e.RetryAsync(r, ct)),
-        Route<JobBulkEndpoints>("AdminJobsBulkCancel", "POST", "admin/jobs/bulk-cancel", ApiAuth.Admin, (e, r, ct) => e.CancelAsync(r, ct)),
-        Route<TriggerEndpoints>("AdminJobsTriggerSync", "POST", "admin/jobs/trigger-sync", ApiAuth.Admin, (e, r, ct) => e.TriggerSyncAsync(r, ct)),
-        Route<TriggerEndpoints>("AdminJobsTriggerTotalsSweep", "POST", "admin/jobs/trigger-totals-sweep", ApiAuth.Admin, (e, r, ct) => e.TriggerTotalsSweepAsync(r, ct)),
-        Route<StatsJobEndpoints>("AdminJobsEnqueueStats", "POST", "admin/jobs/enqueue-stats-job", ApiAuth.Admin, (e, r, ct) => e.EnqueueAsync(r, ct)),
-        Route<StatsJobEndpoints>("AdminStatsJobsList", "GET", "admin/stats-jobs", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
-        Route<JobEndpoints>("AdminJobsGet", "GET", "admin/jobs/{id}", ApiAuth.Admin, (e, r, id, ct) => e.GetAsync(r, id, ct)),
-        Route<JobEndpoints>("AdminJobsRetry", "POST", "admin/jobs/{id}/retry", ApiAuth.Admin, (e, r, id, ct) => e.RetryAsync(r, id, ct)),
-        Route<JobEndpoints>("AdminJobsCancel", "POST", "admin/jobs/{id}/cancel", ApiAuth.Admin, (e, r, id, ct) => e.CancelAsync(r, id, ct)),
-        Route<JobEndpoints>("AdminJobsRunNow", "POST", "admin/jobs/{id}/run-now", ApiAuth.Admin, (e, r, id, ct) => e.RunNowAsync(r, id, ct)),
+        Route<JobEndpoints, JobListRequest>("AdminJobsList", "GET", "admin/jobs", ApiAuth.Admin, (e, c, r) => e.ListAsync(c, r)),
+        Route<TaskTypesEndpoint>("AdminTaskTypes", "GET", "admin/task-types", ApiAuth.Admin, (e, _) => Task.FromResult(e.Get())),
+        // the dashboard's trigger buttons, as the modules registered them (TriggerAction)
+        Route<TriggerActionsEndpoint>("AdminTriggerActions", "GET", "admin/trigger-actions", ApiAuth.Admin, (e, _) => Task.FromResult(e.List())),
+        Route<JobEndpoints, EnqueueJobRequest>("AdminJobsEnqueue", "POST", "admin/jobs", ApiAuth.Admin, (e, c, r) => e.EnqueueAsync(c, r))
+            with { Audit = new("job.enqueue"), SuccessStatus = StatusCodes.Status201Created },
+        Route<JobBulkEndpoints, BulkRetryRequest>("AdminJobsBulkRetry", "POST", "admin/jobs/bulk-retry", ApiAuth.Admin, (e, c, r) => e.RetryAsync(c, r))
+            with { Audit = new("jobs.bulk-retry") },
+        Route<JobBulkEndpoints, BulkCancelRequest>("AdminJobsBulkCancel", "POST", "admin/jobs/bulk-cancel", ApiAuth.Admin, (e, c, r) => e.CancelAsync(c, r))
+            with { Audit = new("jobs.bulk-cancel") },
+        Route<JobEndpoints>("AdminJobsGet", "GET", "admin/jobs/{id}", ApiAuth.Admin, (e, c) => e.GetAsync(c)) with { ErrorStatuses = [404] },
+        Route<JobEndpoints, JobActionRequest>("AdminJobsRetry", "POST", "admin/jobs/{id}/retry", ApiAuth.Admin, (e, c, r) => e.RetryAsync(c, r))
+            with { Audit = new("job.retry"), ErrorStatuses = [404, 409] },
+        Route<JobEndpoints, JobActionRequest>("AdminJobsCancel", "POST", "admin/jobs/{id}/cancel", ApiAuth.Admin, (e, c, r) => e.CancelAsync(c, r))
+            with { Audit = new("job.cancel"), ErrorStatuses = [404, 409] },
+        Route<JobEndpoints, JobActionRequest>("AdminJobsRunNow", "POST", "admin/jobs/{id}/run-now", ApiAuth.Admin, (e, c, r) => e.RunNowAsync(c, r))
+            with { Audit = new("job.run-now"), ErrorStatuses = [404, 409] },
 
         // pg_cron schedules
-        Route<CronJobEndpoints>("AdminCronJobsList", "GET", "admin/cron-jobs", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
-        Route<CronJobEndpoints>("AdminCronJobsCreate", "POST", "admin/cron-jobs/create", ApiAuth.Admin, (e, r, ct) => e.CreateAsync(r, ct)),
-        Route<CronJobEndpoints>("AdminCronJobsToggle", "POST", "admin/cron-jobs/toggle", ApiAuth.Admin, (e, r, ct) => e.ToggleAsync(r, ct)),
-        Route<CronJobEndpoints>("AdminCronJobsSchedule", "POST", "admin/cron-jobs/schedule", ApiAuth.Admin, (e, r, ct) => e.RescheduleAsync(r, ct)),
-        Route<CronJobEndpoints>("AdminCronJobsDelete", "POST", "admin/cron-jobs/delete", ApiAuth.Admin, (e, r, ct) => e.DeleteAsync(r, ct)),
-        Route<CronJobRunEndpoint>("AdminCronJobsRun", "POST", "admin/cron-jobs/{name}/run", ApiAuth.Admin, (e, r, name, ct) => e.RunAsync(r, name, ct)),
+        Route<CronJobEndpoints, CronRunsRequest>("AdminCronJobsList", "GET", "admin/cron-jobs", ApiAuth.Admin, (e, c, r) => e.ListAsync(c, r)),
+        Route<CronJobEndpoints, CronJobCreateRequest>("AdminCronJobsCreate", "POST", "admin/cron-jobs/create", ApiAuth.Admin, (e, c, r) => e.CreateAsync(c, r))
+            with { Audit = new("cron.create"), SuccessStatus = StatusCodes.Status201Created, ErrorStatuses = [409] },
+        Route<CronJobEndpoints, CronJobToggleRequest>("AdminCronJobsToggle", "POST", "admin/cron-jobs/toggle", ApiAuth.Admin, (e, c, r) => e.ToggleAsync(c, r))
+            with { Audit = new("cron.toggle"), ErrorStatuses = [404] },
+        Route<CronJobEndpoints, CronJobRescheduleRequest>("AdminCronJobsSchedule", "POST", "admin/cron-jobs/schedule", ApiAuth.Admin, (e, c, r) => e.RescheduleAsync(c, r))
+            with { Audit = new("cron.reschedule"), ErrorStatuses = [404] },
+        Route<CronJobEndpoints, CronJobNameRequest>("AdminCronJobsDelete", "POST", "admin/cron-jobs/delete", ApiAuth.Admin, (e, c, r) => e.DeleteAsync(c, r))
+            with { Audit = new("cron.delete"), ErrorStatuses = [404] },
+        Route<CronJobRunEndpoint>("AdminCronJobsRun", "POST", "admin/cron-jobs/{name}/run", ApiAuth.Admin, (e, c) => e.RunAsync(c))
+            with { Audit = new("cron.run"), ErrorStatuses = [404, 409] },
         // flow control per task type
-        Route<TaskLimitEndpoints>("AdminTaskLimitsList", "GET", "admin/task-limits", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
-        Route<TaskLimitEndpoints>("AdminTaskLimitsSet", "POST", "admin/task-limits/set", ApiAuth.Admin, (e, r, ct) => e.SetAsync(r, ct)),
-        Route<TaskLimitEndpoints>("AdminTaskLimitsPause", "POST", "admin/task-limits/pause", ApiAuth.Admin, (e, r, ct) => e.PauseAsync(r, ct)),
-        Route<TaskLimitEndpoints>("AdminTaskLimitsResume", "POST", "admin/task-limits/resume", ApiAuth.Admin, (e, r, ct) => e.ResumeAsync(r, ct)),
+        Route<TaskLimitEndpoints>("AdminTaskLimitsList", "GET", "admin/task-limits", ApiAuth.Admin, (e, c) => e.ListAsync(c)),
+        Route<TaskLimitEndpoints, TaskLimitSetRequest>("AdminTaskLimitsSet", "POST", "admin/task-limits/set", ApiAuth.Admin, (e, c, r) => e.SetAsync(c, r))
+            with { Audit = new("task-limits.set") },
+        Route<TaskLimitEndpoints, TaskLimitPauseRequest>("AdminTaskLimitsPause", "POST", "admin/task-limits/pause", ApiAuth.Admin, (e, c, r) => e.PauseAsync(c, r))
+            with { Audit = new("task-limits.pause") },
+        Route<TaskLimitEndpoints, TaskTypeRequest>("AdminTaskLimitsResume", "POST", "admin/task-limits/resume", ApiAuth.Admin, (e, c, r) => e.ResumeAsync(c, r))
+            with { Audit = new("task-limits.resume") },
 
-        Route<CronJobEndpoints>("AdminCronJobsInstallStanding", "POST", "admin/cron-jobs/install-standing", ApiAuth.Admin, (e, r, ct) => e.InstallStandingAsync(r, ct)),
-        Route<CronScheduleEndpoint>("AdminCronJobsDescribe", "GET", "admin/cron-jobs/describe", ApiAuth.Admin, (e, r, ct) => e.DescribeAsync(r, ct)),
-
-        // the way off pg_net: pg_cron jobs that call net.http_post / net.http_get, and their conversion
-        Route<PgNetEndpoints>("AdminCronJobsPgNetList", "GET", "admin/cron-jobs/pg-net", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
-        Route<PgNetEndpoints>("AdminCronJobsPgNetConvert", "POST", "admin/cron-jobs/pg-net/convert", ApiAuth.Admin, (e, r, ct) => e.ConvertAsync(r, ct)),
-
-        // the cut-over of a lived-in Supabase project (src/JobQueue/Cutover/README.md): its dry run
-        Route<CutoverEndpoints>("AdminCutoverPlan", "GET", "admin/cutover/plan", ApiAuth.Admin, (e, r, ct) => e.PlanAsync(r, ct)),
-        // the cut-over from pg_cron + pg_net: the old jobs' runs beside the new schedules' attempts
-        Route<CutoverParityEndpoint>("AdminCutoverParity", "GET", "admin/cutover/parity", ApiAuth.Admin, (e, r, ct) => e.GetAsync(r, ct)),
+        Route<CronJobEndpoints>("AdminCronJobsInstallStanding", "POST", "admin/cron-jobs/install-standing", ApiAuth.Admin, (e, c) => e.InstallStandingAsync(c))
+            with { Audit = new("cron.install-standing") },
+        Route<CronScheduleEndpoint, CronDescribeRequest>("AdminCronJobsDescribe", "GET", "admin/cron-jobs/describe", ApiAuth.Admin,
+            (e, _, r) => Task.FromResult(e.Describe(r))),
 
         // the audit log of admin actions
-        Route<AuditEndpoint>("AdminAudit", "GET", "admin/audit", ApiAuth.Admin, (e, r, ct) => e.ListAsync(r, ct)),
+        Route<AuditEndpoint, AuditListRequest>("AdminAudit", "GET", "admin/audit", ApiAuth.Admin, (e, c, r) => e.ListAsync(c, r)),
 
         // the browser dashboard's static files (the server also serves them at / and /assets/...)
-        Route<DashboardEndpoint>("Dashboard", "GET", "dashboard/{*path}", ApiAuth.Public, (e, r, path, ct) => e.GetAsync(r, path, ct)),
+        Route<DashboardEndpoint>("Dashboard", "GET", "dashboard/{*path}", ApiAuth.Public, (e, c) => e.GetAsync(c.Request, c.RouteValue, c.Aborted))
+            with { ErrorStatuses = [404] },
     ];
 
-    /// <summary>A route without route values.</summary>
-    public static ApiRoute Route<TEndpoints>(
-        string name, string method, string template, ApiAuth auth, Func<TEndpoints, HttpRequest, CancellationToken, Task<IResult>> call)
+    /// <summary>A route that binds no request (a non-GET one still has its body checked: JSON, bounded).</summary>
+    public static ApiRoute Route<TEndpoints>(string name, string method, string template, ApiAuth auth, Func<TEndpoints, ApiCall, Task<IResult>> handle)
         where TEndpoints : notnull =>
-        new(name, method, template, auth, ctx => DatabaseOutageGuard.InvokeAsync(
-            ctx, () => call(ctx.RequestServices.GetRequiredService<TEndpoints>(), ctx.Request, ctx.RequestAborted)));
+        new(name, method, template, auth) { Handle = (call, _) => handle(Endpoints<TEndpoints>(call), call) };
 
-    /// <summary>A route with one route value, <c>{id}</c> or a catch-all such as <c>{*path}</c>.</summary>
-    public static ApiRoute Route<TEndpoints>(
-        string name, string method, string template, ApiAuth auth, Func<TEndpoints, HttpRequest, string, CancellationToken, Task<IResult>> call)
+    /// <summary>A route whose request record <typeparamref name="TRequest"/> binds from the body (or, for GET, the query).</summary>
+    public static ApiRoute Route<TEndpoints, TRequest>(
+        string name, string method, string template, ApiAuth auth, Func<TEndpoints, ApiCall, TRequest, Task<IResult>> handle)
         where TEndpoints : notnull
-    {
-        var valueName = RouteValueName(template);
-        return new(name, method, template, auth, ctx => DatabaseOutageGuard.InvokeAsync(ctx, () => call(
-            ctx.RequestServices.GetRequiredService<TEndpoints>(), ctx.Request, ctx.Request.RouteValues[valueName]?.ToString() ?? "", ctx.RequestAborted)));
-    }
+        where TRequest : IApiRequest<TRequest> =>
+        new(name, method, template, auth)
+        {
+            RequestType = typeof(TRequest),
+            RequestSource = HttpMethods.IsGet(method) ? ApiRequestSource.Query : ApiRequestSource.Body,
+            Bind = (fields, query) => TRequest.Bind(fields, query),
+            Handle = (call, request) => handle(Endpoints<TEndpoints>(call), call, (TRequest)request!),
+        };
 
-    /// <summary>The name of the template's route value: <c>id</c> for <c>{id}</c>, <c>path</c> for <c>{*path}</c>.</summary>
-    private static string RouteValueName(string template)
-    {
-        var start = template.IndexOf('{', StringComparison.Ordinal);
-        var end = template.IndexOf('}', start + 1);
-        return template[(start + 1)..end].TrimStart('*');
-    }
+    private static TEndpoints Endpoints<TEndpoints>(ApiCall call)
+        where TEndpoints : notnull => call.Request.HttpContext.RequestServices.GetRequiredService<TEndpoints>();
 }

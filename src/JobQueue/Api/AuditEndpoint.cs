@@ -1,3 +1,4 @@
+using System.Globalization;
 using JobQueue.Audit;
 using Microsoft.AspNetCore.Http;
 
@@ -8,23 +9,27 @@ namespace JobQueue.Api;
 /// <c>{entries: [{id, at, actor, action, target, outcome, status, detail, requestId}], nextCursor}</c>;
 /// pass <c>nextCursor</c> back as <c>cursor</c> for the next page.
 /// </summary>
-public sealed class AuditEndpoint(ApiAuthenticator auth, AuditStore store)
+public sealed class AuditEndpoint(AuditStore store)
 {
-    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> ListAsync(ApiCall call, AuditListRequest query)
     {
-        var caller = await auth.AdminAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return caller.Failure!;
-        }
+        var entries = await store.ListAsync(query.Limit, query.Cursor, query.Action, query.Actor, call.Aborted);
+        var next = entries.Count == query.Limit ? entries[^1].Id.ToString(CultureInfo.InvariantCulture) : null;
+        return ApiJson.Ok(new { entries, nextCursor = next });
+    }
+}
 
-        var fields = new RequestFields(default);
-        var limit = fields.QueryInt(request.Query, "limit", 1, ApiLimits.MaxListLimit) ?? 50;
-        var cursorText = fields.QueryString(request.Query, "cursor", 20);
+/// <summary>The query of <c>GET admin/audit</c>: page size, the previous page's <c>nextCursor</c>, and filters by action and actor.</summary>
+public sealed record AuditListRequest(int Limit, long? Cursor, string? Action, string? Actor) : IApiRequest<AuditListRequest>
+{
+    public static AuditListRequest Bind(RequestFields fields, IQueryCollection query)
+    {
+        var limit = fields.QueryInt(query, "limit", 1, ApiLimits.MaxListLimit) ?? 50;
+        var cursorText = fields.QueryString(query, "cursor", 20);
         long? cursor = null;
         if (cursorText is not null)
         {
-            if (long.TryParse(cursorText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) && id > 0)
+            if (long.TryParse(cursorText, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
             {
                 cursor = id;
             }
@@ -34,15 +39,6 @@ public sealed class AuditEndpoint(ApiAuthenticator auth, AuditStore store)
             }
         }
 
-        var action = fields.QueryString(request.Query, "action", 50);
-        var actor = fields.QueryString(request.Query, "actor", AuditStore.MaxActorLength);
-        if (fields.HasErrors)
-        {
-            return fields.Problem();
-        }
-
-        var entries = await store.ListAsync(limit, cursor, action, actor, cancellationToken);
-        var next = entries.Count == limit ? entries[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
-        return ApiJson.Ok(new { entries, nextCursor = next });
+        return new(limit, cursor, fields.QueryString(query, "action", 50), fields.QueryString(query, "actor", AuditStore.MaxActorLength));
     }
 }

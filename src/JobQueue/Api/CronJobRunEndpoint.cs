@@ -14,22 +14,15 @@ namespace JobQueue.Api;
 /// commands run in another database. With a dedupe key and a live job of it, that job's id comes back.
 /// </summary>
 public sealed partial class CronJobRunEndpoint(
-    ApiAuthenticator auth, CronJobStore cronStore, CronDatabase cron, JobQueueStore store, AdminAudit audit, ILogger<CronJobRunEndpoint> logger)
+    CronJobStore cronStore, CronDatabase cron, JobQueueStore store, ILogger<CronJobRunEndpoint> logger)
 {
     /// <summary>The <c>triggered_by</c> prefix of these runs.</summary>
     public const string TriggerPrefix = "admin-run:cron:";
 
-    public Task<IResult> RunAsync(HttpRequest request, string name, CancellationToken cancellationToken) =>
-        audit.RecordAsync(request, "cron.run", name, () => RunCoreAsync(request, name, cancellationToken), cancellationToken);
-
-    private async Task<IResult> RunCoreAsync(HttpRequest request, string name, CancellationToken cancellationToken)
+    public async Task<IResult> RunAsync(ApiCall call)
     {
-        var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
-        if (fields is null)
-        {
-            return failure!;
-        }
-
+        var name = call.RouteValue;
+        var cancellationToken = call.Aborted;
         if (name.Length is 0 or > CronJobRequestValidator.MaxNameLength)
         {
             return ApiProblems.Validation("name", $"must be a cron job's name (1..{CronJobRequestValidator.MaxNameLength} characters)");
@@ -51,11 +44,11 @@ public sealed partial class CronJobRunEndpoint(
             }
 
             var id = await store.EnqueueAsync(
-                new EnqueueRequest(job.TaskType, job.Payload, null, job.MaxAttempts, job.DedupeKey, $"{TriggerPrefix}{name}:{actor}",
-                    ApiRequest.RequestId(request), job.Priority),
+                new EnqueueRequest(job.TaskType, job.Payload, null, job.MaxAttempts, job.DedupeKey, $"{TriggerPrefix}{name}:{call.Actor}",
+                    call.RequestId, job.Priority),
                 cancellationToken);
-            LogRun(logger, name, id, actor);
-            AdminAudit.Detail(request, $"{job.TaskType} job {id}");
+            LogRun(logger, name, id, call.Actor);
+            call.AuditDetail = $"{job.TaskType} job {id}";
             return ApiJson.Ok(new { success = true, jobId = id, jobName = name, message = $"{name}: {job.TaskType} job enqueued" });
         });
     }

@@ -9,18 +9,22 @@ namespace JobQueue.Api;
 /// 400 whose reason names the wrong field of the expression (admin auth). The dashboard checks the
 /// schedule as it is typed with it.
 /// </summary>
-public sealed class CronScheduleEndpoint(ApiAuthenticator auth, TimeProvider clock)
+public sealed class CronScheduleEndpoint(TimeProvider clock)
 {
-    public async Task<IResult> DescribeAsync(HttpRequest request, CancellationToken cancellationToken)
+    public IResult Describe(CronDescribeRequest query) => ApiJson.Ok(new
     {
-        var caller = await auth.AdminAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return caller.Failure!;
-        }
+        schedule = query.Schedule,
+        description = CronScheduleDescriber.Describe(query.Schedule),
+        nextRuns = CronScheduleDescriber.NextRuns(query.Schedule, clock.GetUtcNow(), 5),
+    });
+}
 
-        var fields = new RequestFields(default);
-        var text = fields.QueryString(request.Query, "schedule", CronScheduleValidator.MaxLength);
+/// <summary>The query of <c>GET admin/cron-jobs/describe</c>: a 5-field cron <c>schedule</c>, normalised when valid.</summary>
+public sealed record CronDescribeRequest(string Schedule) : IApiRequest<CronDescribeRequest>
+{
+    public static CronDescribeRequest Bind(RequestFields fields, IQueryCollection query)
+    {
+        var text = fields.QueryString(query, "schedule", CronScheduleValidator.MaxLength);
         if (text is null && !fields.HasErrors)
         {
             fields.Error("schedule", "is required: 5 fields (minute hour day-of-month month day-of-week), e.g. \"*/30 * * * *\"");
@@ -32,16 +36,6 @@ public sealed class CronScheduleEndpoint(ApiAuthenticator auth, TimeProvider clo
             fields.Error(error.Field, error.Reason);
         }
 
-        if (fields.HasErrors)
-        {
-            return fields.Problem();
-        }
-
-        return ApiJson.Ok(new
-        {
-            schedule,
-            description = CronScheduleDescriber.Describe(schedule),
-            nextRuns = CronScheduleDescriber.NextRuns(schedule, clock.GetUtcNow(), 5),
-        });
+        return new(schedule);
     }
 }

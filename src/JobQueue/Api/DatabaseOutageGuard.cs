@@ -9,9 +9,9 @@ namespace JobQueue.Api;
 /// Every route's answer while the database is unavailable: 503 with <c>Retry-After</c> and a
 /// problem+json body that says what kind of failure it is (never a host name or message text), and
 /// one warning line per <see cref="LogInterval"/> instead of an unhandled-exception line (with its
-/// stack trace) per request. The server wraps every route of <see cref="ApiRoutes"/> in
-/// <see cref="InvokeAsync"/>; the Functions app calls <see cref="TryHandle"/> from its worker
-/// middleware, so both hosts answer alike. Other exceptions are not touched.
+/// stack trace) per request. <see cref="ApiPipeline"/> runs every route of both hosts in
+/// <see cref="InvokeAsync"/>; the Functions app also calls <see cref="TryHandle"/> from its worker
+/// middleware (for what fails outside a route's pipeline). Other exceptions are not touched.
 /// </summary>
 public sealed partial class DatabaseOutageGuard(DatabaseReadiness readiness, TimeProvider time, ILogger<DatabaseOutageGuard> logger)
 {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using JobQueue.Queue;
 using JobQueue.Runner;
 using Microsoft.AspNetCore.Http;
@@ -11,19 +10,13 @@ namespace JobQueue.Api;
 /// stuck jobs, recent failures and runs, and the task types paused right now (an operator's or a
 /// handler's pause after a 429) (admin auth). Also samples the queue gauges.
 /// </summary>
-public sealed class HealthEndpoint(ApiAuthenticator auth, QueueGaugeSampler gauges, TaskLimitStore taskLimits)
+public sealed class HealthEndpoint(QueueGaugeSampler gauges, TaskLimitStore taskLimits)
 {
-    public async Task<IResult> GetAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> GetAsync(ApiCall call)
     {
-        var caller = await auth.AdminAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return caller.Failure!;
-        }
-
-        var health = JsonSerializer.SerializeToNode(await gauges.HealthAsync(10, cancellationToken))!.AsObject();
+        var health = JsonSerializer.SerializeToNode(await gauges.HealthAsync(10, call.Aborted))!.AsObject();
         health["pausedTaskTypes"] = JsonSerializer.SerializeToNode(
-            (await taskLimits.GetAsync(cancellationToken)).Where(l => l.PausedUntil is not null)
+            (await taskLimits.GetAsync(call.Aborted)).Where(l => l.PausedUntil is not null)
                 .Select(l => new { l.TaskType, l.PausedUntil, l.PausedReason, l.Source }),
             ApiJson.Options);
         return ApiJson.Ok(health);

@@ -8,42 +8,42 @@ namespace JobQueue.Api;
 /// <c>{status, taskType, createdAfter, createdBefore, q, dryRun, reason}</c> (admin auth): retry every
 /// failed or cancelled job, or cancel every pending or processing job, that matches the filter, at most
 /// <see cref="JobBulkStore.MaxJobsPerCall"/> per call. <c>dryRun: true</c> only counts (what the
-/// dashboard's confirmation shows). <c>{action, matched, changed, limit, limited, dryRun}</c>.
+/// dashboard's confirmation shows; not recorded in the audit log). <c>{action, matched, changed, limit, limited, dryRun}</c>.
 /// </summary>
-public sealed class JobBulkEndpoints(ApiAuthenticator auth, JobBulkStore store, AdminAudit audit)
+public sealed class JobBulkEndpoints(JobBulkStore store)
 {
-    public Task<IResult> RetryAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        audit.RecordAsync(request, "jobs.bulk-retry", null, () => ActAsync(request, "retry", cancellationToken), cancellationToken);
+    public async Task<IResult> RetryAsync(ApiCall call, BulkRetryRequest bulk) =>
+        Answer(call, "retry", bulk.DryRun, null, await store.RetryAsync(bulk.Filter, bulk.DryRun, "admin:" + call.Actor, call.Aborted));
 
-    public Task<IResult> CancelAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        audit.RecordAsync(request, "jobs.bulk-cancel", null, () => ActAsync(request, "cancel", cancellationToken), cancellationToken);
+    public async Task<IResult> CancelAsync(ApiCall call, BulkCancelRequest bulk) =>
+        Answer(call, "cancel", bulk.DryRun, bulk.Reason,
+            await store.CancelAsync(bulk.Filter, bulk.DryRun, "admin:" + call.Actor, bulk.Reason, call.Aborted));
 
-    private async Task<IResult> ActAsync(HttpRequest request, string action, CancellationToken cancellationToken)
+    private static IResult Answer(ApiCall call, string action, bool dryRun, string? reason, BulkActionResult result)
     {
-        var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
-        if (fields is null)
-        {
-            return failure!;
-        }
-
-        var filter = JobFilterFields.FromBody(fields);
-        var dryRun = fields.Flag("dryRun") ?? false;
-        var reason = action == "cancel" ? fields.Text("reason", ApiLimits.MaxReasonLength) : null;
-        if (dryRun)
-        {
-            AdminAudit.Skip(request);
-        }
-
-        if (fields.HasErrors)
-        {
-            return fields.Problem();
-        }
-
-        AdminAudit.Target(request, filter.Describe());
-        var result = action == "retry"
-            ? await store.RetryAsync(filter, dryRun, "admin:" + actor, cancellationToken)
-            : await store.CancelAsync(filter, dryRun, "admin:" + actor, reason, cancellationToken);
-        AdminAudit.Detail(request, $"matched {result.Matched}, changed {result.Changed}" + (reason is null ? "" : $"; reason: {reason}"));
+        call.AuditDetail = $"matched {result.Matched}, changed {result.Changed}" + (reason is null ? "" : $"; reason: {reason}");
         return ApiJson.Ok(new { action, result.Matched, result.Changed, result.Limit, result.Limited, dryRun });
     }
+}
+
+/// <summary>The body of <c>POST admin/jobs/bulk-retry</c>: which failed or cancelled jobs, or only count them (<c>dryRun</c>).</summary>
+public sealed record BulkRetryRequest(JobFilter Filter, bool DryRun) : IApiRequest<BulkRetryRequest>, IAuditedRequest
+{
+    public string? AuditTarget => Filter.Describe();
+
+    public bool IsAction => !DryRun;
+
+    public static BulkRetryRequest Bind(RequestFields fields, IQueryCollection query) =>
+        new(JobFilterFields.FromBody(fields), fields.Flag("dryRun") ?? false);
+}
+
+/// <summary>The body of <c>POST admin/jobs/bulk-cancel</c>: which pending or processing jobs, why, or only count them (<c>dryRun</c>).</summary>
+public sealed record BulkCancelRequest(JobFilter Filter, bool DryRun, string? Reason) : IApiRequest<BulkCancelRequest>, IAuditedRequest
+{
+    public string? AuditTarget => Filter.Describe();
+
+    public bool IsAction => !DryRun;
+
+    public static BulkCancelRequest Bind(RequestFields fields, IQueryCollection query) =>
+        new(JobFilterFields.FromBody(fields), fields.Flag("dryRun") ?? false, fields.Text("reason", ApiLimits.MaxReasonLength));
 }

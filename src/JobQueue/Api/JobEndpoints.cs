@@ -12,40 +12,18 @@ namespace JobQueue.Api;
 /// history, generic enqueue of a registered task type, and retry / cancel / run-now.
 /// </summary>
 public sealed class JobEndpoints(
-    ApiAuthenticator auth, JobQueueStore store, JobReadStore readStore, JobActionStore actionStore, JobHandlerRegistry handlers, AdminAudit audit)
+    JobQueueStore store, JobReadStore readStore, JobActionStore actionStore, JobHandlerRegistry handlers)
 {
-    private static readonly JsonElement EmptyPayload = JsonDocument.Parse("{}").RootElement.Clone();
-
     /// <summary>
     /// <c>GET admin/jobs?status&amp;taskType&amp;createdAfter&amp;createdBefore&amp;q&amp;limit&amp;cursor</c>:
     /// <c>{jobs, nextCursor}</c>, newest first (<c>q</c>: text the payload contains); each pending job
     /// carries <c>wait</c>, why it is not running (<see cref="JobWait"/>), as in <see cref="GetAsync"/>.
     /// </summary>
-    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> ListAsync(ApiCall call, JobListRequest query)
     {
-        var caller = await auth.AdminAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return caller.Failure!;
-        }
-
-        var fields = new RequestFields(default);
-        var filter = JobFilterFields.FromQuery(fields, request.Query);
-        var limit = fields.QueryInt(request.Query, "limit", 1, ApiLimits.MaxListLimit) ?? 50;
-        var cursorText = fields.QueryString(request.Query, "cursor", 200);
-        var cursor = cursorText is null ? null : ListCursor.TryParse(cursorText);
-        if (cursorText is not null && cursor is null)
-        {
-            fields.Error("cursor", "is not a cursor returned by this list");
-        }
-
-        if (fields.HasErrors)
-        {
-            return fields.Problem();
-        }
-
-        var jobs = await readStore.ListAsync(new JobListQuery(filter, limit, cursor?.Id), cancellationToken);
-        var next = jobs.Count == limit ? new ListCursor(jobs[^1].Id).ToString() : null;
+        var cancellationToken = call.Aborted;
+        var jobs = await readStore.ListAsync(new JobListQuery(query.Filter, query.Limit, query.Cursor?.Id), cancellationToken);
+        var next = jobs.Count == query.Limit ? new ListCursor(jobs[^1].Id).ToString() : null;
         var waits = await readStore.ExplainWaitAsync(jobs.Where(j => j.Status == JobStatus.Pending).Select(j => j.Id).ToList(), cancellationToken);
         var views = new JsonArray(jobs.Select(j => (JsonNode)View(j, waits.GetValueOrDefault(j.Id))).ToArray());
         return ApiJson.Ok(new { jobs = views, nextCursor = next });
@@ -55,15 +33,10 @@ public sealed class JobEndpoints(
     /// <c>GET admin/jobs/{id}</c>: the job (payload, output, <c>outcome</c>, ...) with <c>attemptHistory</c>
     /// and, while it is pending, <c>wait</c>: why it is not running (<see cref="JobWait"/>), else null.
     /// </summary>
-    public async Task<IResult> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<IResult> GetAsync(ApiCall call)
     {
-        var caller = await auth.AdminAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return caller.Failure!;
-        }
-
-        if (ApiRequest.JobId(id) is not { } jobId)
+        var cancellationToken = call.Aborted;
+        if (ApiRequest.JobId(call.RouteValue) is not { } jobId)
         {
             return ApiProblems.Validation("id", "must be a job id (a UUID)");
         }
@@ -91,97 +64,61 @@ public sealed class JobEndpoints(
     /// <c>POST admin/jobs</c> <c>{taskType, payload, runAt, maxAttempts, dedupeKey, priority, partitionKey}</c>: enqueue a registered
     /// task type after its handler validated the payload; 201 <c>{success, jobId, message}</c>.
     /// </summary>
-    public Task<IResult> EnqueueAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        audit.RecordAsync(request, "job.enqueue", null, () => EnqueueCoreAsync(request, cancellationToken), cancellationToken);
-
-    private async Task<IResult> EnqueueCoreAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> EnqueueAsync(ApiCall call, EnqueueJobRequest job)
     {
-        var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
-        if (fields is null)
+        if (!handlers.TryGet(job.TaskType, out _))
         {
-            return failure!;
+            return ApiProblems.Validation("taskType",
+                $"'{job.TaskType}' is not a registered task type (registered: {string.Join(", ", handlers.TaskTypes.Order(StringComparer.Ordinal))})");
         }
 
-        var taskType = fields.Text("taskType", ApiLimits.MaxTaskTypeLength, required: true);
-        var payload = fields.ObjectValue("payload", ApiLimits.MaxPayloadBytes) ?? EmptyPayload;
-        var runAt = fields.Timestamp("runAt");
-        var maxAttempts = fields.Number("maxAttempts", 1, 100);
-        var dedupeKey = fields.Text("dedupeKey", ApiLimits.MaxDedupeKeyLength);
-        var priority = fields.Number("priority", ApiLimits.MinPriority, ApiLimits.MaxPriority);
-        var partitionKey = fields.Text("partitionKey", ApiLimits.MaxPartitionKeyLength);
-        if (taskType is not null && !handlers.TryGet(taskType, out _))
-        {
-            fields.Error("taskType", $"'{taskType}' is not a registered task type (registered: {string.Join(", ", handlers.TaskTypes.Order(StringComparer.Ordinal))})");
-        }
-
-        if (fields.HasErrors)
-        {
-            return fields.Problem();
-        }
-
-        var payloadErrors = handlers.ValidatePayload(taskType!, payload);
+        var payloadErrors = handlers.ValidatePayload(job.TaskType, job.Payload);
         if (payloadErrors.Count > 0)
         {
             return ApiProblems.Validation(payloadErrors, "payload.");
         }
 
         var id = await store.EnqueueAsync(
-            new EnqueueRequest(taskType!, payload, runAt, maxAttempts, dedupeKey, "admin:" + actor, ApiRequest.RequestId(request), priority, partitionKey),
-            cancellationToken);
-        AdminAudit.Target(request, id.ToString());
-        AdminAudit.Detail(request, taskType);
-        return ApiJson.Ok(new { success = true, jobId = id, message = $"{taskType} job enqueued" }, StatusCodes.Status201Created);
+            new EnqueueRequest(job.TaskType, job.Payload, job.RunAt, job.MaxAttempts, job.DedupeKey, "admin:" + call.Actor, call.RequestId,
+                job.Priority, job.PartitionKey),
+            call.Aborted);
+        call.AuditTarget = id.ToString();
+        call.AuditDetail = job.TaskType;
+        return ApiJson.Ok(new { success = true, jobId = id, message = $"{job.TaskType} job enqueued" }, StatusCodes.Status201Created);
     }
 
     /// <summary><c>POST admin/jobs/{id}/retry</c>: a failed or cancelled job runs again from attempt 1 (409 otherwise).</summary>
-    public Task<IResult> RetryAsync(HttpRequest request, string id, CancellationToken cancellationToken) =>
-        ActAsync(request, id, "retry", "failed or cancelled", (jobId, actor, _) => actionStore.RetryAsync(jobId, actor, cancellationToken), cancellationToken);
+    public Task<IResult> RetryAsync(ApiCall call, JobActionRequest action) =>
+        ActAsync(call, action, "retry", "failed or cancelled", (jobId, actor, _) => actionStore.RetryAsync(jobId, actor, call.Aborted));
 
     /// <summary><c>POST admin/jobs/{id}/cancel</c> <c>{reason}</c>: a pending or processing job is cancelled (409 otherwise).</summary>
-    public Task<IResult> CancelAsync(HttpRequest request, string id, CancellationToken cancellationToken) =>
-        ActAsync(request, id, "cancel", "pending or processing", (jobId, actor, reason) => actionStore.CancelAsync(jobId, actor, reason, cancellationToken), cancellationToken);
+    public Task<IResult> CancelAsync(ApiCall call, JobActionRequest action) =>
+        ActAsync(call, action, "cancel", "pending or processing", (jobId, actor, reason) => actionStore.CancelAsync(jobId, actor, reason, call.Aborted));
 
     /// <summary><c>POST admin/jobs/{id}/run-now</c>: a pending job becomes due now (409 otherwise).</summary>
-    public Task<IResult> RunNowAsync(HttpRequest request, string id, CancellationToken cancellationToken) =>
-        ActAsync(request, id, "run-now", "pending", (jobId, _, _) => actionStore.RunNowAsync(jobId, cancellationToken), cancellationToken);
+    public Task<IResult> RunNowAsync(ApiCall call, JobActionRequest action) =>
+        ActAsync(call, action, "run-now", "pending", (jobId, _, _) => actionStore.RunNowAsync(jobId, call.Aborted));
 
-    private Task<IResult> ActAsync(
-        HttpRequest request, string id, string action, string allowedStates,
-        Func<Guid, string, string?, Task<JobActionResult>> act, CancellationToken cancellationToken) =>
-        audit.RecordAsync(request, "job." + action, id, () => ActCoreAsync(request, id, action, allowedStates, act, cancellationToken), cancellationToken);
-
-    private async Task<IResult> ActCoreAsync(
-        HttpRequest request, string id, string action, string allowedStates,
-        Func<Guid, string, string?, Task<JobActionResult>> act, CancellationToken cancellationToken)
+    private static async Task<IResult> ActAsync(
+        ApiCall call, JobActionRequest request, string action, string allowedStates, Func<Guid, string, string?, Task<JobActionResult>> act)
     {
-        var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
-        if (fields is null)
+        call.AuditDetail = request.Reason is null ? null : "reason: " + request.Reason;
+        if (ApiRequest.JobId(call.RouteValue) is not { } jobId)
         {
-            return failure!;
+            return ApiProblems.Validation("id", "must be a job id (a UUID)");
         }
 
-        var reason = fields.Text("reason", ApiLimits.MaxReasonLength);
-        AdminAudit.Detail(request, reason is null ? null : "reason: " + reason);
-        if (ApiRequest.JobId(id) is not { } jobId)
+        var result = await act(jobId, "admin:" + call.Actor, request.Reason);
+        return result.Outcome switch
         {
-            fields.Error("id", "must be a job id (a UUID)");
-        }
-        else if (!fields.HasErrors)
-        {
-            var result = await act(jobId, "admin:" + actor, reason);
-            return result.Outcome switch
-            {
-                JobActionOutcome.Ok => ApiJson.Ok(new { success = true, jobId, status = result.Status, message = $"{action}: job is now {result.Status}" }),
-                JobActionOutcome.NotFound => ApiProblems.NotFound($"no job {jobId}"),
-                _ => ApiProblems.Conflict($"cannot {action} a job that is {result.Status} (only {allowedStates} jobs)"),
-            };
-        }
-
-        return fields.Problem();
+            JobActionOutcome.Ok => ApiJson.Ok(new { success = true, jobId, status = result.Status, message = $"{action}: job is now {result.Status}" }),
+            JobActionOutcome.NotFound => ApiProblems.NotFound($"no job {jobId}"),
+            _ => ApiProblems.Conflict($"cannot {action} a job that is {result.Status} (only {allowedStates} jobs)"),
+        };
     }
 
     /// <summary>The keyset cursor: base64url of the last row's id (the list is ordered by id).</summary>
-    private sealed record ListCursor(Guid Id)
+    public sealed record ListCursor(Guid Id)
     {
         public override string ToString() => Base64Url.EncodeToString(Id.ToByteArray(bigEndian: true));
 
@@ -190,4 +127,45 @@ public sealed class JobEndpoints(
                 ? new ListCursor(new Guid(Base64Url.DecodeFromChars(text), bigEndian: true))
                 : null;
     }
+}
+
+/// <summary>The query of <c>GET admin/jobs</c>: the filter, the page size and the previous page's <c>nextCursor</c>.</summary>
+public sealed record JobListRequest(JobFilter Filter, int Limit, JobEndpoints.ListCursor? Cursor) : IApiRequest<JobListRequest>
+{
+    public static JobListRequest Bind(RequestFields fields, IQueryCollection query)
+    {
+        var filter = JobFilterFields.FromQuery(fields, query);
+        var limit = fields.QueryInt(query, "limit", 1, ApiLimits.MaxListLimit) ?? 50;
+        var cursorText = fields.QueryString(query, "cursor", 200);
+        var cursor = cursorText is null ? null : JobEndpoints.ListCursor.TryParse(cursorText);
+        if (cursorText is not null && cursor is null)
+        {
+            fields.Error("cursor", "is not a cursor returned by this list");
+        }
+
+        return new(filter, limit, cursor);
+    }
+}
+
+/// <summary>The body of <c>POST admin/jobs</c>: a registered task type, its payload, and how it is queued.</summary>
+public sealed record EnqueueJobRequest(
+    string TaskType, JsonElement Payload, DateTimeOffset? RunAt, int? MaxAttempts, string? DedupeKey, int? Priority, string? PartitionKey)
+    : IApiRequest<EnqueueJobRequest>
+{
+    private static readonly JsonElement EmptyPayload = JsonDocument.Parse("{}").RootElement.Clone();
+
+    public static EnqueueJobRequest Bind(RequestFields fields, IQueryCollection query) => new(
+        fields.Text("taskType", ApiLimits.MaxTaskTypeLength, required: true) ?? "",
+        fields.ObjectValue("payload", ApiLimits.MaxPayloadBytes) ?? EmptyPayload,
+        fields.Timestamp("runAt"),
+        fields.Number("maxAttempts", 1, 100),
+        fields.Text("dedupeKey", ApiLimits.MaxDedupeKeyLength),
+        fields.Number("priority", ApiLimits.MinPriority, ApiLimits.MaxPriority),
+        fields.Text("partitionKey", ApiLimits.MaxPartitionKeyLength));
+}
+
+/// <summary>The body of <c>POST admin/jobs/{id}/retry|cancel|run-now</c>: an optional <c>reason</c> (recorded with a cancel).</summary>
+public sealed record JobActionRequest(string? Reason) : IApiRequest<JobActionRequest>
+{
+    public static JobActionRequest Bind(RequestFields fields, IQueryCollection query) => new(fields.Text("reason", ApiLimits.MaxReasonLength));
 }

@@ -4,25 +4,22 @@ using Microsoft.AspNetCore.Http;
 namespace JobQueue.Api;
 
 /// <summary><c>GET</c>/<c>PUT admin/job-queue/settings</c> <c>{processingEnabled, pausedReason}</c>: pause and resume (admin auth).</summary>
-public sealed class QueueSettingsEndpoints(ApiAuthenticator auth, QueueSettingsStore store, AdminAudit audit)
+public sealed class QueueSettingsEndpoints(QueueSettingsStore store)
 {
-    public async Task<IResult> GetAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> GetAsync(ApiCall call) => ApiJson.Ok(await store.GetSettingsAsync(call.Aborted));
+
+    public async Task<IResult> PutAsync(ApiCall call, QueueSettingsRequest settings)
     {
-        var caller = await auth.AdminAsync(request, cancellationToken);
-        return caller.Succeeded ? ApiJson.Ok(await store.GetSettingsAsync(cancellationToken)) : caller.Failure!;
+        call.AuditDetail = settings.ProcessingEnabled ? "resumed" : "paused" + (settings.PausedReason is null ? "" : ": " + settings.PausedReason);
+        return ApiJson.Ok(await store.SetSettingsAsync(settings.ProcessingEnabled, settings.PausedReason, "admin:" + call.Actor, call.Aborted));
     }
+}
 
-    public Task<IResult> PutAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        audit.RecordAsync(request, "settings.update", "processing", () => PutCoreAsync(request, cancellationToken), cancellationToken);
-
-    private async Task<IResult> PutCoreAsync(HttpRequest request, CancellationToken cancellationToken)
+/// <summary>The body of <c>PUT admin/job-queue/settings</c>: false pauses processing (with a reason), true resumes it.</summary>
+public sealed record QueueSettingsRequest(bool ProcessingEnabled, string? PausedReason) : IApiRequest<QueueSettingsRequest>
+{
+    public static QueueSettingsRequest Bind(RequestFields fields, IQueryCollection query)
     {
-        var (actor, fields, failure) = await AuthenticatedBody.ReadAsync(auth.AdminAsync(request, cancellationToken), request, cancellationToken);
-        if (fields is null)
-        {
-            return failure!;
-        }
-
         var enabled = fields.Flag("processingEnabled");
         var reason = fields.Text("pausedReason", ApiLimits.MaxReasonLength);
         if (enabled is null && !fields.HasErrors)
@@ -30,12 +27,6 @@ public sealed class QueueSettingsEndpoints(ApiAuthenticator auth, QueueSettingsS
             fields.Error("processingEnabled", "is required (true to resume, false to pause)");
         }
 
-        if (fields.HasErrors)
-        {
-            return fields.Problem();
-        }
-
-        AdminAudit.Detail(request, enabled!.Value ? "resumed" : "paused" + (reason is null ? "" : ": " + reason));
-        return ApiJson.Ok(await store.SetSettingsAsync(enabled.Value, reason, "admin:" + actor, cancellationToken));
+        return new(enabled ?? false, reason);
     }
 }

@@ -11,51 +11,36 @@ namespace JobQueue.Api;
 /// (pg_cron, a scheduler). <c>GET jobs/run</c>: the same default pass for Vercel Cron, which calls its
 /// path with GET, no body and <c>Authorization: Bearer $CRON_SECRET</c> (= the runner secret).
 /// </summary>
-public sealed class RunnerEndpoints(ApiAuthenticator auth, JobRunner runner, QueueGaugeSampler gauges)
+public sealed class RunnerEndpoints(JobRunner runner, QueueGaugeSampler gauges)
 {
-    public async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        var (_, fields, failure) = await AuthenticatedBody.ReadAsync(auth.RunnerAsync(request, cancellationToken), request, cancellationToken);
-        if (fields is null)
-        {
-            return failure!;
-        }
-
-        var limit = fields.Number("limit", 1, ApiLimits.MaxRunLimit);
-        var force = fields.Flag("force") ?? false;
-        var drain = fields.Flag("drain") ?? false;
-        if (drain && limit is not null)
-        {
-            fields.Error("limit", "must not be given with drain: a draining pass runs until no due job is left or its time budget is spent");
-        }
-
-        if (fields.HasErrors)
-        {
-            return fields.Problem();
-        }
-
-        return await RunPassAsync(new RunPassRequest(limit, force, drain), cancellationToken);
-    }
+    public Task<IResult> RunAsync(ApiCall call, RunRequest run) =>
+        RunPassAsync(new RunPassRequest(run.Limit, run.Force, run.Drain), call.Aborted);
 
     /// <summary>
     /// <c>GET jobs/run</c>: a default pass (no limit: <c>Runner:DefaultLimit</c>; not forced; not draining),
     /// answered as <see cref="RunAsync"/> answers. A body, if any, is not read: Vercel Cron sends none.
     /// </summary>
-    public async Task<IResult> RunDefaultAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        var caller = await auth.RunnerAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return caller.Failure!;
-        }
-
-        return await RunPassAsync(new RunPassRequest(), cancellationToken);
-    }
+    public Task<IResult> RunDefaultAsync(ApiCall call) => RunPassAsync(new RunPassRequest(), call.Aborted);
 
     private async Task<IResult> RunPassAsync(RunPassRequest pass, CancellationToken cancellationToken)
     {
         var report = await runner.RunPassAsync(pass, cancellationToken);
         await gauges.SampleIfDueAsync(cancellationToken);
         return ApiJson.Ok(report);
+    }
+}
+
+/// <summary>The body of <c>POST jobs/run</c>: at most <c>limit</c> jobs, <c>force</c> past a paused queue, or <c>drain</c> (without a limit).</summary>
+public sealed record RunRequest(int? Limit, bool Force, bool Drain) : IApiRequest<RunRequest>
+{
+    public static RunRequest Bind(RequestFields fields, IQueryCollection query)
+    {
+        var run = new RunRequest(fields.Number("limit", 1, ApiLimits.MaxRunLimit), fields.Flag("force") ?? false, fields.Flag("drain") ?? false);
+        if (run.Drain && run.Limit is not null)
+        {
+            fields.Error("limit", "must not be given with drain: a draining pass runs until no due job is left or its time budget is spent");
+        }
+
+        return run;
     }
 }

@@ -8,34 +8,29 @@ namespace JobQueue.Api;
 /// by outcome, over the last hour (60 minutes) or day (1,440): <c>{window, minutes: [{at, succeeded,
 /// failed, retried, leaseExpired, cancelled}]}</c>, oldest first, every minute present.
 /// </summary>
-public sealed class ThroughputEndpoint(ApiAuthenticator auth, QueueThroughputStore store)
+public sealed class ThroughputEndpoint(QueueThroughputStore store)
 {
-    private static readonly Dictionary<string, TimeSpan> Windows = new(StringComparer.Ordinal)
+    public async Task<IResult> GetAsync(ApiCall call, ThroughputRequest query) =>
+        ApiJson.Ok(new { window = query.Window, minutes = await store.GetAsync(ThroughputRequest.Windows[query.Window], call.Aborted) });
+}
+
+/// <summary>The query of <c>GET admin/job-queue/throughput</c>: <c>window</c>, hour (default) or day.</summary>
+public sealed record ThroughputRequest(string Window) : IApiRequest<ThroughputRequest>
+{
+    internal static readonly Dictionary<string, TimeSpan> Windows = new(StringComparer.Ordinal)
     {
         ["hour"] = TimeSpan.FromHours(1),
         ["day"] = TimeSpan.FromDays(1),
     };
 
-    public async Task<IResult> GetAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static ThroughputRequest Bind(RequestFields fields, IQueryCollection query)
     {
-        var caller = await auth.AdminAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return caller.Failure!;
-        }
-
-        var fields = new RequestFields(default);
-        var window = fields.QueryString(request.Query, "window", 10) ?? "hour";
-        if (!Windows.TryGetValue(window, out var span))
+        var window = fields.QueryString(query, "window", 10) ?? "hour";
+        if (!fields.HasErrors && !Windows.ContainsKey(window))
         {
             fields.Error("window", "must be hour or day");
         }
 
-        if (fields.HasErrors)
-        {
-            return fields.Problem();
-        }
-
-        return ApiJson.Ok(new { window, minutes = await store.GetAsync(span, cancellationToken) });
+        return new(window);
     }
 }

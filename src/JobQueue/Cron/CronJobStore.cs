@@ -8,7 +8,7 @@ namespace JobQueue.Cron;
 /// <summary>
 /// Every call the library makes to the pg_cron wrappers (Database/Schema/functions/cron/: the app's
 /// own jobs only), in one place, on the app's connection to pg_cron's database (the pg_net migration,
-/// which reads other jobs, calls them as the owner: <see cref="JobQueue.PgNet.PgNetCronStore"/>).
+/// which reads other jobs, calls them as the owner: PgNetCronStore in JobQueue.Supabase).
 /// Refusals come back as <see cref="CronJobException"/>.
 /// </summary>
 public sealed class CronJobStore(CronDatabase cron)
@@ -17,7 +17,7 @@ public sealed class CronJobStore(CronDatabase cron)
     public const string ConflictState = "JQC09";
     public const string UnavailableState = "JQC01";
 
-    internal const string JobColumns = "jobid, jobname, schedule, active, task_type, payload::text, max_attempts, dedupe_key, database, priority";
+    public const string JobColumns = "jobid, jobname, schedule, active, task_type, payload::text, max_attempts, dedupe_key, database, priority";
 
     public async Task<IReadOnlyList<CronJob>> GetJobsAsync(CancellationToken cancellationToken = default)
     {
@@ -79,7 +79,7 @@ public sealed class CronJobStore(CronDatabase cron)
     }
 
     /// <summary>create_cron_job's arguments: name, schedule, task type, payload, max attempts, dedupe key, target database, priority.</summary>
-    internal async Task AddDefinitionAsync(NpgsqlCommand cmd, CronJobDefinition job, CancellationToken cancellationToken)
+    public async Task AddDefinitionAsync(NpgsqlCommand cmd, CronJobDefinition job, CancellationToken cancellationToken)
     {
         var target = await cron.GetTargetDatabaseAsync(cancellationToken);
         cmd.Parameters.Add(Text(job.JobName));
@@ -92,7 +92,7 @@ public sealed class CronJobStore(CronDatabase cron)
         cmd.Parameters.Add(Int(job.Priority));
     }
 
-    internal static async Task<CronJob> SingleJobAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
+    public static async Task<CronJob> SingleJobAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
     {
         var jobs = await ReadJobsAsync(cmd, withDetails: false, cancellationToken);
         return jobs.Count == 1 ? jobs[0] : throw new InvalidOperationException("the cron wrapper returned no job");
@@ -113,7 +113,7 @@ public sealed class CronJobStore(CronDatabase cron)
         }, cancellationToken);
 
     /// <summary>Runs the command and reads every row; a wrapper's refusal becomes a <see cref="CronJobException"/>.</summary>
-    internal static async Task<IReadOnlyList<T>> QueryAsync<T>(NpgsqlCommand cmd, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<T>> QueryAsync<T>(NpgsqlCommand cmd, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken)
     {
         try
         {
@@ -132,7 +132,7 @@ public sealed class CronJobStore(CronDatabase cron)
         }
     }
 
-    internal static CronJobException? Translate(PostgresException e) => e.SqlState switch
+    public static CronJobException? Translate(PostgresException e) => e.SqlState switch
     {
         NotFoundState => new CronJobException(CronErrorKind.NotFound, e.ColumnName ?? "jobName", e.MessageText, e),
         ConflictState => new CronJobException(CronErrorKind.Conflict, e.ColumnName ?? "jobName", e.MessageText, e),
@@ -152,7 +152,7 @@ public sealed class CronJobStore(CronDatabase cron)
         return doc.RootElement.Clone();
     }
 
-    internal static string? Str(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    public static string? Str(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private static DateTimeOffset? Time(NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);

@@ -13,7 +13,7 @@ public static partial class CronScheduleValidator
 {
     public const int MaxLength = 100;
 
-    internal static readonly (string Name, int Min, int Max)[] Fields =
+    public static readonly (string Name, int Min, int Max)[] Fields =
     [
         ("minute", 0, 59),
         ("hour", 0, 23),

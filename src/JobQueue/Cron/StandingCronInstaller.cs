@@ -1,3 +1,5 @@
+using JobQueue.Scheduling;
+
 namespace JobQueue.Cron;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace JobQueue.Cron;
 /// schedule is rescheduled, one enqueueing something else is replaced, the rest is left alone
 /// (an operator's enable/disable is kept).
 /// </summary>
-public sealed class StandingCronInstaller(CronJobStore store, CronDatabase cron)
+public sealed class StandingCronInstaller(CronJobStore store, CronDatabase cron, ScheduleTable schedules)
 {
     public const string Created = "created";
     public const string Rescheduled = "rescheduled";
@@ -17,7 +19,7 @@ public sealed class StandingCronInstaller(CronJobStore store, CronDatabase cron)
         var target = await cron.GetTargetDatabaseAsync(cancellationToken);
         var existing = (await store.GetJobsAsync(cancellationToken)).ToDictionary(j => j.Name, StringComparer.Ordinal);
         var results = new List<StandingInstallResult>();
-        foreach (var standing in StandingCronSchedules.All)
+        foreach (var standing in schedules.Standing)
         {
             var name = standing.JobNameFor(target);
             results.Add(await InstallOneAsync(standing, name, existing.GetValueOrDefault(name), cancellationToken));

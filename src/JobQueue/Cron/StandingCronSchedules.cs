@@ -1,5 +1,3 @@
-using JobQueue.Handlers;
-
 namespace JobQueue.Cron;
 
 /// <summary>One of the standing jobs, as pg_cron runs it when a deployment prefers pg_cron to the app's timers.</summary>
@@ -30,21 +28,11 @@ public sealed record StandingSchedule(string JobName, string Schedule, string Ta
 public sealed record StandingInstallResult(string JobName, string Outcome, CronJob Job);
 
 /// <summary>
-/// The standing work (DESIGN.md: sync every 30 min, totals hourly, cleanup daily 03:15 UTC).
+/// The standing work (each module registers its own: <see cref="JobQueue.Scheduling.ScheduleTable.Standing"/>).
 /// Both pg_cron and the app's timers enqueue with the dedupe key <c>standing:&lt;task_type&gt;</c>, so
 /// with both on there is still at most one pending or running job of each.
 /// </summary>
 public static class StandingCronSchedules
 {
-    public const string GamePlatformSync = "game_platform_sync";
-    public const string GamePlatformTotalsSweep = "game_platform_totals_sweep";
-
-    public static IReadOnlyList<StandingSchedule> All { get; } =
-    [
-        new("standing_game_platform_sync", "*/30 * * * *", GamePlatformSync),
-        new("standing_game_platform_totals_sweep", "0 * * * *", GamePlatformTotalsSweep),
-        new("standing_job_queue_cleanup", "15 3 * * *", CleanupHandler.Name),
-    ];
-
     public static string DedupeKey(string taskType) => "standing:" + taskType;
 }

@@ -11,16 +11,16 @@ namespace JobQueue.Database;
 /// The database start-up of every host, in the background so that a host starts (and answers "not
 /// ready") while PostgreSQL is down: apply the migrations (<see cref="StartupMigration"/>, unless
 /// <c>Database:MigrateOnStartup=false</c>), then reach the queue's functions as the app's own login.
-/// A failed attempt is retried with exponential backoff and jitter (1 s doubling up to 30 s, Polly),
+/// A failed attempt is retried (Polly) after the outage backoff (<see cref="OutageBackoff"/>: 1 s doubling up to 30 s, ±20%),
 /// forever, and logged as one line per attempt, without a stack trace; the first success marks the
 /// instance ready (<see cref="DatabaseReadiness"/>) and the waiting background loops start.
 /// </summary>
 public sealed partial class DatabaseStartupService(
     IServiceProvider services, DatabaseReadiness readiness, TimeProvider time, ILogger<DatabaseStartupService> logger) : BackgroundService
 {
-    public static readonly TimeSpan FirstDelay = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan FirstDelay = OutageBackoff.First;
 
-    public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan MaxDelay = OutageBackoff.Max;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,10 +30,7 @@ public sealed partial class DatabaseStartupService(
             {
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(e => !stoppingToken.IsCancellationRequested),
                 MaxRetryAttempts = int.MaxValue,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = FirstDelay,
-                MaxDelay = MaxDelay,
+                DelayGenerator = OutageBackoff.Schedule.DelayGenerator<object>(),
                 OnRetry = args =>
                 {
                     var e = args.Outcome.Exception!;

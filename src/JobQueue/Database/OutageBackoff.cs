@@ -1,9 +1,12 @@
+using JobQueue.Runner;
+
 namespace JobQueue.Database;
 
 /// <summary>
 /// How long a background loop waits after its <c>n</c>-th failure in a row while the database is
 /// unavailable: 1, 2, 4, 8, 16, then 30 s, each with ±20% jitter so that the instances of a fleet do
-/// not retry in lockstep. Loops log at most one line per failure, so at most one a retry interval.
+/// not retry in lockstep (<see cref="Schedule"/>, an <see cref="ExponentialBackoff"/>). Loops log at
+/// most one line per failure, so at most one a retry interval.
 /// </summary>
 public static class OutageBackoff
 {
@@ -11,12 +14,10 @@ public static class OutageBackoff
 
     public static readonly TimeSpan Max = TimeSpan.FromSeconds(30);
 
-    public static TimeSpan After(int failures) => After(failures, Random.Shared.NextDouble());
+    public static readonly ExponentialBackoff Schedule = new(First, Max, 0.8, 1.2);
+
+    public static TimeSpan After(int failures) => Schedule.After(failures);
 
     /// <summary>The delay after <paramref name="failures"/> (1-based) at jitter point <paramref name="unit"/> in [0, 1).</summary>
-    public static TimeSpan After(int failures, double unit)
-    {
-        var seconds = Math.Min(Max.TotalSeconds, First.TotalSeconds * Math.Pow(2, Math.Clamp(failures - 1, 0, 30)));
-        return TimeSpan.FromSeconds(seconds * (0.8 + (0.4 * unit)));
-    }
+    public static TimeSpan After(int failures, double unit) => Schedule.After(failures, unit);
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace JobQueue.Queue;
 
 /// <summary>Reads the json/jsonb text the queue's RPCs return into detached <see cref="JsonElement"/>s.</summary>
-internal static class DbJson
+public static class DbJson
 {
     /// <summary><c>{}</c>, shared (the payload of most jobs).</summary>
     public static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();

@@ -4,7 +4,8 @@ using Npgsql;
 namespace JobQueue.Queue;
 
 /// <summary>Typed, nullable parameters for the RPC calls of every store (queue, maintenance, schedules, cron, Game Platform).</summary>
-internal static class DbParameters
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720", Justification = "named after the PostgreSQL types they bind")]
+public static class DbParameters
 {
     public static NpgsqlParameter Text(string? value) =>
         new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };

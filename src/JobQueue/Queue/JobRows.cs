@@ -3,7 +3,7 @@ using Npgsql;
 namespace JobQueue.Queue;
 
 /// <summary>Reads the rows of <c>job_queue</c> that the RPCs return (<c>SELECT *</c>: claim, list, get) into <see cref="Job"/>s.</summary>
-internal static class JobRows
+public static class JobRows
 {
     public static async Task<IReadOnlyList<Job>> ReadAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
     {

@@ -3,12 +3,13 @@ using Microsoft.Extensions.Options;
 namespace JobQueue.Runner;
 
 /// <summary>
-/// The wait before a failed attempt's retry: exponential in the attempt number, capped, with
-/// "equal jitter" (a random point in the upper half) so that failed jobs do not retry in lockstep.
+/// The wait before a failed attempt's retry (<see cref="RunnerOptions.Backoff"/>): exponential in the
+/// attempt number, capped, with "equal jitter" (a random point in the upper half) so that failed jobs
+/// do not retry in lockstep. The schedule itself is <see cref="ExponentialBackoff"/>.
 /// </summary>
 public sealed class RetryBackoff(IOptions<RunnerOptions> options)
 {
-    public TimeSpan For(int attempt) => For(attempt, Random.Shared.NextDouble());
+    public TimeSpan For(int attempt) => Schedule().After(attempt);
 
     /// <summary>
     /// The delay for <paramref name="attempt"/>, at least <paramref name="notBefore"/> (a server's
@@ -16,30 +17,27 @@ public sealed class RetryBackoff(IOptions<RunnerOptions> options)
     /// </summary>
     public TimeSpan For(int attempt, TimeSpan? notBefore)
     {
-        var delay = For(attempt);
+        var schedule = Schedule();
+        var delay = schedule.After(attempt);
         if (notBefore is not { } wait)
         {
             return delay;
         }
 
-        var cap = TimeSpan.FromSeconds(Math.Max(0, options.Value.Backoff.MaxSeconds));
+        var cap = schedule.Max > TimeSpan.Zero ? schedule.Max : TimeSpan.Zero;
         return wait > delay ? (wait < cap ? wait : cap) : delay;
     }
 
     /// <summary>The delay for <paramref name="attempt"/> (1-based) at jitter point <paramref name="unit"/> in [0, 1).</summary>
-    public TimeSpan For(int attempt, double unit)
-    {
-        var o = options.Value.Backoff;
-        var ceiling = Ceiling(o, attempt);
-        return TimeSpan.FromSeconds(ceiling / 2 + (ceiling / 2 * unit));
-    }
+    public TimeSpan For(int attempt, double unit) => Schedule().After(attempt, unit);
 
     /// <summary>The largest delay attempt <paramref name="attempt"/> can get.</summary>
-    public TimeSpan MaxFor(int attempt) => TimeSpan.FromSeconds(Ceiling(options.Value.Backoff, attempt));
+    public TimeSpan MaxFor(int attempt) => Schedule().Ceiling(attempt);
 
-    private static double Ceiling(RetryBackoffOptions o, int attempt)
+    // read each time: the options may be reloaded
+    private ExponentialBackoff Schedule()
     {
-        var exponent = Math.Clamp(attempt - 1, 0, 30);
-        return Math.Min(o.MaxSeconds, o.BaseSeconds * Math.Pow(2, exponent));
+        var o = options.Value.Backoff;
+        return new ExponentialBackoff(TimeSpan.FromSeconds(o.BaseSeconds), TimeSpan.FromSeconds(o.MaxSeconds), 0.5, 1.0);
     }
 }

@@ -3,7 +3,7 @@ using JobQueue.Queue;
 namespace JobQueue.Runner;
 
 /// <summary>
-/// One handler running in a <see cref="RunnerSession"/> (kept by <see cref="RunningAttempts"/>). Its
+/// One handler running in a session (<see cref="JobProducer"/>) (kept by <see cref="RunningAttempts"/>). Its
 /// state moves once, from running to finished (its result is recorded), abandoned (it ignored its
 /// cancellation: its result is discarded and its slot returned when it ends) or given back (the host
 /// stops: its job is snoozed without waiting for it).
@@ -21,7 +21,7 @@ internal sealed class RunningAttempt(Job job, AttemptCancellation cancellation, 
     public long StartedAt { get; } = startedAt;
 
     /// <summary>What the pass records for it (set when it finished, or when it was given back).</summary>
-    public JobRunner.AttemptResult? Result { get; set; }
+    public AttemptResult? Result { get; set; }
 
     public bool IsFinished => Volatile.Read(ref state) == Finished;
 

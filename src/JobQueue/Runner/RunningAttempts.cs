@@ -6,18 +6,17 @@ using Microsoft.Extensions.Logging;
 namespace JobQueue.Runner;
 
 /// <summary>
-/// The attempts one <see cref="RunnerSession"/> holds: handlers running, and attempts finished (or
-/// given back) but not yet recorded. It starts handlers and collects them as they return (waking the
-/// session's loop), extends the leases of the jobs it holds (heartbeat) and cancels a handler whose
-/// lease was taken over, abandons a handler that ignores its cancellation (its lease then runs out),
-/// and, when the host stops, gives back the jobs of handlers that did not return in time. The session
-/// decides when to record; the attempts it records are handed over by <see cref="UnrecordedResults"/>
-/// and released by <see cref="Recorded"/>. Used by the session's loop alone (handlers only enqueue
-/// themselves as finished).
+/// The attempts one session (<see cref="JobProducer"/>) has running: it starts each on the executor
+/// (<see cref="IJobExecutor"/>) with its own token, collects them as they return (waking the
+/// producer), extends the leases of the jobs it holds (heartbeat) and cancels a handler whose lease
+/// was taken over, abandons a handler that ignores its cancellation (its lease then runs out), and,
+/// when the host stops, gives back the jobs of handlers that did not return in time. What it collects
+/// goes to the completer (<see cref="IAttemptCompleter"/>). Used by the producer's loop alone
+/// (handlers only enqueue themselves as finished).
 /// </summary>
 internal sealed class RunningAttempts(
-    JobRunner runner,
-    JobQueueStore store,
+    IJobExecutor executor,
+    IRunnerStore store,
     RunnerSlots slots,
     RunnerOptions options,
     TimeProvider time,
@@ -33,7 +32,6 @@ internal sealed class RunningAttempts(
 
     private readonly Dictionary<Guid, RunningAttempt> running = [];
     private readonly ConcurrentQueue<RunningAttempt> finished = new();
-    private readonly List<RunningAttempt> unrecorded = [];
 
     // handlers started and not yet returned; while the loop has no use for single results (a pass that
     // claims no more), only the last one to return wakes it (the ticker wakes it for the rest)
@@ -42,12 +40,6 @@ internal sealed class RunningAttempts(
 
     /// <summary>Handlers running (started, not yet collected as finished, abandoned or given back).</summary>
     public int RunningCount => running.Count;
-
-    /// <summary>Attempts finished or given back, waiting to be recorded.</summary>
-    public int UnrecordedCount => unrecorded.Count;
-
-    /// <summary>When the oldest unrecorded attempt was collected (null: none).</summary>
-    public DateTimeOffset? FirstUnrecordedAt { get; private set; }
 
     /// <summary>False: only the last handler to return wakes the loop (it has no use for single results).</summary>
     public bool WakeOnEachFinish
@@ -64,31 +56,17 @@ internal sealed class RunningAttempts(
         _ = ExecuteAsync(attempt);
     }
 
-    /// <summary>Moves the handlers that returned since the last call to the unrecorded attempts.</summary>
-    public void CollectFinished(DateTimeOffset now)
+    /// <summary>The handlers that returned since the last call (for the completer).</summary>
+    public List<RunningAttempt> CollectFinished()
     {
-        while (finished.TryDequeue(out var done))
+        var done = new List<RunningAttempt>();
+        while (finished.TryDequeue(out var attempt))
         {
-            running.Remove(done.Job.Id);
-            FirstUnrecordedAt ??= now;
-            unrecorded.Add(done);
-        }
-    }
-
-    /// <summary>What the session records for the unrecorded attempts.</summary>
-    public JobRunner.AttemptResult[] UnrecordedResults() => unrecorded.Select(a => a.Result!).ToArray();
-
-    /// <summary>The unrecorded attempts were recorded: their slots are free again.</summary>
-    public void Recorded()
-    {
-        foreach (var a in unrecorded.Where(a => a.IsFinished))
-        {
-            a.Cancellation.Dispose();
+            running.Remove(attempt.Job.Id);
+            done.Add(attempt);
         }
 
-        slots.Return(unrecorded.Count);
-        unrecorded.Clear();
-        FirstUnrecordedAt = null;
+        return done;
     }
 
     /// <summary>The pass's token fired (deadline, host shutdown): fires every running handler's token.</summary>
@@ -110,10 +88,10 @@ internal sealed class RunningAttempts(
         }
     }
 
-    /// <summary>Extends the leases of the jobs still running (and those finished but not yet recorded); cancels the handlers of those taken over.</summary>
-    public async Task<bool> ExtendLeasesAsync(TimeSpan lease)
+    /// <summary>Extends the leases of the jobs still running and of <paramref name="unrecorded"/> (finished, not yet recorded); cancels the handlers of those taken over.</summary>
+    public async Task<bool> ExtendLeasesAsync(TimeSpan lease, IEnumerable<Guid> unrecorded)
     {
-        var ids = running.Values.Select(a => a.Job.Id).Concat(unrecorded.Select(a => a.Job.Id)).ToList();
+        var ids = running.Values.Select(a => a.Job.Id).Concat(unrecorded).ToList();
         IReadOnlySet<Guid> held;
         try
         {
@@ -164,32 +142,35 @@ internal sealed class RunningAttempts(
     }
 
     /// <summary>The host is stopping and these handlers did not return within the grace: their jobs are given back all the same.</summary>
-    public void GiveBackStragglers()
+    public List<RunningAttempt> GiveBackStragglers()
     {
+        var givenBack = new List<RunningAttempt>();
         foreach (var attempt in running.Values.ToList())
         {
             if (attempt.TryGiveBack())
             {
                 running.Remove(attempt.Job.Id);
-                attempt.Result = runner.GivenBack(attempt.Job, runnerId, time.GetElapsedTime(attempt.StartedAt),
+                attempt.Result = executor.GiveBack(attempt.Job, runnerId, time.GetElapsedTime(attempt.StartedAt),
                     $"the handler did not stop within {ShutdownGrace.TotalSeconds:0} s");
-                unrecorded.Add(attempt);
+                givenBack.Add(attempt);
             }
         }
+
+        return givenBack;
     }
 
     private async Task ExecuteAsync(RunningAttempt attempt)
     {
-        JobRunner.AttemptResult? result = null;
+        AttemptResult? result = null;
         try
         {
-            result = await runner.RunAttemptAsync(attempt.Job, runnerId, attempt.Cancellation);
+            result = await executor.RunAsync(attempt.Job, runnerId, attempt.Cancellation);
         }
         finally
         {
             if (attempt.TryFinish())
             {
-                attempt.Result = result ?? runner.GivenBack(attempt.Job, runnerId, time.GetElapsedTime(attempt.StartedAt), "the runner failed");
+                attempt.Result = result ?? executor.GiveBack(attempt.Job, runnerId, time.GetElapsedTime(attempt.StartedAt), "the runner failed");
                 finished.Enqueue(attempt);
                 if (Interlocked.Decrement(ref unfinished) == 0 || wakeOnEachFinish)
                 {

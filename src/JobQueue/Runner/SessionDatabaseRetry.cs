@@ -3,7 +3,7 @@ using JobQueue.Database;
 namespace JobQueue.Runner;
 
 /// <summary>
-/// When a runner session may call the database again after a failed claim, record or heartbeat: the
+/// When a runner session may call the database again after a failed claim, record or settings read (claims wait for it, records too): the
 /// outage backoff (1 s doubling to 30 s, jittered), reset by a success.
 /// </summary>
 internal sealed class SessionDatabaseRetry(TimeProvider time)

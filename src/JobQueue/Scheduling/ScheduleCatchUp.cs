@@ -17,7 +17,7 @@ public sealed record MissedTicks(string Schedule, DateTimeOffset LastTick, DateT
 /// recorded starts being tracked without firing (a new deployment does not backfill).
 /// </summary>
 public sealed partial class ScheduleCatchUp(
-    ScheduleTickStore ticks, ScheduleExpressions expressions, ScheduleRunner runner, CronJobStore cronJobs, CronDatabase cronDatabase,
+    ScheduleTickStore ticks, ScheduleExpressions expressions, ScheduleRunner runner, ScheduleTable schedules, CronJobStore cronJobs, CronDatabase cronDatabase,
     TimeProvider time, ILogger<ScheduleCatchUp> logger)
 {
     public const string Fired = "fired";
@@ -34,7 +34,7 @@ public sealed partial class ScheduleCatchUp(
         var recorded = await ticks.GetTicksAsync(cancellationToken);
         var latest = time.GetUtcNow() - expressions.MissedGrace;
         // the queue's upkeep has no ticks to catch up: it is continuous (and the server runs it as a loop)
-        foreach (var schedule in Schedules.All.Where(s => s.Action != ScheduleAction.QueueMaintenance))
+        foreach (var schedule in schedules.All.Where(s => s.Action != ScheduleAction.QueueMaintenance))
         {
             var cron = expressions.For(schedule);
             if (CronOccurrences.Previous(cron, latest) is not { } due)
@@ -91,8 +91,8 @@ public sealed partial class ScheduleCatchUp(
         foreach (var job in jobs)
         {
             // this app database's standing jobs only (one pg_cron database may serve several)
-            var standing = StandingCronSchedules.All.FirstOrDefault(s => job.Name == s.JobNameFor(target));
-            var schedule = Schedules.All.FirstOrDefault(s => s.StandingTaskType == standing?.TaskType);
+            var standing = schedules.Standing.FirstOrDefault(s => job.Name == s.JobNameFor(target));
+            var schedule = schedules.All.FirstOrDefault(s => s.StandingTaskType == standing?.TaskType);
             if (standing is null || schedule is null || !job.Active || job.LastRun?.StartedAt is not { } lastRun
                 || CronOccurrences.Previous(CronExpression.Parse(job.Schedule), latest) is not { } due
                 || lastRun >= due - CronStartTolerance)

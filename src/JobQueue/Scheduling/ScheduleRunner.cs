@@ -9,7 +9,7 @@ namespace JobQueue.Scheduling;
 /// <summary>
 /// What a schedule's tick does: enqueue its standing job (deduplicated), run one runner pass, or one
 /// round of the queue's upkeep (<see cref="QueueMaintainer"/>, Functions only). A
-/// Functions timer function is one line: <c>=&gt; scheduleRunner.RunAsync(Schedules.GamePlatformSync.Name, timer.IsPastDue, ct)</c>,
+/// Functions timer function is one line: <c>=&gt; scheduleRunner.RunAsync(Schedules.Runner.Name, timer.IsPastDue, ct)</c>,
 /// which records the tick first (so that missed ticks can be recognised, see <see cref="ScheduleCatchUp"/>)
 /// and fires even where the tick was recorded already (a manual run, the catch-up racing a late timer):
 /// the standing enqueues are deduplicated, a runner pass more does no harm. The server's hosted
@@ -17,7 +17,7 @@ namespace JobQueue.Scheduling;
 /// </summary>
 public sealed partial class ScheduleRunner(
     JobQueueStore store, ScheduleTickStore ticks, ScheduleExpressions expressions, JobRunner runner, QueueGaugeSampler gauges,
-    JobHandlerRegistry handlers, QueueMaintainer maintainer, TimeProvider time, ILogger<ScheduleRunner> logger)
+    JobHandlerRegistry handlers, QueueMaintainer maintainer, ScheduleTable schedules, TimeProvider time, ILogger<ScheduleRunner> logger)
 {
     /// <summary>A timer may fire a little before its tick by the clock used here.</summary>
     private static readonly TimeSpan EarlyFiring = TimeSpan.FromSeconds(5);
@@ -26,7 +26,7 @@ public sealed partial class ScheduleRunner(
 
     public async Task RunAsync(string name, bool isPastDue, CancellationToken cancellationToken)
     {
-        var schedule = Schedules.Get(name);
+        var schedule = schedules.Get(name);
         if (schedule.Action == ScheduleAction.QueueMaintenance)
         {
             // continuous upkeep: no tick to record, nothing to catch up (the next round does it all)

@@ -1,17 +1,15 @@
-using JobQueue.Pipelines;
-using Microsoft.Extensions.Options;
-
 namespace JobQueue.Secrets;
 
 /// <summary>
 /// The app's own secrets, which no job may ever name (an HTTP job's header, a destination in
 /// <c>HttpJobs:SecretDestinations</c>): the database connection string, the runner secret, the admin
-/// token, the Game Platform API key, the stats cache-invalidation token (its default name and the one
-/// configured in <c>Pipelines:StatsUpdate:CacheInvalidationSecret</c>), and every <c>-previous</c>
+/// token, the Game Platform API key, the stats cache-invalidation token (its default name; the name
+/// configured in <c>Pipelines:StatsUpdate:CacheInvalidationSecret</c> comes from the module, an
+/// <see cref="IOwnSecretNames"/>), and every <c>-previous</c>
 /// variant of them (a rotation's previous value, still accepted as a login while it lasts).
 /// Compared ignoring case, as Key Vault and configuration keys do.
 /// </summary>
-public sealed class AppSecrets(IOptions<StatsUpdateOptions> stats)
+public sealed class AppSecrets(IEnumerable<IOwnSecretNames> modules)
 {
     public const string PreviousSuffix = "-previous";
 
@@ -31,7 +29,7 @@ public sealed class AppSecrets(IOptions<StatsUpdateOptions> stats)
             bare = bare[..^PreviousSuffix.Length];
         }
 
-        return Fixed.Append(stats.Value.CacheInvalidationSecret)
+        return Fixed.Concat(modules.SelectMany(m => m.Names))
             .Any(own => !string.IsNullOrWhiteSpace(own) && string.Equals(own, bare, StringComparison.OrdinalIgnoreCase));
     }
 }

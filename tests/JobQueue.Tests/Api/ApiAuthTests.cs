@@ -10,7 +10,7 @@ public sealed class ApiAuthTests(ApiServerFixture fixture) : IClassFixture<ApiSe
     public static TheoryData<string, Credentials, int> Rejections()
     {
         var data = new TheoryData<string, Credentials, int>();
-        foreach (var route in ApiRoutes.All.Where(r => r.Auth != ApiAuth.Public))
+        foreach (var route in ComposedApp.Routes.Where(r => r.Auth != ApiAuth.Public))
         {
             data.Add(route.Name, Credentials.None, 401);
             data.Add(route.Name, Credentials.WrongBearer, 401);
@@ -36,7 +36,7 @@ public sealed class ApiAuthTests(ApiServerFixture fixture) : IClassFixture<ApiSe
     [MemberData(nameof(Rejections))]
     public async Task Protected_routes_refuse_and_change_nothing(string routeName, Credentials credentials, int expected)
     {
-        var route = ApiRoutes.All.Single(r => r.Name == routeName);
+        var route = ComposedApp.Routes.Single(r => r.Name == routeName);
         var before = await fixture.Api.SnapshotAsync();
 
         using var response = await fixture.Api.SendAsync(new HttpMethod(route.Method), fixture.PathOf(route), ApiServerFixture.ValidBodyOf(route), credentials);
@@ -57,7 +57,7 @@ public sealed class ApiAuthTests(ApiServerFixture fixture) : IClassFixture<ApiSe
     [Fact]
     public async Task Public_routes_are_only_the_dashboards_static_files()
     {
-        var open = ApiRoutes.All.Where(r => r.Auth == ApiAuth.Public).ToList();
+        var open = ComposedApp.Routes.Where(r => r.Auth == ApiAuth.Public).ToList();
         Assert.Equal(["Dashboard"], open.Select(r => r.Name));
         Assert.All(open, r => Assert.Equal("GET", r.Method));
         using var response = await fixture.Api.SendAsync(HttpMethod.Get, "/api/dashboard/", null, Credentials.None);
@@ -68,10 +68,10 @@ public sealed class ApiAuthTests(ApiServerFixture fixture) : IClassFixture<ApiSe
     [Fact]
     public async Task The_route_table_has_unique_names_and_routes_and_every_route_is_mapped()
     {
-        Assert.Equal(ApiRoutes.All.Count, ApiRoutes.All.Select(r => r.Name).Distinct().Count());
-        Assert.Equal(ApiRoutes.All.Count, ApiRoutes.All.Select(r => r.Method + " " + r.Template).Distinct().Count());
-        Assert.All(ApiRoutes.All, r => Assert.False(r.Template.StartsWith("api/", StringComparison.Ordinal)));
-        foreach (var route in ApiRoutes.All.Where(r => r.Method == "GET"))
+        Assert.Equal(ComposedApp.Routes.Count, ComposedApp.Routes.Select(r => r.Name).Distinct().Count());
+        Assert.Equal(ComposedApp.Routes.Count, ComposedApp.Routes.Select(r => r.Method + " " + r.Template).Distinct().Count());
+        Assert.All(ComposedApp.Routes, r => Assert.False(r.Template.StartsWith("api/", StringComparison.Ordinal)));
+        foreach (var route in ComposedApp.Routes.Where(r => r.Method == "GET"))
         {
             using var response = await fixture.Api.SendAsync(HttpMethod.Get, fixture.PathOf(route), null,
                 route.Auth == ApiAuth.Runner ? Credentials.RunnerBearer : Credentials.Admin);

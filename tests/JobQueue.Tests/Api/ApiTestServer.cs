@@ -46,7 +46,7 @@ public sealed class ApiTestServer : IAsyncDisposable
 
     public static async Task<ApiTestServer> StartAsync(
         TestDatabase db, Action<IServiceCollection>? configure = null, IDictionary<string, string?>? settings = null,
-        ILoggerProvider? logs = null, bool loopback = false)
+        ILoggerProvider? logs = null, bool loopback = false, bool engineOnly = false)
     {
         await CronTestDatabase.EnsureMigratedAsync();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
@@ -84,7 +84,15 @@ public sealed class ApiTestServer : IAsyncDisposable
             builder.Logging.AddProvider(logs);
         }
 
-        JobQueueServer.ConfigureBuilder(builder);
+        if (engineOnly)
+        {
+            JobQueueServer.ConfigureEngine(builder);
+        }
+        else
+        {
+            JobQueueServer.ConfigureBuilder(builder);
+        }
+
         builder.Services.AddJobHandler<EchoHandler>();
         configure?.Invoke(builder.Services);
         var app = builder.Build();

@@ -1,3 +1,4 @@
+using JobQueue.Tests.Infrastructure;
 using System.Text;
 using System.Text.Json;
 using JobQueue.Api;
@@ -77,7 +78,7 @@ public sealed class ApiValidationTests(ApiServerFixture fixture) : IClassFixture
     public static TheoryData<string> BodyRoutes()
     {
         var data = new TheoryData<string>();
-        foreach (var route in ApiRoutes.All.Where(r => r.Method != "GET"))
+        foreach (var route in ComposedApp.Routes.Where(r => r.Method != "GET"))
         {
             data.Add(route.Name);
         }
@@ -157,7 +158,7 @@ public sealed class ApiValidationTests(ApiServerFixture fixture) : IClassFixture
 
     private async Task<(int Status, JsonElement Problem)> SendAsync(string routeName, string body, string? contentType = "application/json")
     {
-        var route = ApiRoutes.All.Single(r => r.Name == routeName);
+        var route = ComposedApp.Routes.Single(r => r.Name == routeName);
         var credentials = route.Auth == ApiAuth.Runner ? Credentials.Runner : Credentials.Admin;
         var before = await fixture.Api.SnapshotAsync();
         using var response = await fixture.Api.SendAsync(new HttpMethod(route.Method), fixture.PathOf(route), body, credentials, contentType);

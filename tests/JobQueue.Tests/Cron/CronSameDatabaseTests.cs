@@ -23,7 +23,7 @@ public sealed class CronSameDatabaseTests
             .Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(config);
-        services.AddJobQueue(config);
+        services.AddJobQueueWithEveryModule(config);
         await using var provider = services.BuildServiceProvider();
         var store = provider.GetRequiredService<CronJobStore>();
         var name = "t" + Guid.NewGuid().ToString("N")[..8] + "_same";

@@ -1,3 +1,4 @@
+using JobQueue.Tests.Infrastructure;
 using System.Text.Json;
 using JobQueue.Cron;
 using JobQueue.Runner;
@@ -128,7 +129,7 @@ public sealed class CronValidationTests
     [Fact]
     public void Standing_job_names_get_the_app_database_when_pg_cron_serves_another_database()
     {
-        var sync = StandingCronSchedules.All[0];
+        var sync = ComposedApp.Standing.Single(s => s.TaskType == "game_platform_sync");
 
         Assert.Equal("standing_game_platform_sync", sync.JobNameFor(null));
         Assert.Equal("standing_game_platform_sync.my_app", sync.JobNameFor("my app"));

@@ -1,3 +1,4 @@
+using JobQueue.Tests.Infrastructure;
 using System.Text.Json.Nodes;
 using JobQueue.Api;
 using JobQueue.FunctionsTestHost;
@@ -8,9 +9,9 @@ namespace JobQueue.Tests.Functions;
 
 /// <summary>
 /// The <c>functions.metadata</c> that the official Worker SDK generated when it built
-/// src/JobQueue.Functions, against the library: every route of <see cref="ApiRoutes.All"/> is an HTTP
+/// src/JobQueue.Functions, against the library: every route of <see cref="ComposedApp.Routes"/> is an HTTP
 /// function with the same name, method, route and AuthorizationLevel.Function (Anonymous for the
-/// dashboard's static files); every schedule of <see cref="Schedules.All"/> a timer function bound to
+/// dashboard's static files); every schedule of <see cref="ComposedApp.Schedules"/> a timer function bound to
 /// its setting that does not run on startup; the wake-up queue's trigger (<see cref="RunnerWakeUp"/>)
 /// bound to its queue and connection; and there is no other function (a new trigger kind needs its
 /// library declaration and a check here).
@@ -23,7 +24,7 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void The_functions_are_exactly_the_routes_and_the_schedules_each_once()
     {
-        var expected = ApiRoutes.All.Select(r => r.Name).Concat(Schedules.All.Select(s => s.Name)).Append(RunnerWakeUp.FunctionName)
+        var expected = ComposedApp.Routes.Select(r => r.Name).Concat(ComposedApp.Schedules.Select(s => s.Name)).Append(RunnerWakeUp.FunctionName)
             .Order(StringComparer.Ordinal);
         Assert.Equal(expected, Metadata.Select(f => f.Name).Order(StringComparer.Ordinal));
     }
@@ -33,7 +34,7 @@ public sealed class FunctionsMetadataTests
     {
         var functions = Metadata.ToDictionary(f => f.Name, StringComparer.Ordinal);
         var problems = new List<string>();
-        foreach (var route in ApiRoutes.All)
+        foreach (var route in ComposedApp.Routes)
         {
             if (!functions.TryGetValue(route.Name, out var function))
             {
@@ -63,7 +64,7 @@ public sealed class FunctionsMetadataTests
     {
         var functions = Metadata.ToDictionary(f => f.Name, StringComparer.Ordinal);
         var problems = new List<string>();
-        foreach (var schedule in Schedules.All)
+        foreach (var schedule in ComposedApp.Schedules)
         {
             if (!functions.TryGetValue(schedule.Name, out var function))
             {

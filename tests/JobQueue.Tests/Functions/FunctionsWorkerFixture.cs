@@ -64,7 +64,7 @@ public sealed class FunctionsWorkerFixture : IAsyncLifetime
             ["Pipelines:StatsUpdate:Steps:0:Function"] = "pg_catalog.now",
             ["Pipelines:StatsUpdate:Steps:0:CacheTags"] = "probe",
         };
-        foreach (var schedule in Schedules.All)
+        foreach (var schedule in ComposedApp.Schedules)
         {
             settings[schedule.SettingKey] = schedule.DefaultCron;
         }

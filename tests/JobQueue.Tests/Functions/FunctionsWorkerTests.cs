@@ -1,3 +1,4 @@
+using JobQueue.Tests.Infrastructure;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -214,7 +215,7 @@ public sealed class FunctionsWorkerTests(FunctionsWorkerFixture worker, ITestOut
     [Fact]
     public async Task Schedule_timers_enqueue_their_standing_jobs_once()
     {
-        foreach (var schedule in Schedules.All.Where(s => s.StandingTaskType is not null))
+        foreach (var schedule in ComposedApp.Schedules.Where(s => s.StandingTaskType is not null))
         {
             AssertSucceeded(await worker.Host.InvokeTimerAsync(schedule.Name));
             AssertSucceeded(await worker.Host.InvokeTimerAsync(schedule.Name, isPastDue: true));
@@ -231,7 +232,7 @@ public sealed class FunctionsWorkerTests(FunctionsWorkerFixture worker, ITestOut
         var pastDue = worker.Host.Stream.Logs
             .Where(l => l.Category == typeof(ScheduleRunner).FullName && l.Level == RpcLog.Types.Level.Warning)
             .Select(l => l.Message).ToList();
-        foreach (var schedule in Schedules.All.Where(s => s.StandingTaskType is not null))
+        foreach (var schedule in ComposedApp.Schedules.Where(s => s.StandingTaskType is not null))
         {
             Assert.Contains(pastDue, m => m.Contains(schedule.Name, StringComparison.Ordinal));
         }

@@ -1,3 +1,4 @@
+using JobQueue.Tests.Infrastructure;
 using System.Reflection;
 using System.Text.Json;
 using JobQueue.Api;
@@ -43,7 +44,7 @@ public sealed class LocalSettingsSampleTests
     public void Sample_has_every_schedule_with_its_default_expression()
     {
         var values = Values();
-        foreach (var schedule in Schedules.All)
+        foreach (var schedule in ComposedApp.Schedules)
         {
             var key = AppSetting(schedule.SettingKey);
             Assert.True(values.TryGetValue(key, out var cron), $"{key} missing");

@@ -141,7 +141,7 @@ public sealed class HttpJobsSettingsTests
     private static HttpJobsOptions Options(Dictionary<string, string?> settings)
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        using var services = new ServiceCollection().AddSingleton<IConfiguration>(config).AddJobQueue(config).BuildServiceProvider();
+        using var services = new ServiceCollection().AddSingleton<IConfiguration>(config).AddJobQueueWithEveryModule(config).BuildServiceProvider();
         return services.GetRequiredService<IOptions<HttpJobsOptions>>().Value;
     }
 }

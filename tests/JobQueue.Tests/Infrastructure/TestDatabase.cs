@@ -78,7 +78,7 @@ public sealed class TestDatabase : IAsyncLifetime
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(config);
         services.AddSingleton(DataSource);
-        services.AddJobQueue(config);
+        services.AddJobQueueWithEveryModule(config);
         configure?.Invoke(services);
         return services.BuildServiceProvider();
     }

@@ -1,3 +1,4 @@
+using JobQueue.Tests.Infrastructure;
 using System.Text.Json.Nodes;
 using JobQueue.PgNet;
 using Microsoft.Extensions.Configuration;
@@ -25,7 +26,7 @@ public sealed class PgNetConverterTests : IAsyncLifetime
             // the handlers' data source is built, never opened
             ["Database:ConnectionString"] = "Host=127.0.0.1;Port=1;Database=unused",
         }).Build();
-        services = new ServiceCollection().AddSingleton<IConfiguration>(config).AddJobQueue(config).BuildServiceProvider();
+        services = new ServiceCollection().AddSingleton<IConfiguration>(config).AddJobQueueWithEveryModule(config).BuildServiceProvider();
         converter = services.GetRequiredService<PgNetConverter>();
     }
 

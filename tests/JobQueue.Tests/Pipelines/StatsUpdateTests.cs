@@ -247,7 +247,7 @@ public sealed class StatsUpdateTests : IAsyncLifetime
     [Fact]
     public async Task The_nightly_schedule_enqueues_a_cron_run_and_is_off_without_steps()
     {
-        await api.Services.GetRequiredService<ScheduleRunner>().RunAsync(Schedules.StatsUpdateNightly.Name, false, CancellationToken.None);
+        await api.Services.GetRequiredService<ScheduleRunner>().RunAsync(JobTypesBuilderExtensions.StatsUpdateNightly.Name, false, CancellationToken.None);
         var id = await db.ScalarAsync<Guid>("SELECT id FROM job_queue WHERE triggered_by = 'schedule:StatsUpdateNightly'");
         Assert.Equal("cron", await db.ScalarAsync<string>("SELECT payload ->> 'triggeredBy' FROM job_queue WHERE id = $1", id));
         Assert.Equal("standing:stats_update", await db.ScalarAsync<string>("SELECT dedupe_key FROM job_queue WHERE id = $1", id));
@@ -255,7 +255,7 @@ public sealed class StatsUpdateTests : IAsyncLifetime
 
         await using var unconfigured = await ApiTestServer.StartAsync(db);
         var before = await unconfigured.SnapshotAsync();
-        await unconfigured.Services.GetRequiredService<ScheduleRunner>().RunAsync(Schedules.StatsUpdateNightly.Name, false, CancellationToken.None);
+        await unconfigured.Services.GetRequiredService<ScheduleRunner>().RunAsync(JobTypesBuilderExtensions.StatsUpdateNightly.Name, false, CancellationToken.None);
         Assert.Equal(before, await unconfigured.SnapshotAsync());
         using var refused = await unconfigured.SendAsync(HttpMethod.Post, "/api/admin/jobs/enqueue-stats-job", "{\"triggeredBy\":\"admin\"}", Credentials.Admin);
         Assert.Equal(503, (int)refused.StatusCode);

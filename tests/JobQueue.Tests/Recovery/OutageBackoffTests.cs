@@ -60,7 +60,7 @@ public sealed partial class OutageBackoffTests : IDisposable
         }).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(config);
-        services.AddJobQueue(config);
+        services.AddJobQueueWithEveryModule(config);
         services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         return services.BuildServiceProvider();
     }

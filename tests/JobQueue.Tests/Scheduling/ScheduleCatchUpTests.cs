@@ -32,17 +32,17 @@ public sealed class ScheduleCatchUpTests : IAsyncLifetime
     {
         await using var services = Services(new FakeTimeProvider(Now));
         var ticks = services.GetRequiredService<ScheduleTickStore>();
-        await ticks.ClaimTickAsync(Schedules.GamePlatformSync.Name, Now.AddHours(-2.5), "before the outage");
+        await ticks.ClaimTickAsync(GamePlatformBuilderExtensions.SyncSchedule.Name, Now.AddHours(-2.5), "before the outage");
 
         // four instances coming back at once
         var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
             Services(new FakeTimeProvider(Now)).GetRequiredService<ScheduleCatchUp>().RunAsync(CancellationToken.None)));
 
-        var caught = Assert.Single(results.SelectMany(r => r), r => r.Schedule == Schedules.GamePlatformSync.Name);
+        var caught = Assert.Single(results.SelectMany(r => r), r => r.Schedule == GamePlatformBuilderExtensions.SyncSchedule.Name);
         Assert.Equal((4, ScheduleCatchUp.Fired, Now.AddMinutes(-30)), (caught.Missed, caught.Action, caught.MissedTick));
         Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM job_queue WHERE task_type = 'game_platform_sync'"));
         Assert.Equal("schedule:GamePlatformSync:missed", await db.ScalarAsync<string>("SELECT triggered_by FROM job_queue WHERE task_type = 'game_platform_sync'"));
-        var recorded = (await ticks.GetTicksAsync())[Schedules.GamePlatformSync.Name];
+        var recorded = (await ticks.GetTicksAsync())[GamePlatformBuilderExtensions.SyncSchedule.Name];
         Assert.Equal((4L, "fired", Now.AddMinutes(-30), Now.AddMinutes(-30)),
             (recorded.MissedTicks, recorded.LastMissedAction, recorded.LastMissedTick, recorded.LastTick));
 
@@ -50,7 +50,7 @@ public sealed class ScheduleCatchUpTests : IAsyncLifetime
         Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM job_queue"));
         Assert.Empty(await Services(new FakeTimeProvider(Now)).GetRequiredService<ScheduleCatchUp>().RunAsync(CancellationToken.None));
         // every schedule but the queue's upkeep, which has no ticks to catch up
-        Assert.Equal(Schedules.All.Count(s => s.Action != ScheduleAction.QueueMaintenance), (await ticks.GetTicksAsync()).Count);
+        Assert.Equal(ComposedApp.Schedules.Count(s => s.Action != ScheduleAction.QueueMaintenance), (await ticks.GetTicksAsync()).Count);
     }
 
     [Fact]
@@ -59,13 +59,13 @@ public sealed class ScheduleCatchUpTests : IAsyncLifetime
         var settings = new Dictionary<string, string?> { ["Schedules:MissedPolicy:GamePlatformSync"] = "Skip" };
         await using var services = Services(new FakeTimeProvider(Now), settings);
         var ticks = services.GetRequiredService<ScheduleTickStore>();
-        await ticks.ClaimTickAsync(Schedules.GamePlatformSync.Name, Now.AddHours(-1), "before");
+        await ticks.ClaimTickAsync(GamePlatformBuilderExtensions.SyncSchedule.Name, Now.AddHours(-1), "before");
 
         var caught = Assert.Single(await services.GetRequiredService<ScheduleCatchUp>().RunAsync(CancellationToken.None));
 
         Assert.Equal((1, ScheduleCatchUp.Skipped, Now.AddMinutes(-30)), (caught.Missed, caught.Action, caught.MissedTick));
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM job_queue"));
-        Assert.Equal("skipped", (await ticks.GetTicksAsync())[Schedules.GamePlatformSync.Name].LastMissedAction);
+        Assert.Equal("skipped", (await ticks.GetTicksAsync())[GamePlatformBuilderExtensions.SyncSchedule.Name].LastMissedAction);
     }
 
     [Fact]
@@ -73,12 +73,12 @@ public sealed class ScheduleCatchUpTests : IAsyncLifetime
     {
         var time = new FakeTimeProvider(Now.AddSeconds(60)); // 10:31: the 10:30 tick may still be firing
         await using var services = Services(time);
-        await services.GetRequiredService<ScheduleTickStore>().ClaimTickAsync(Schedules.GamePlatformSync.Name, Now.AddMinutes(-30), "10:00");
+        await services.GetRequiredService<ScheduleTickStore>().ClaimTickAsync(GamePlatformBuilderExtensions.SyncSchedule.Name, Now.AddMinutes(-30), "10:00");
 
         var catchUp = services.GetRequiredService<ScheduleCatchUp>();
-        Assert.DoesNotContain(await catchUp.RunAsync(CancellationToken.None), r => r.Schedule == Schedules.GamePlatformSync.Name);
+        Assert.DoesNotContain(await catchUp.RunAsync(CancellationToken.None), r => r.Schedule == GamePlatformBuilderExtensions.SyncSchedule.Name);
         time.Advance(TimeSpan.FromMinutes(2));
-        Assert.Contains(await catchUp.RunAsync(CancellationToken.None), r => r.Schedule == Schedules.GamePlatformSync.Name);
+        Assert.Contains(await catchUp.RunAsync(CancellationToken.None), r => r.Schedule == GamePlatformBuilderExtensions.SyncSchedule.Name);
     }
 
     [Fact]

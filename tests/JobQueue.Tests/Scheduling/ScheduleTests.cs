@@ -37,8 +37,8 @@ public sealed class ScheduleTests : IAsyncLifetime
         await using var services = db.BuildServices();
         var runner = services.GetRequiredService<ScheduleRunner>();
 
-        await runner.RunAsync(Schedules.JobQueueCleanup.Name, isPastDue: false, CancellationToken.None);
-        await runner.RunAsync(Schedules.JobQueueCleanup.Name, isPastDue: true, CancellationToken.None);
+        await runner.RunAsync(JobTypesBuilderExtensions.JobQueueCleanup.Name, isPastDue: false, CancellationToken.None);
+        await runner.RunAsync(JobTypesBuilderExtensions.JobQueueCleanup.Name, isPastDue: true, CancellationToken.None);
         var fromCron = await db.ScalarAsync<Guid>(
             "SELECT job_queue_enqueue('job_queue_cleanup', '{}'::jsonb, now(), 3, 'standing:job_queue_cleanup')");
 
@@ -50,14 +50,14 @@ public sealed class ScheduleTests : IAsyncLifetime
     [Fact]
     public void Every_schedule_has_a_valid_six_field_default_and_its_setting_key()
     {
-        Assert.All(Schedules.All, s =>
+        Assert.All(ComposedApp.Schedules, s =>
         {
             Cronos.CronExpression.Parse(s.DefaultCron, Cronos.CronFormat.IncludeSeconds);
             Assert.Equal("Schedules:" + s.Name, s.SettingKey);
         });
-        Assert.Equal("0 */30 * * * *", Schedules.GamePlatformSync.DefaultCron);
-        Assert.Equal("0 0 * * * *", Schedules.GamePlatformTotalsSweep.DefaultCron);
-        Assert.Equal("0 15 3 * * *", Schedules.JobQueueCleanup.DefaultCron);
+        Assert.Equal("0 */30 * * * *", GamePlatformBuilderExtensions.SyncSchedule.DefaultCron);
+        Assert.Equal("0 0 * * * *", GamePlatformBuilderExtensions.TotalsSweepSchedule.DefaultCron);
+        Assert.Equal("0 15 3 * * *", JobTypesBuilderExtensions.JobQueueCleanup.DefaultCron);
         Assert.Equal("0 * * * * *", Schedules.Runner.DefaultCron);
     }
 
@@ -74,7 +74,7 @@ public sealed class ScheduleTests : IAsyncLifetime
         var ready = new JobQueue.Database.DatabaseReadiness();
         ready.MarkReady();
         var instances = Enumerable.Range(0, 2).Select(_ => new ScheduleHostedService(
-            services.GetRequiredService<ScheduleExpressions>(), services.GetRequiredService<ScheduleTickStore>(),
+            services.GetRequiredService<ScheduleExpressions>(), services.GetRequiredService<ScheduleTable>(), services.GetRequiredService<ScheduleTickStore>(),
             services.GetRequiredService<ScheduleRunner>(), ready, time, NullLogger<ScheduleHostedService>.Instance)).ToList();
         foreach (var instance in instances)
         {

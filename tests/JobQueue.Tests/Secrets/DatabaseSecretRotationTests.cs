@@ -49,7 +49,7 @@ public sealed class DatabaseSecretRotationTests : IAsyncLifetime
         }).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(config);
-        services.AddJobQueue(config);
+        services.AddJobQueueWithEveryModule(config);
         services.Replace(ServiceDescriptor.Singleton<SecretClient>(vault.Client));
         services.Replace(ServiceDescriptor.Singleton<TimeProvider>(time));
         await using var provider = services.BuildServiceProvider();

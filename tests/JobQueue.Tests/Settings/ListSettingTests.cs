@@ -1,3 +1,4 @@
+using JobQueue.Tests.Infrastructure;
 using JobQueue.HttpJobs;
 using JobQueue.Pipelines;
 using JobQueue.SqlJobs;
@@ -87,7 +88,7 @@ public sealed class ListSettingTests
     {
         var services = new ServiceCollection();
         services.AddSingleton(config);
-        services.AddJobQueue(config);
+        services.AddJobQueueWithEveryModule(config);
         return services.BuildServiceProvider();
     }
 }

@@ -1,6 +1,6 @@
 // "Background Job Status": the latest jobs with their trigger in words, colour-coded status, start,
-// completion and duration, a Retry button for failed ones, and triggers for the Game Platform
-// pipeline; the stats pipeline's runs (GET admin/stats-jobs) with their failed steps, a button that
+// completion and duration, a Retry button for failed ones, and the trigger buttons the modules
+// registered (GET admin/trigger-actions); the stats pipeline's runs (GET admin/stats-jobs) with their failed steps, a button that
 // starts a run and a Retry for a failed or partial one (POST admin/jobs/enqueue-stats-job). Loaded
 // again every few seconds while the tab is visible (pausable).
 import { api } from '../api.js';
@@ -110,21 +110,37 @@ async function retryJob(job, reload) {
   }
 }
 
+/** The buttons the modules registered (GET admin/trigger-actions: label, route, task type); nothing when none. */
 function triggers(done) {
+  const host = h('div', { id: 'triggers' });
+  loadTriggers(host, done);
+  return host;
+}
+
+async function loadTriggers(host, done) {
+  let actions;
+  try {
+    ({ actions } = await api.get('admin/trigger-actions'));
+  } catch (e) {
+    put(host, errorBox(e));
+    return;
+  }
+  if (!actions.length) { return; }
   const dryRun = h('input', { type: 'checkbox', id: 'trigger-dry-run' });
-  const run = (route, label) => async () => {
+  const run = (action) => async () => {
     try {
-      const result = await api.post(`admin/jobs/${route}`, { dryRun: dryRun.checked });
-      toast(`${label}: ${result.message}`, 'success');
+      const result = await api.post(action.route, { dryRun: dryRun.checked });
+      toast(`${action.label}: ${result.message}`, 'success');
       await done();
     } catch (e) {
-      toast(`${label} failed: ${e.message}`, 'error');
+      toast(`${action.label} failed: ${e.message}`, 'error');
     }
   };
-  return h('section', { class: 'panel triggers', 'aria-labelledby': 'triggers-h' },
-    h('h2', { id: 'triggers-h' }, 'Run the Game Platform pipeline now'),
+  put(host, h('section', { class: 'panel triggers', 'aria-labelledby': 'triggers-h' },
+    h('h2', { id: 'triggers-h' }, 'Run a job now'),
     h('div', { class: 'trigger-row' },
-      h('button', { type: 'button', class: 'button-primary', id: 'trigger-sync', onclick: run('trigger-sync', 'Sync') }, 'Start sync'),
-      h('button', { type: 'button', class: 'button-quiet', id: 'trigger-sweep', onclick: run('trigger-totals-sweep', 'Totals sweep') }, 'Start totals sweep'),
-      h('div', { class: 'checkbox' }, dryRun, h('label', { for: 'trigger-dry-run' }, 'Dry run (read and report, write nothing)'))));
+      actions.map((a, i) => h('button', {
+        type: 'button', class: i === 0 ? 'button-primary' : 'button-quiet', id: `trigger-${a.taskType}`, onclick: run(a),
+      }, a.label)),
+      h('div', { class: 'checkbox' }, dryRun, h('label', { for: 'trigger-dry-run' }, 'Dry run (read and report, write nothing)')))));
 }

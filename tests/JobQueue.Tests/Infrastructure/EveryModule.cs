@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JobQueue.Tests.Infrastructure;
+
+/// <summary>The engine with every module, as the hosts compose it (test services are built like the hosts').</summary>
+public static class EveryModule
+{
+    public static IServiceCollection AddJobQueueWithEveryModule(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddJobQueue(configuration)
+            .AddHttpJobs().AddSqlJobs().AddStatsPipeline().AddGamePlatform().AddCleanupJob().AddSupabaseTooling();
+        return services;
+    }
+}
