@@ -12,11 +12,16 @@ fail() { echo "package-sample: $1"; echo "package-sample: 0 passed, 1 failed"; e
 version="0.1.0-local.$(date +%s).$$"
 work="$(mktemp -d)"
 db="jq_pkg_$$"
-admin="$(bash infra/local/pg.sh admin-url)"
 owner="$(bash infra/local/pg.sh url)"
-psql_bin="/usr/lib/postgresql/15/bin/psql"
+# psql as the superuser, from pg.sh's admin connection string (Host=...;Port=...;Username=...;Password=...)
+admin_sql() {
+  local cs; cs="$(bash infra/local/pg.sh admin-url)"
+  field() { sed -nE "s/.*(^|;)$1=([^;]*).*/\2/p" <<<"$cs"; }
+  PGHOST="$(field Host)" PGPORT="$(field Port)" PGUSER="$(field Username)" PGPASSWORD="$(field Password)" \
+    /usr/lib/postgresql/15/bin/psql -d postgres -v ON_ERROR_STOP=1 -q -c "$1"
+}
 cleanup() {
-  "$psql_bin" "$admin" -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  admin_sql "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$work"
   # this run's packages only: NuGet's cache keeps every restored version
   find "${NUGET_PACKAGES:-$HOME/.nuget/packages}" -maxdepth 2 -type d -name "$version" -exec rm -rf {} + 2>/dev/null || true
@@ -42,7 +47,7 @@ for nupkg in "$work"/feed/*.nupkg; do
   unzip -l "$nupkg" README.md >/dev/null || fail "$(basename "$nupkg") carries no README.md"
 done
 
-"$psql_bin" "$admin" -q -c "CREATE DATABASE $db OWNER jobqueue" || fail "could not create the database"
+admin_sql "CREATE DATABASE $db OWNER jobqueue" || fail "could not create the database"
 sample="$work/sample"
 cp -r tests/PackageSample "$sample"
 rm -rf "$sample/bin" "$sample/obj"
