@@ -1,5 +1,6 @@
 using JobQueue.Api;
 using JobQueue.Cron;
+using JobQueue.Runner;
 using JobQueue.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,14 @@ public sealed class JobQueueBuilder(IServiceCollection services, IConfiguration 
     public IServiceCollection Services { get; } = services;
 
     public IConfiguration Configuration { get; } = configuration;
+
+    /// <summary>Registers a job handler (its task type comes from the handler): <c>AddJobQueue(configuration).AddJobHandler&lt;MyHandler&gt;()</c>.</summary>
+    public JobQueueBuilder AddJobHandler<THandler>()
+        where THandler : class, IJobHandler
+    {
+        Services.AddJobHandler<THandler>();
+        return this;
+    }
 
     /// <summary>Adds routes to the route table (<see cref="ApiRouteTable"/>) and registers their endpoint classes.</summary>
     public JobQueueBuilder AddRoutes(ApiRouteSet routes)
