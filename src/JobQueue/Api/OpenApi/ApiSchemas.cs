@@ -22,7 +22,12 @@ internal sealed class ApiSchemas
     };
 
     /// <summary>The API's JSON conventions (<see cref="ApiJson.Options"/>), with the reflection resolver the exporter needs.</summary>
-    private static readonly JsonSerializerOptions Json = new(ApiJson.Options) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+    /// <remarks>Numbers are JSON numbers on the wire (the web defaults would also allow strings).</remarks>
+    private static readonly JsonSerializerOptions Json = new(ApiJson.Options)
+    {
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+    };
 
     private readonly SortedDictionary<string, JsonNode> _schemas = new(StringComparer.Ordinal)
     {

@@ -5,5 +5,7 @@ window.Scalar.createApiReference('#app', {
   // the API answers on this origin under /api (both hosts); try calls with the admin token as bearer
   baseServerURL: window.location.origin,
   authentication: { preferredSecurityScheme: 'adminToken' },
-  hideClientButton: false,
+  // nothing that leads to Scalar's hosted services
+  showDeveloperTools: 'never',
+  hideClientButton: true,
 });
