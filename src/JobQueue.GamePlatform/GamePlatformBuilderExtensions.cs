@@ -26,9 +26,9 @@ public static class GamePlatformBuilderExtensions
     public static ApiRouteSet Routes { get; } = new(
         [
             ApiRoutes.Route<TriggerEndpoints, TriggerSyncRequest>("AdminJobsTriggerSync", "POST", "admin/jobs/trigger-sync", ApiAuth.Admin, (e, c, r) => e.TriggerSyncAsync(c, r))
-                with { Audit = new("job.trigger-sync") },
+                with { Audit = new("job.trigger-sync"), ResponseType = typeof(JobEnqueuedResponse) },
             ApiRoutes.Route<TriggerEndpoints, TriggerTotalsSweepRequest>("AdminJobsTriggerTotalsSweep", "POST", "admin/jobs/trigger-totals-sweep", ApiAuth.Admin,
-                (e, c, r) => e.TriggerTotalsSweepAsync(c, r)) with { Audit = new("job.trigger-totals-sweep") },
+                (e, c, r) => e.TriggerTotalsSweepAsync(c, r)) with { Audit = new("job.trigger-totals-sweep"), ResponseType = typeof(JobEnqueuedResponse) },
         ],
         [typeof(TriggerEndpoints)]);
 

@@ -30,8 +30,9 @@ public static class JobTypesBuilderExtensions
     public static ApiRouteSet StatsRoutes { get; } = new(
         [
             ApiRoutes.Route<StatsJobEndpoints, StatsJobRequest>("AdminJobsEnqueueStats", "POST", "admin/jobs/enqueue-stats-job", ApiAuth.Admin, (e, c, r) => e.EnqueueAsync(c, r))
-                with { Audit = new("job.enqueue-stats") },
-            ApiRoutes.Route<StatsJobEndpoints, StatsRunsRequest>("AdminStatsJobsList", "GET", "admin/stats-jobs", ApiAuth.Admin, (e, c, r) => e.ListAsync(c, r)),
+                with { Audit = new("job.enqueue-stats"), ResponseType = typeof(StatsJobEnqueuedResponse) },
+            ApiRoutes.Route<StatsJobEndpoints, StatsRunsRequest>("AdminStatsJobsList", "GET", "admin/stats-jobs", ApiAuth.Admin, (e, c, r) => e.ListAsync(c, r))
+                with { ResponseType = typeof(StatsRunsResponse) },
         ],
         [typeof(StatsJobEndpoints)]);
 

@@ -60,7 +60,7 @@ public sealed class TriggerEndpoints(JobQueueStore store, JobHandlerRegistry han
             new EnqueueRequest(taskType, element, TriggeredBy: "admin:" + call.Actor, RequestId: call.RequestId), call.Aborted);
         call.AuditTarget = id.ToString();
         call.AuditDetail = element.GetRawText();
-        return ApiJson.Ok(new { success = true, jobId = id, message = $"{taskType} job enqueued" });
+        return ApiJson.Ok(new JobEnqueuedResponse(true, id, $"{taskType} job enqueued"));
     }
 }
 

@@ -57,19 +57,14 @@ public sealed partial class StatsJobEndpoints(
         LogEnqueued(logger, id, stats.TriggeredBy, joined, call.Actor);
         call.AuditTarget = id.ToString();
         call.AuditDetail = $"{stats.TriggeredBy}{(joined ? ", joined the pending run" : "")}{(stats.RetryOf is null ? "" : $", retry of {stats.RetryOf}")}";
-        return ApiJson.Ok(new
-        {
-            success = true,
-            jobId = id,
-            joined,
-            message = joined ? $"joined the pending stats_update job {id}" : $"stats_update job enqueued ({stats.TriggeredBy})",
-        });
+        return ApiJson.Ok(new StatsJobEnqueuedResponse(
+            true, id, joined, joined ? $"joined the pending stats_update job {id}" : $"stats_update job enqueued ({stats.TriggeredBy})"));
     }
 
     public async Task<IResult> ListAsync(ApiCall call, StatsRunsRequest query)
     {
         var jobs = await readStore.ListAsync(new JobListQuery(TaskType: StatsUpdateHandler.Name, Limit: query.Limit), call.Aborted);
-        return ApiJson.Ok(new { runs = StatsRun.From(jobs) });
+        return ApiJson.Ok(new StatsRunsResponse(StatsRun.From(jobs)));
     }
 
     private async Task<string?> RetryProblemAsync(Guid id, CancellationToken cancellationToken)
@@ -122,3 +117,9 @@ public sealed record StatsRunsRequest(int Limit) : IApiRequest<StatsRunsRequest>
     public static StatsRunsRequest Bind(RequestFields fields, IQueryCollection query) =>
         new(fields.QueryInt(query, "limit", 1, ApiLimits.MaxListLimit) ?? 20);
 }
+
+/// <summary>The stats job enqueued, or the pending post-match run it joined (<c>joined</c>).</summary>
+public sealed record StatsJobEnqueuedResponse(bool Success, Guid JobId, bool Joined, string Message);
+
+/// <summary>The latest stats pipeline runs, newest first.</summary>
+public sealed record StatsRunsResponse(IReadOnlyList<StatsRun> Runs);

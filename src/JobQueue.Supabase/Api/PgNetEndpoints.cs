@@ -173,7 +173,7 @@ public sealed record PgNetConvertRequest(
     string? JobName, int? JobId, string? NewJobName, string? Url, string? Schedule, JsonElement? SecretNames, int MaxAttempts)
     : IApiRequest<PgNetConvertRequest>, IAuditedRequest
 {
-    public string? AuditTarget => JobName ?? JobId?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    string? IAuditedRequest.AuditTarget => JobName ?? JobId?.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static PgNetConvertRequest Bind(RequestFields fields, IQueryCollection query)
     {

@@ -54,6 +54,9 @@ public sealed record ApiRoute(string Name, string Method, string Template, ApiAu
     /// <summary>The type of a successful answer's JSON body (for the OpenAPI document), null when undeclared.</summary>
     public Type? ResponseType { get; init; }
 
+    /// <summary>The media type of a successful answer.</summary>
+    public string ResponseMediaType { get; init; } = "application/json";
+
     /// <summary>The status of a successful answer (200, or 201 for a created resource).</summary>
     public int SuccessStatus { get; init; } = StatusCodes.Status200OK;
 

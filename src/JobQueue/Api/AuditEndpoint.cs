@@ -15,7 +15,7 @@ public sealed class AuditEndpoint(AuditStore store)
     {
         var entries = await store.ListAsync(query.Limit, query.Cursor, query.Action, query.Actor, call.Aborted);
         var next = entries.Count == query.Limit ? entries[^1].Id.ToString(CultureInfo.InvariantCulture) : null;
-        return ApiJson.Ok(new { entries, nextCursor = next });
+        return ApiJson.Ok(new AuditListResponse(entries, next));
     }
 }
 
@@ -42,3 +42,6 @@ public sealed record AuditListRequest(int Limit, long? Cursor, string? Action, s
         return new(limit, cursor, fields.QueryString(query, "action", 50), fields.QueryString(query, "actor", AuditStore.MaxActorLength));
     }
 }
+
+/// <summary>A page of the audit log, newest first; <c>nextCursor</c> for the next page, null at the end.</summary>
+public sealed record AuditListResponse(IReadOnlyList<AuditEntry> Entries, string? NextCursor);

@@ -85,7 +85,7 @@ public sealed partial class CronJobEndpoints(
     {
         await store.DeleteAsync(delete.JobName, call.Aborted);
         LogChanged(logger, "deleted", delete.JobName, "", call.Actor);
-        return ApiJson.Ok(new { deleted = true, jobName = delete.JobName });
+        return ApiJson.Ok(new CronJobDeletedResponse(true, delete.JobName));
     });
 
     /// <summary>
@@ -107,3 +107,6 @@ public sealed partial class CronJobEndpoints(
     [LoggerMessage(EventId = 4100, Level = LogLevel.Information, Message = "cron job {JobName} {Change} by {Actor} (schedule {Schedule})")]
     private static partial void LogChanged(ILogger logger, string change, string jobName, string schedule, string actor);
 }
+
+/// <summary>The pg_cron job was deleted.</summary>
+public sealed record CronJobDeletedResponse(bool Deleted, string JobName);

@@ -19,7 +19,7 @@ public sealed record CronJobCreateRequest(
     string? JobName, string? Schedule, string? TaskType, System.Text.Json.JsonElement? Payload, int? MaxAttempts, int? Priority)
     : IApiRequest<CronJobCreateRequest>, IAuditedRequest
 {
-    public string? AuditTarget => JobName is { Length: > 0 } name ? name : null;
+    string? IAuditedRequest.AuditTarget => JobName is { Length: > 0 } name ? name : null;
 
     public CreateCronJobRequest ToCreate() => new(JobName, Schedule, TaskType, Payload, MaxAttempts, Priority);
 
@@ -35,7 +35,7 @@ public sealed record CronJobCreateRequest(
 /// <summary>The body of <c>POST admin/cron-jobs/toggle</c>: the job and whether it is active.</summary>
 public sealed record CronJobToggleRequest(string JobName, bool Active) : IApiRequest<CronJobToggleRequest>, IAuditedRequest
 {
-    public string? AuditTarget => JobName is { Length: > 0 } name ? name : null;
+    string? IAuditedRequest.AuditTarget => JobName is { Length: > 0 } name ? name : null;
 
     public static CronJobToggleRequest Bind(RequestFields fields, IQueryCollection query)
     {
@@ -53,7 +53,7 @@ public sealed record CronJobToggleRequest(string JobName, bool Active) : IApiReq
 /// <summary>The body of <c>POST admin/cron-jobs/schedule</c>: the job and its new 5-field schedule.</summary>
 public sealed record CronJobRescheduleRequest(string JobName, string Schedule) : IApiRequest<CronJobRescheduleRequest>, IAuditedRequest
 {
-    public string? AuditTarget => JobName is { Length: > 0 } name ? name : null;
+    string? IAuditedRequest.AuditTarget => JobName is { Length: > 0 } name ? name : null;
 
     public static CronJobRescheduleRequest Bind(RequestFields fields, IQueryCollection query)
     {
@@ -72,7 +72,7 @@ public sealed record CronJobRescheduleRequest(string JobName, string Schedule) :
 /// <summary>The body of <c>POST admin/cron-jobs/delete</c>: the job's name.</summary>
 public sealed record CronJobNameRequest(string JobName) : IApiRequest<CronJobNameRequest>, IAuditedRequest
 {
-    public string? AuditTarget => JobName.Length > 0 ? JobName : null;
+    string? IAuditedRequest.AuditTarget => JobName.Length > 0 ? JobName : null;
 
     public static CronJobNameRequest Bind(RequestFields fields, IQueryCollection query) => new(CheckedJobName(fields));
 

@@ -11,12 +11,8 @@ namespace JobQueue.Api;
 /// </summary>
 public sealed class CronScheduleEndpoint(TimeProvider clock)
 {
-    public IResult Describe(CronDescribeRequest query) => ApiJson.Ok(new
-    {
-        schedule = query.Schedule,
-        description = CronScheduleDescriber.Describe(query.Schedule),
-        nextRuns = CronScheduleDescriber.NextRuns(query.Schedule, clock.GetUtcNow(), 5),
-    });
+    public IResult Describe(CronDescribeRequest query) => ApiJson.Ok(new CronScheduleDescription(
+        query.Schedule, CronScheduleDescriber.Describe(query.Schedule), CronScheduleDescriber.NextRuns(query.Schedule, clock.GetUtcNow(), 5)));
 }
 
 /// <summary>The query of <c>GET admin/cron-jobs/describe</c>: a 5-field cron <c>schedule</c>, normalised when valid.</summary>
@@ -39,3 +35,6 @@ public sealed record CronDescribeRequest(string Schedule) : IApiRequest<CronDesc
         return new(schedule);
     }
 }
+
+/// <summary>A valid schedule, normalised, in words, and its next five runs (UTC).</summary>
+public sealed record CronScheduleDescription(string Schedule, string Description, IReadOnlyList<DateTimeOffset> NextRuns);

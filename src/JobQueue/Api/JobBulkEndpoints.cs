@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using JobQueue.Queue;
 using Microsoft.AspNetCore.Http;
 
@@ -22,28 +23,48 @@ public sealed class JobBulkEndpoints(JobBulkStore store)
     private static IResult Answer(ApiCall call, string action, bool dryRun, string? reason, BulkActionResult result)
     {
         call.AuditDetail = $"matched {result.Matched}, changed {result.Changed}" + (reason is null ? "" : $"; reason: {reason}");
-        return ApiJson.Ok(new { action, result.Matched, result.Changed, result.Limit, result.Limited, dryRun });
+        return ApiJson.Ok(new BulkActionResponse(action, result.Matched, result.Changed, result.Limit, result.Limited, dryRun));
     }
 }
 
 /// <summary>The body of <c>POST admin/jobs/bulk-retry</c>: which failed or cancelled jobs, or only count them (<c>dryRun</c>).</summary>
-public sealed record BulkRetryRequest(JobFilter Filter, bool DryRun) : IApiRequest<BulkRetryRequest>, IAuditedRequest
+public sealed record BulkRetryRequest(
+    string? Status, string? TaskType, DateTimeOffset? CreatedAfter, DateTimeOffset? CreatedBefore, string? Q, bool DryRun)
+    : IApiRequest<BulkRetryRequest>, IAuditedRequest
 {
-    public string? AuditTarget => Filter.Describe();
+    [JsonIgnore]
+    public JobFilter Filter => new(Status, TaskType, CreatedAfter, CreatedBefore, Q);
 
-    public bool IsAction => !DryRun;
+    string? IAuditedRequest.AuditTarget => Filter.Describe();
 
-    public static BulkRetryRequest Bind(RequestFields fields, IQueryCollection query) =>
-        new(JobFilterFields.FromBody(fields), fields.Flag("dryRun") ?? false);
+    bool IAuditedRequest.IsAction => !DryRun;
+
+    public static BulkRetryRequest Bind(RequestFields fields, IQueryCollection query)
+    {
+        var filter = JobFilterFields.FromBody(fields);
+        return new(filter.Status, filter.TaskType, filter.CreatedAfter, filter.CreatedBefore, filter.PayloadText, fields.Flag("dryRun") ?? false);
+    }
 }
 
 /// <summary>The body of <c>POST admin/jobs/bulk-cancel</c>: which pending or processing jobs, why, or only count them (<c>dryRun</c>).</summary>
-public sealed record BulkCancelRequest(JobFilter Filter, bool DryRun, string? Reason) : IApiRequest<BulkCancelRequest>, IAuditedRequest
+public sealed record BulkCancelRequest(
+    string? Status, string? TaskType, DateTimeOffset? CreatedAfter, DateTimeOffset? CreatedBefore, string? Q, bool DryRun, string? Reason)
+    : IApiRequest<BulkCancelRequest>, IAuditedRequest
 {
-    public string? AuditTarget => Filter.Describe();
+    [JsonIgnore]
+    public JobFilter Filter => new(Status, TaskType, CreatedAfter, CreatedBefore, Q);
 
-    public bool IsAction => !DryRun;
+    string? IAuditedRequest.AuditTarget => Filter.Describe();
 
-    public static BulkCancelRequest Bind(RequestFields fields, IQueryCollection query) =>
-        new(JobFilterFields.FromBody(fields), fields.Flag("dryRun") ?? false, fields.Text("reason", ApiLimits.MaxReasonLength));
+    bool IAuditedRequest.IsAction => !DryRun;
+
+    public static BulkCancelRequest Bind(RequestFields fields, IQueryCollection query)
+    {
+        var filter = JobFilterFields.FromBody(fields);
+        return new(filter.Status, filter.TaskType, filter.CreatedAfter, filter.CreatedBefore, filter.PayloadText, fields.Flag("dryRun") ?? false,
+            fields.Text("reason", ApiLimits.MaxReasonLength));
+    }
 }
+
+/// <summary>What a bulk action matched and changed (at most <c>limit</c> per call; <c>limited</c>: more matched).</summary>
+public sealed record BulkActionResponse(string Action, long Matched, int Changed, int Limit, bool Limited, bool DryRun);

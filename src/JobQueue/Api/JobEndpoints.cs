@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using JobQueue.Queue;
 using JobQueue.Runner;
 using Microsoft.AspNetCore.Http;
@@ -22,7 +23,8 @@ public sealed class JobEndpoints(
     public async Task<IResult> ListAsync(ApiCall call, JobListRequest query)
     {
         var cancellationToken = call.Aborted;
-        var jobs = await readStore.ListAsync(new JobListQuery(query.Filter, query.Limit, query.Cursor?.Id), cancellationToken);
+        var after = query.Cursor is null ? null : ListCursor.TryParse(query.Cursor);
+        var jobs = await readStore.ListAsync(new JobListQuery(query.Filter, query.Limit, after?.Id), cancellationToken);
         var next = jobs.Count == query.Limit ? new ListCursor(jobs[^1].Id).ToString() : null;
         var waits = await readStore.ExplainWaitAsync(jobs.Where(j => j.Status == JobStatus.Pending).Select(j => j.Id).ToList(), cancellationToken);
         var views = new JsonArray(jobs.Select(j => (JsonNode)View(j, waits.GetValueOrDefault(j.Id))).ToArray());
@@ -84,7 +86,7 @@ public sealed class JobEndpoints(
             call.Aborted);
         call.AuditTarget = id.ToString();
         call.AuditDetail = job.TaskType;
-        return ApiJson.Ok(new { success = true, jobId = id, message = $"{job.TaskType} job enqueued" }, StatusCodes.Status201Created);
+        return ApiJson.Ok(new JobEnqueuedResponse(true, id, $"{job.TaskType} job enqueued"), StatusCodes.Status201Created);
     }
 
     /// <summary><c>POST admin/jobs/{id}/retry</c>: a failed or cancelled job runs again from attempt 1 (409 otherwise).</summary>
@@ -111,7 +113,7 @@ public sealed class JobEndpoints(
         var result = await act(jobId, "admin:" + call.Actor, request.Reason);
         return result.Outcome switch
         {
-            JobActionOutcome.Ok => ApiJson.Ok(new { success = true, jobId, status = result.Status, message = $"{action}: job is now {result.Status}" }),
+            JobActionOutcome.Ok => ApiJson.Ok(new JobActionResponse(true, jobId, result.Status, $"{action}: job is now {result.Status}")),
             JobActionOutcome.NotFound => ApiProblems.NotFound($"no job {jobId}"),
             _ => ApiProblems.Conflict($"cannot {action} a job that is {result.Status} (only {allowedStates} jobs)"),
         };
@@ -130,8 +132,13 @@ public sealed class JobEndpoints(
 }
 
 /// <summary>The query of <c>GET admin/jobs</c>: the filter, the page size and the previous page's <c>nextCursor</c>.</summary>
-public sealed record JobListRequest(JobFilter Filter, int Limit, JobEndpoints.ListCursor? Cursor) : IApiRequest<JobListRequest>
+public sealed record JobListRequest(
+    string? Status, string? TaskType, DateTimeOffset? CreatedAfter, DateTimeOffset? CreatedBefore, string? Q, int Limit, string? Cursor)
+    : IApiRequest<JobListRequest>
 {
+    [JsonIgnore]
+    public JobFilter Filter => new(Status, TaskType, CreatedAfter, CreatedBefore, Q);
+
     public static JobListRequest Bind(RequestFields fields, IQueryCollection query)
     {
         var filter = JobFilterFields.FromQuery(fields, query);
@@ -143,7 +150,7 @@ public sealed record JobListRequest(JobFilter Filter, int Limit, JobEndpoints.Li
             fields.Error("cursor", "is not a cursor returned by this list");
         }
 
-        return new(filter, limit, cursor);
+        return new(filter.Status, filter.TaskType, filter.CreatedAfter, filter.CreatedBefore, filter.PayloadText, limit, cursor?.ToString());
     }
 }
 
@@ -169,3 +176,9 @@ public sealed record JobActionRequest(string? Reason) : IApiRequest<JobActionReq
 {
     public static JobActionRequest Bind(RequestFields fields, IQueryCollection query) => new(fields.Text("reason", ApiLimits.MaxReasonLength));
 }
+
+/// <summary>A job was enqueued: its id.</summary>
+public sealed record JobEnqueuedResponse(bool Success, Guid JobId, string Message);
+
+/// <summary>A job action was done: the job's status now.</summary>
+public sealed record JobActionResponse(bool Success, Guid JobId, string? Status, string Message);

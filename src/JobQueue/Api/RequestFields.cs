@@ -14,6 +14,9 @@ public sealed class RequestFields(JsonElement body)
 
     public bool HasErrors => errors.Count > 0;
 
+    /// <summary>The fields with a problem so far (the OpenAPI document's required fields are those an empty request lacks).</summary>
+    public IEnumerable<string> FieldsInError => errors.Keys;
+
     public IResult Problem() => ApiProblems.Validation(errors);
 
     public void Error(string field, string reason) => errors.TryAdd(field, [reason]);

@@ -51,8 +51,11 @@ public sealed class TaskLimitEndpoints(
         NotRegistered(resume.TaskType) ?? Answer(resume.TaskType,
             await store.PauseAsync(resume.TaskType, null, null, TaskLimitStore.FromApi, "admin:" + call.Actor, call.Aborted));
 
-    private static IResult Answer(string taskType, TaskLimits? limits) => ApiJson.Ok(new { taskType, limits });
+    private static IResult Answer(string taskType, TaskLimits? limits) => ApiJson.Ok(new TaskLimitResponse(taskType, limits));
 
     private IResult? NotRegistered(string taskType) =>
         handlers.TryGet(taskType, out _) ? null : ApiProblems.Validation("taskType", $"'{taskType}' is not a registered task type");
 }
+
+/// <summary>A task type's limits and pause as they are now.</summary>
+public sealed record TaskLimitResponse(string TaskType, TaskLimits? Limits);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using JobQueue.Queue;
 using Microsoft.AspNetCore.Http;
@@ -7,7 +8,7 @@ namespace JobQueue.Api;
 /// <summary>The body of <c>POST admin/task-limits/resume</c>: the task type.</summary>
 public sealed record TaskTypeRequest(string TaskType) : IApiRequest<TaskTypeRequest>, IAuditedRequest
 {
-    public string? AuditTarget => TaskType is { Length: > 0 } t ? t : null;
+    string? IAuditedRequest.AuditTarget => TaskType is { Length: > 0 } t ? t : null;
 
     public static TaskTypeRequest Bind(RequestFields fields, IQueryCollection query) => new(Required(fields));
 
@@ -18,14 +19,20 @@ public sealed record TaskTypeRequest(string TaskType) : IApiRequest<TaskTypeRequ
 /// The body of <c>POST admin/task-limits/set</c>: ALL of a task type's limits (an absent one is cleared):
 /// <c>maxConcurrency</c>, <c>partitionBy</c> with <c>maxConcurrencyPerPartition</c>, <c>rateLimit</c> per <c>rateIntervalSeconds</c>.
 /// </summary>
-public sealed partial record TaskLimitSetRequest(string TaskType, TaskLimitSettings Settings) : IApiRequest<TaskLimitSetRequest>, IAuditedRequest
+public sealed partial record TaskLimitSetRequest(
+    string TaskType, int? MaxConcurrency, string? PartitionBy, int? MaxConcurrencyPerPartition, int? RateLimit, int? RateIntervalSeconds)
+    : IApiRequest<TaskLimitSetRequest>, IAuditedRequest
 {
-    public string? AuditTarget => TaskType is { Length: > 0 } t ? t : null;
+    [JsonIgnore]
+    public TaskLimitSettings Settings => new(MaxConcurrency, PartitionBy, MaxConcurrencyPerPartition, RateLimit, RateIntervalSeconds);
+
+    string? IAuditedRequest.AuditTarget => TaskType is { Length: > 0 } t ? t : null;
 
     public static TaskLimitSetRequest Bind(RequestFields fields, IQueryCollection query)
     {
         var taskType = TaskTypeRequest.Required(fields);
-        var settings = new TaskLimitSettings(
+        var settings = new TaskLimitSetRequest(
+            taskType,
             fields.Number("maxConcurrency", 1, 100_000),
             fields.Text("partitionBy", 64),
             fields.Number("maxConcurrencyPerPartition", 1, 100_000),
@@ -47,7 +54,7 @@ public sealed partial record TaskLimitSetRequest(string TaskType, TaskLimitSetti
             fields.Error(settings.RateLimit is null ? "rateLimit" : "rateIntervalSeconds", "rateLimit and rateIntervalSeconds go together");
         }
 
-        return new(taskType, settings);
+        return settings;
     }
 
     [GeneratedRegex("^[A-Za-z0-9_]{1,64}$")]
@@ -58,7 +65,7 @@ public sealed partial record TaskLimitSetRequest(string TaskType, TaskLimitSetti
 public sealed record TaskLimitPauseRequest(string TaskType, DateTimeOffset? PausedUntil, int? Seconds, string? Reason)
     : IApiRequest<TaskLimitPauseRequest>, IAuditedRequest
 {
-    public string? AuditTarget => TaskType is { Length: > 0 } t ? t : null;
+    string? IAuditedRequest.AuditTarget => TaskType is { Length: > 0 } t ? t : null;
 
     public static TaskLimitPauseRequest Bind(RequestFields fields, IQueryCollection query)
     {

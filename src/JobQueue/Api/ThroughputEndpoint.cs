@@ -11,7 +11,7 @@ namespace JobQueue.Api;
 public sealed class ThroughputEndpoint(QueueThroughputStore store)
 {
     public async Task<IResult> GetAsync(ApiCall call, ThroughputRequest query) =>
-        ApiJson.Ok(new { window = query.Window, minutes = await store.GetAsync(ThroughputRequest.Windows[query.Window], call.Aborted) });
+        ApiJson.Ok(new ThroughputResponse(query.Window, await store.GetAsync(ThroughputRequest.Windows[query.Window], call.Aborted)));
 }
 
 /// <summary>The query of <c>GET admin/job-queue/throughput</c>: <c>window</c>, hour (default) or day.</summary>
@@ -34,3 +34,6 @@ public sealed record ThroughputRequest(string Window) : IApiRequest<ThroughputRe
         return new(window);
     }
 }
+
+/// <summary>Attempts finished per minute by outcome, oldest first, every minute of the window present.</summary>
+public sealed record ThroughputResponse(string Window, IReadOnlyList<MinuteCounts> Minutes);
