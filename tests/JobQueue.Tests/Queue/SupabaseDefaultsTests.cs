@@ -67,7 +67,7 @@ public sealed class SupabaseDefaultsTests : IAsyncLifetime
         }.ConnectionString;
         // with the compatibility wrappers in public: the most a migration puts where anon could look
         await new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance,
-            databaseOptions: Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { PublicWrappers = true })).MigrateAsync(ownerCs);
+            databaseOptions: Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { PublicWrappers = true }), modules: EveryModule.Schemas).MigrateAsync(ownerCs);
         ownerSource = NpgsqlDataSource.Create(ownerCs);
     }
 
