@@ -88,6 +88,16 @@ public sealed class GamePlatformSchemaTests
         });
 
     [Fact]
+    public Task The_servers_migrate_command_applies_the_modules_sets_the_server_composes() =>
+        WithAsync(async cs =>
+        {
+            Assert.Equal(0, await JobQueue.Server.MigrateCommand.RunAsync(["migrate", cs]));
+
+            Assert.Equal(ModuleTablesAndFunctions, TablesAndFunctions(await ScalarAsync<string[]>(cs, GamePlatformObjects)));
+            Assert.Equal("0001_game_platform_tables.sql", await ScalarAsync<string>(cs, "SELECT string_agg(scriptname, ',') FROM game_platform.schema_versions"));
+        });
+
+    [Fact]
     public async Task With_the_module_the_apps_login_executes_its_functions_and_reads_none_of_its_tables()
     {
         await using var db = await TestDatabase.CreateAsync();
