@@ -26,7 +26,7 @@ public sealed class DatabaseMigrator(
     /// <summary>The advisory lock key (an arbitrary constant: "jobqueue" in ASCII).</summary>
     public const long AdvisoryLockKey = 0x6A6F627175657565;
 
-    /// <summary>JobQueue's own schema: every table, function and journal lives in it.</summary>
+    /// <summary>The engine's own schema: every table, function and journal of the engine's set lives in it (a module's, in the module's schema).</summary>
     public const string Schema = "jobqueue";
 
     private const string AppJournal = "job_queue_schema_versions";
