@@ -69,7 +69,7 @@ if [ -n "$sim_proj" ]; then
   (
     for _ in $(seq 1 120); do
       if PGPASSWORD=jobqueue psql -h 127.0.0.1 -p "$pg_port" -U jobqueue -d jobqueue -qtAc \
-           "SELECT 1 FROM pg_proc WHERE proname = 'game_platform_upsert_competitor'" 2>/dev/null | grep -q 1; then
+           "SELECT 1 WHERE to_regproc('game_platform.game_platform_upsert_competitor') IS NOT NULL" 2>/dev/null | grep -q 1; then
         PGPASSWORD=jobqueue psql -h 127.0.0.1 -p "$pg_port" -U jobqueue -d jobqueue -q -f infra/local/seed-game-platform.sql >/dev/null \
           && say "registered the simulator's competitors (infra/local/seed-game-platform.sql)"
         exit 0

@@ -11,8 +11,8 @@ namespace JobQueue;
 /// <summary>
 /// The team's Game Platform integration on the engine's builder (<c>AddJobQueue(configuration).AddGamePlatform()</c>):
 /// the client, the <c>game_platform_sync</c> and <c>game_platform_totals_sweep</c> handlers, their trigger
-/// routes and dashboard buttons, their standing schedules. Its tables and SQL functions are still in
-/// the engine's schema (Database/Schema/functions/game_platform): moving them is left to do (issue 26).
+/// routes and dashboard buttons, their standing schedules, and its migration set (tables and functions
+/// in the schema <c>game_platform</c>, <see cref="GamePlatformSchema"/>), which the engine's migrator applies after its own.
 /// </summary>
 public static class GamePlatformBuilderExtensions
 {
@@ -37,6 +37,7 @@ public static class GamePlatformBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddGamePlatform(builder.Configuration);
         return builder
+            .AddModuleSchema(GamePlatformSchema.Set)
             .AddRoutes(Routes)
             .AddSchedule(SyncSchedule, new StandingSchedule("standing_game_platform_sync", "*/30 * * * *", GamePlatformSyncHandler.Name))
             .AddSchedule(TotalsSweepSchedule, new StandingSchedule("standing_game_platform_totals_sweep", "0 * * * *", GamePlatformTotalsSweepHandler.Name))

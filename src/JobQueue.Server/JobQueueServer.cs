@@ -20,8 +20,11 @@ public static class JobQueueServer
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
     /// <summary>The engine with every module: the general job types, the Game Platform integration, the Supabase tooling.</summary>
-    public static void ConfigureBuilder(WebApplicationBuilder builder) =>
-        ConfigureEngine(builder).AddHttpJobs().AddSqlJobs().AddStatsPipeline().AddGamePlatform().AddCleanupJob().AddSupabaseTooling();
+    public static void ConfigureBuilder(WebApplicationBuilder builder) => AddEveryModule(ConfigureEngine(builder));
+
+    /// <summary>The modules the server composes on the engine (its <c>migrate</c> command composes the same: their migration sets).</summary>
+    public static JobQueueBuilder AddEveryModule(JobQueueBuilder engine) =>
+        engine.AddHttpJobs().AddSqlJobs().AddStatsPipeline().AddGamePlatform().AddCleanupJob().AddSupabaseTooling();
 
     /// <summary>The server with the engine alone (no job type, module route or schedule); the modules chain on the result.</summary>
     public static JobQueueBuilder ConfigureEngine(WebApplicationBuilder builder)

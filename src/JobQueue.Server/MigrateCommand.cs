@@ -5,7 +5,7 @@ namespace JobQueue.Server;
 
 /// <summary>
 /// <c>JobQueue.Server migrate ["&lt;owner connection string&gt;"] [--Cron:MigrationConnectionString=...]</c>:
-/// applies the migrations as the schema owner and exits (0 = done, 1 = failed): the deploy-time
+/// applies the migrations (the engine's, then those of the modules the server composes) as the schema owner and exits (0 = done, 1 = failed): the deploy-time
 /// step (infra/local/migrate.sh wraps it). Without an argument the connection comes from
 /// <c>Database:MigrationConnectionString</c> (settings or environment, e.g. <c>Database__MigrationConnectionString</c>).
 /// </summary>
@@ -22,7 +22,8 @@ public static class MigrateCommand
             builder.Configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.MigrationConnectionString)}"] = positional;
         }
 
-        builder.Services.AddJobQueue(builder.Configuration);
+        // the same modules as the server: their migration sets (the Game Platform's schema) are applied too
+        JobQueueServer.AddEveryModule(builder.Services.AddJobQueue(builder.Configuration));
         using var host = builder.Build();
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("JobQueue.Migrate");
         var options = host.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;

@@ -38,7 +38,7 @@ public sealed class BenchDatabase : IAsyncDisposable
 
         if (migrate)
         {
-            await new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance).MigrateAsync(db.ConnectionString);
+            await new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance, modules: [JobQueue.GamePlatform.GamePlatformSchema.Set]).MigrateAsync(db.ConnectionString);
             db.DataSource = JobQueueServiceCollectionExtensions.BuildDataSource(db.ConnectionString);
         }
 

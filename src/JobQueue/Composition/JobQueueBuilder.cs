@@ -1,6 +1,7 @@
 using JobQueue.Api;
 using JobQueue.Cron;
 using JobQueue.Runner;
+using JobQueue.Database;
 using JobQueue.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,6 +49,22 @@ public sealed class JobQueueBuilder(IServiceCollection services, IConfiguration 
     {
         ArgumentNullException.ThrowIfNull(timer);
         Services.AddSingleton(new ScheduleRegistration(timer, pgCron));
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a module's own migration set (tables and functions in its own schema): the migrator applies it
+    /// after the engine's, under the same lock, wherever the engine migrates (start-up, the server's
+    /// <c>migrate</c> command).
+    /// </summary>
+    public JobQueueBuilder AddModuleSchema(ModuleSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        if (!Services.Any(d => d.ImplementationInstance is ModuleSchema added && added.Schema == schema.Schema))
+        {
+            Services.AddSingleton(schema);
+        }
+
         return this;
     }
 

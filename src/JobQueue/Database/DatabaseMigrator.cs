@@ -1,5 +1,3 @@
-using DbUp;
-using DbUp.Engine;
 using JobQueue.Cron;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,18 +10,23 @@ namespace JobQueue.Database;
 /// PostgreSQL advisory lock so that two instances starting at once never migrate at the same time:
 /// first the versioned scripts not yet run (DbUp, one transaction each, journaled in
 /// <c>jobqueue.job_queue_schema_versions</c>), then the repeatable files whose text changed
-/// (functions, the public wrappers when asked, grants; <see cref="RepeatableSchemaFiles"/>).
+/// (functions, the public wrappers when asked, grants; <see cref="RepeatableSchemaFiles"/>); then, in
+/// the app database, each registered module's own set in its own schema (<see cref="ModuleSchema"/>,
+/// e.g. the Game Platform's <c>game_platform</c>), in the order the modules were registered.
 /// Runs as the schema's owner (<c>Database:MigrationConnectionString</c>), never as the app's
-/// runtime login. Everything it creates is in the schema <c>jobqueue</c>; it reads, alters or
+/// runtime login. Everything the engine's set creates is in the schema <c>jobqueue</c>; it reads, alters or
 /// replaces nothing in <c>public</c> but the compatibility wrappers it made itself.
 /// </summary>
 public sealed class DatabaseMigrator(
-    ILogger<DatabaseMigrator> logger, IOptions<CronOptions>? cronOptions = null, IOptions<DatabaseOptions>? databaseOptions = null)
+    ILogger<DatabaseMigrator> logger, IOptions<CronOptions>? cronOptions = null, IOptions<DatabaseOptions>? databaseOptions = null,
+    IEnumerable<ModuleSchema>? modules = null)
 {
+    private readonly IReadOnlyList<ModuleSchema> modules = (modules ?? []).ToList();
+
     /// <summary>The advisory lock key (an arbitrary constant: "jobqueue" in ASCII).</summary>
     public const long AdvisoryLockKey = 0x6A6F627175657565;
 
-    /// <summary>JobQueue's own schema: every table, function and journal lives in it.</summary>
+    /// <summary>The engine's own schema: every table, function and journal of the engine's set lives in it (a module's, in the module's schema).</summary>
     public const string Schema = "jobqueue";
 
     private const string AppJournal = "job_queue_schema_versions";
@@ -67,7 +70,7 @@ public sealed class DatabaseMigrator(
         try
         {
             await PrepareSchemaAsync(connection, cancellationToken);
-            await RepeatableSchemaFiles.PrepareJournalAsync(connection, cancellationToken);
+            await RepeatableSchemaFiles.PrepareJournalAsync(connection, Schema, RepeatableSchemaFiles.Journal, cancellationToken);
             var journaled = await JournaledScriptsAsync(connection, journalTable, cancellationToken);
 
             // one database can serve as the app's and as pg_cron's (another database) over time, e.g.
@@ -76,28 +79,18 @@ public sealed class DatabaseMigrator(
                 connection, journalTable == AppJournal ? CronJournal : AppJournal, cancellationToken);
             var carriedOver = await FirstLayoutCarryOver.CarryOverAsync(
                 connection, journalTable, set, journaled, ranThroughOtherSet, cancellationToken);
-            var versioned = SchemaFiles.Versioned(set)
-                .Where(f => !ranThroughOtherSet.Contains(f.Name))
-                .Select(f => new SqlScript(f.Name, f.Sql))
-                .ToList();
-            var upgrader = DeployChanges.To
-                .PostgresqlDatabase(scoped)
-                .WithScripts(versioned)
-                .WithTransactionPerScript()
-                .WithVariablesDisabled()
-                .JournalToPostgresqlTable(Schema, journalTable)
-                .LogTo(new DbUpLog(logger))
-                .Build();
-            var result = await Task.Run(upgrader.PerformUpgrade, cancellationToken);
-            if (!result.Successful)
-            {
-                throw new InvalidOperationException(
-                    $"migration {result.ErrorScript?.Name ?? "?"} failed: {result.Error?.Message}", result.Error);
-            }
+            var versioned = SchemaFiles.Versioned(set).Where(f => !ranThroughOtherSet.Contains(f.Name));
+            var ran = await VersionedScripts.RunAsync(scoped, Schema, journalTable, versioned, logger, cancellationToken);
 
             var repeatable = SchemaFiles.Functions(set).Append(SchemaFiles.PublicWrappers(PublicWrappers)).Append(SchemaFiles.Grants).ToList();
             await RepeatableSchemaFiles.ApplyAsync(
-                connection, repeatable, applyAll: carriedOver || result.Scripts.Any(), logger, cancellationToken);
+                connection, Schema, RepeatableSchemaFiles.Journal, repeatable, applyAll: carriedOver || ran > 0, logger, cancellationToken);
+
+            // the modules' sets live in the app database only
+            foreach (var module in set == SchemaSet.App ? modules : Array.Empty<ModuleSchema>())
+            {
+                await ModuleSchemaMigration.MigrateAsync(connection, connectionString, module, logger, cancellationToken);
+            }
         }
         finally
         {

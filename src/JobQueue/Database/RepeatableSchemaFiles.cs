@@ -5,8 +5,8 @@ namespace JobQueue.Database;
 
 /// <summary>
 /// Applies the repeatable schema files (functions, the public wrappers, grants) of a migration run:
-/// the ones whose text changed since the journal <c>jobqueue.job_queue_schema_files</c> recorded
-/// them (a SHA-256 per file), or all of them after a versioned script ran. One transaction for the
+/// the ones whose text changed since the journal (<c>jobqueue.job_queue_schema_files</c> for the
+/// engine's, <c>&lt;schema&gt;.schema_files</c> for a module's) recorded them (a SHA-256 per file), or all of them after a versioned script ran. One transaction for the
 /// whole step: a file that fails leaves every function as it was, and the error names the file.
 /// DbUp has run-once and run-always scripts only (its "run on change" is issue #430): this is the
 /// hash journal Flyway's <c>R__</c> scripts and grate's <c>functions/</c> folder keep.
@@ -15,12 +15,12 @@ internal static class RepeatableSchemaFiles
 {
     public const string Journal = "job_queue_schema_files";
 
-    /// <summary>Creates the journal where it is missing (before the advisory lock's first migration reads it).</summary>
-    public static async Task PrepareJournalAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>Creates the journal <paramref name="schema"/>.<paramref name="journal"/> where it is missing (before the advisory lock's first migration reads it).</summary>
+    public static async Task PrepareJournalAsync(NpgsqlConnection connection, string schema, string journal, CancellationToken cancellationToken)
     {
         await using var cmd = new NpgsqlCommand(
             $"""
-            CREATE TABLE IF NOT EXISTS {DatabaseMigrator.Schema}.{Journal} (
+            CREATE TABLE IF NOT EXISTS {schema}.{journal} (
               name       text PRIMARY KEY,
               sha256     text NOT NULL,
               applied_at timestamptz NOT NULL DEFAULT now()
@@ -33,12 +33,14 @@ internal static class RepeatableSchemaFiles
     /// Applies <paramref name="files"/> (in order) that changed, or all of them when
     /// <paramref name="applyAll"/>; when any function file is applied, the wrappers and grants that
     /// follow it are applied too (a new or re-created function needs its grant). Returns how many
-    /// files were applied.
+    /// files were applied. <paramref name="schema"/>: the set's schema (the search path while the files
+    /// run, and where the journal <paramref name="journal"/> is).
     /// </summary>
     public static async Task<int> ApplyAsync(
-        NpgsqlConnection connection, IReadOnlyList<SchemaFile> files, bool applyAll, ILogger logger, CancellationToken cancellationToken)
+        NpgsqlConnection connection, string schema, string journal, IReadOnlyList<SchemaFile> files, bool applyAll, ILogger logger,
+        CancellationToken cancellationToken)
     {
-        var journaled = await JournaledAsync(connection, cancellationToken);
+        var journaled = await JournaledAsync(connection, $"{schema}.{journal}", cancellationToken);
         var changed = files.Where(f => applyAll || !journaled.TryGetValue(f.Name, out var hash) || hash != f.Hash).ToList();
         if (changed.Count == 0)
         {
@@ -50,7 +52,7 @@ internal static class RepeatableSchemaFiles
         var toApply = files.Where((f, i) => changed.Contains(f) || (i > firstChanged && !f.Name.StartsWith("functions/", StringComparison.Ordinal))).ToList();
 
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var path = new NpgsqlCommand("SET LOCAL search_path = jobqueue, pg_temp", connection, tx))
+        await using (var path = new NpgsqlCommand($"SET LOCAL search_path = {schema}, pg_temp", connection, tx))
         {
             await path.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -70,7 +72,7 @@ internal static class RepeatableSchemaFiles
 
             await using var record = new NpgsqlCommand(
                 $"""
-                INSERT INTO {DatabaseMigrator.Schema}.{Journal} (name, sha256) VALUES ($1, $2)
+                INSERT INTO {schema}.{journal} (name, sha256) VALUES ($1, $2)
                 ON CONFLICT (name) DO UPDATE SET sha256 = EXCLUDED.sha256, applied_at = now()
                 """, connection, tx);
             record.Parameters.AddWithValue(file.Name);
@@ -80,7 +82,7 @@ internal static class RepeatableSchemaFiles
         }
 
         await using (var forget = new NpgsqlCommand(
-            $"DELETE FROM {DatabaseMigrator.Schema}.{Journal} WHERE name <> ALL ($1)", connection, tx))
+            $"DELETE FROM {schema}.{journal} WHERE name <> ALL ($1)", connection, tx))
         {
             forget.Parameters.AddWithValue(files.Select(f => f.Name).ToArray());
             await forget.ExecuteNonQueryAsync(cancellationToken);
@@ -90,10 +92,10 @@ internal static class RepeatableSchemaFiles
         return toApply.Count;
     }
 
-    private static async Task<Dictionary<string, string>> JournaledAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, string>> JournaledAsync(NpgsqlConnection connection, string journal, CancellationToken cancellationToken)
     {
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
-        await using var read = new NpgsqlCommand($"SELECT name, sha256 FROM {DatabaseMigrator.Schema}.{Journal}", connection);
+        await using var read = new NpgsqlCommand($"SELECT name, sha256 FROM {journal}", connection);
         await using var reader = await read.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

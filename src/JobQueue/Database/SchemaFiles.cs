@@ -93,19 +93,21 @@ public static class SchemaFiles
             .Where(line => line.Length > 0 && !line.StartsWith('#'))
             .ToList();
 
-    private static Dictionary<string, string> Load()
+    private static Dictionary<string, string> Load() => LoadEmbedded(typeof(SchemaFiles).Assembly, ResourcePrefix);
+
+    /// <summary>The embedded files of <paramref name="assembly"/> whose logical name starts with <paramref name="prefix"/>, by their path after it.</summary>
+    internal static Dictionary<string, string> LoadEmbedded(Assembly assembly, string prefix)
     {
-        var assembly = typeof(SchemaFiles).Assembly;
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var resource in assembly.GetManifestResourceNames())
         {
             var name = resource.Replace('\\', '/');
-            if (!name.StartsWith(ResourcePrefix, StringComparison.Ordinal))
+            if (!name.StartsWith(prefix, StringComparison.Ordinal))
             {
                 continue;
             }
 
-            files[name[ResourcePrefix.Length..]] = Read(assembly, resource);
+            files[name[prefix.Length..]] = Read(assembly, resource);
         }
 
         return files;

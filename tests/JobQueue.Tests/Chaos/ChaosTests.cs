@@ -1,3 +1,4 @@
+using JobQueue.Tests.Infrastructure;
 using System.Diagnostics;
 using System.Globalization;
 using JobQueue.Database;
@@ -28,7 +29,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IAsyncLifetime
     {
         cluster.Run("destroy");
         cluster.Run("start");
-        return new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance).MigrateAsync(cluster.OwnerConnectionString);
+        return new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance, modules: EveryModule.Schemas).MigrateAsync(cluster.OwnerConnectionString);
     }
 
     public Task DisposeAsync()

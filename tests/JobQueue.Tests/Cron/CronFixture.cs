@@ -30,7 +30,7 @@ public sealed class CronFixture : IAsyncLifetime
         App = await TestDatabase.CreateAsync();
         // the host's path: the core set on the app database, the cron set on Cron:ConnectionString's
         var options = Options.Create(new CronOptions { ConnectionString = CronTestDatabase.ConnectionString });
-        await new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance, options).MigrateAsync(App.ConnectionString);
+        await new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance, options, modules: EveryModule.Schemas).MigrateAsync(App.ConnectionString);
         Services = App.BuildServices(settings: new Dictionary<string, string?> { [CronOptions.ConnectionStringKey] = LocalPostgres.AsRuntimeLogin(CronTestDatabase.ConnectionString) });
     }
 

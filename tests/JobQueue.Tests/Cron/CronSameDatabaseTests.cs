@@ -17,7 +17,7 @@ public sealed class CronSameDatabaseTests
     public async Task Without_a_cron_connection_jobs_run_in_pg_crons_own_database()
     {
         var cs = LocalPostgres.ConnectionString;
-        await new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance).MigrateAsync(cs);
+        await new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance, modules: EveryModule.Schemas).MigrateAsync(cs);
         var config = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { [JobQueueServiceCollectionExtensions.ConnectionStringKey] = LocalPostgres.AsRuntimeLogin(cs) })
             .Build();

@@ -304,7 +304,7 @@ public sealed class CronWrapperTests(CronFixture fx) : IClassFixture<CronFixture
         var options = Microsoft.Extensions.Options.Options.Create(new CronOptions { Database = "jobqueue" });
         Assert.Equal("jobqueue", new NpgsqlConnectionStringBuilder(options.Value.CronConnectionString(fx.App.ConnectionString)).Database);
         Assert.Null(options.Value.CronConnectionString(CronTestDatabase.ConnectionString));
-        await new JobQueue.Database.DatabaseMigrator(Microsoft.Extensions.Logging.Abstractions.NullLogger<JobQueue.Database.DatabaseMigrator>.Instance, options)
+        await new JobQueue.Database.DatabaseMigrator(Microsoft.Extensions.Logging.Abstractions.NullLogger<JobQueue.Database.DatabaseMigrator>.Instance, options, modules: EveryModule.Schemas)
             .MigrateAsync(fx.App.ConnectionString);
         await using var services = fx.App.BuildServices(settings: new Dictionary<string, string?> { [CronOptions.DatabaseKey] = "jobqueue" });
         var store = services.GetRequiredService<CronJobStore>();

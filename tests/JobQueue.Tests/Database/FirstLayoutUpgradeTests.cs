@@ -11,7 +11,7 @@ namespace JobQueue.Tests.Database;
 /// </summary>
 public sealed class FirstLayoutUpgradeTests
 {
-    private static DatabaseMigrator Migrator() => new(NullLogger<DatabaseMigrator>.Instance);
+    private static DatabaseMigrator Migrator() => new(NullLogger<DatabaseMigrator>.Instance, modules: EveryModule.Schemas);
 
     private const string Rows = """
         SELECT jsonb_build_object(

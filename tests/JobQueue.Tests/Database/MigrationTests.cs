@@ -1,3 +1,4 @@
+using JobQueue.Tests.Infrastructure;
 using JobQueue.Database;
 using Microsoft.Extensions.Logging.Abstractions;
 using static JobQueue.Tests.Database.EmptyDatabase;
@@ -7,7 +8,7 @@ namespace JobQueue.Tests.Database;
 /// <summary>The migrations from an empty database: versioned scripts once, function files when they change.</summary>
 public sealed class MigrationTests
 {
-    private static DatabaseMigrator Migrator() => new(NullLogger<DatabaseMigrator>.Instance);
+    private static DatabaseMigrator Migrator() => new(NullLogger<DatabaseMigrator>.Instance, modules: EveryModule.Schemas);
 
     [Fact]
     public Task Instances_migrating_at_once_apply_each_script_and_file_once_and_a_rerun_changes_nothing() =>

@@ -56,7 +56,7 @@ public sealed class PublicSchemaTests
         """;
 
     private static DatabaseMigrator Migrator(bool publicWrappers = false) =>
-        new(NullLogger<DatabaseMigrator>.Instance, databaseOptions: Options.Create(new DatabaseOptions { PublicWrappers = publicWrappers }));
+        new(NullLogger<DatabaseMigrator>.Instance, databaseOptions: Options.Create(new DatabaseOptions { PublicWrappers = publicWrappers }), modules: EveryModule.Schemas);
 
     [Fact]
     public Task On_a_database_with_a_queue_of_its_own_the_migrate_command_succeeds_and_leaves_public_as_it_was() =>

@@ -15,6 +15,13 @@ SET client_min_messages = warning;
 SET row_security = off;
 
 --
+-- Name: game_platform; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA game_platform;
+
+
+--
 -- Name: jobqueue; Type: SCHEMA; Schema: -; Owner: -
 --
 
@@ -44,6 +51,231 @@ CREATE TYPE jobqueue.cron_job_info AS (
 	database text,
 	priority integer
 );
+
+
+--
+-- Name: game_platform_apply_totals(bigint, bigint, text, integer, integer, integer, bigint, bigint); Type: FUNCTION; Schema: game_platform; Owner: -
+--
+
+CREATE FUNCTION game_platform.game_platform_apply_totals(competitor_id bigint, refresh_generation bigint, claimed_by text, matches integer, wins integer, losses integer, points bigint, as_of_unix bigint) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'game_platform', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+DECLARE
+  cleared boolean;
+BEGIN
+  PERFORM 1 FROM game_platform_competitors c WHERE c.id = game_platform_apply_totals.competitor_id FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN false;
+  END IF;
+
+  INSERT INTO game_platform_totals AS t (competitor_id, matches, wins, losses, points, as_of, refreshed_at)
+  VALUES (game_platform_apply_totals.competitor_id, game_platform_apply_totals.matches, game_platform_apply_totals.wins,
+          game_platform_apply_totals.losses, game_platform_apply_totals.points,
+          CASE WHEN as_of_unix IS NULL THEN NULL ELSE to_timestamp(as_of_unix) END, now())
+  ON CONFLICT (competitor_id) DO UPDATE
+     SET matches = EXCLUDED.matches, wins = EXCLUDED.wins, losses = EXCLUDED.losses,
+         points = EXCLUDED.points, as_of = EXCLUDED.as_of, refreshed_at = now();
+
+  UPDATE game_platform_competitors c
+     SET needs_totals_refresh = c.needs_totals_refresh AND c.refresh_generation <> game_platform_apply_totals.refresh_generation,
+         totals_refreshed_at = now(),
+         totals_claimed_by = CASE WHEN c.totals_claimed_by = game_platform_apply_totals.claimed_by THEN NULL ELSE c.totals_claimed_by END,
+         totals_claimed_until = CASE WHEN c.totals_claimed_by = game_platform_apply_totals.claimed_by THEN NULL ELSE c.totals_claimed_until END,
+         updated_at = now()
+   WHERE c.id = game_platform_apply_totals.competitor_id
+  RETURNING NOT c.needs_totals_refresh INTO cleared;
+  RETURN cleared;
+END
+$$;
+
+
+--
+-- Name: game_platform_claim_totals_batch(text, integer, interval, text); Type: FUNCTION; Schema: game_platform; Owner: -
+--
+
+CREATE FUNCTION game_platform.game_platform_claim_totals_batch(only_coach_id text, batch_size integer, lease interval, claimed_by text) RETURNS TABLE(competitor_id bigint, coach_id text, game_platform_user_id text, refresh_generation bigint)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'game_platform', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+BEGIN
+  IF claimed_by IS NULL OR length(claimed_by) = 0 THEN
+    RAISE EXCEPTION 'claimed_by is required' USING ERRCODE = '22023';
+  END IF;
+  RETURN QUERY
+  WITH picked AS (
+    SELECT c.id FROM game_platform_competitors c
+     WHERE c.needs_totals_refresh
+       AND (only_coach_id IS NULL OR c.coach_id = only_coach_id)
+       AND (c.totals_claimed_until IS NULL OR c.totals_claimed_until < now())
+     ORDER BY c.id
+     LIMIT LEAST(GREATEST(COALESCE(batch_size, 100), 1), 1000)
+     FOR UPDATE SKIP LOCKED)
+  UPDATE game_platform_competitors c
+     SET totals_claimed_by = game_platform_claim_totals_batch.claimed_by,
+         totals_claimed_until = now() + COALESCE(lease, interval '5 minutes')
+    FROM picked
+   WHERE c.id = picked.id
+  RETURNING c.id, c.coach_id, c.game_platform_user_id, c.refresh_generation;
+END
+$$;
+
+
+--
+-- Name: game_platform_list_flagged(text, bigint, integer); Type: FUNCTION; Schema: game_platform; Owner: -
+--
+
+CREATE FUNCTION game_platform.game_platform_list_flagged(only_coach_id text DEFAULT NULL::text, after_id bigint DEFAULT 0, batch_size integer DEFAULT 100) RETURNS TABLE(competitor_id bigint, coach_id text, game_platform_user_id text, refresh_generation bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'game_platform', 'pg_temp'
+    AS $_$
+  SELECT c.id, c.coach_id, c.game_platform_user_id, c.refresh_generation
+    FROM game_platform_competitors c
+   WHERE c.needs_totals_refresh
+     AND ($1 IS NULL OR c.coach_id = $1)
+     AND c.id > COALESCE($2, 0)
+   ORDER BY c.id
+   LIMIT LEAST(GREATEST(COALESCE($3, 100), 1), 1000)
+$_$;
+
+
+--
+-- Name: game_platform_preview_activity(bigint, jsonb); Type: FUNCTION; Schema: game_platform; Owner: -
+--
+
+CREATE FUNCTION game_platform.game_platform_preview_activity(competitor_id bigint, activities jsonb) RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'game_platform', 'pg_temp'
+    AS $_$
+  SELECT count(*)::integer
+    FROM jsonb_to_recordset(COALESCE($2, '[]'::jsonb))
+         AS x(id text, "occurredAtUnix" bigint, kind text, points integer, result text)
+    LEFT JOIN game_platform_activity a ON a.competitor_id = $1 AND a.activity_id = x.id
+   WHERE a.activity_id IS NULL
+      OR (a.occurred_at, a.kind, a.points, a.result) IS DISTINCT FROM
+         (to_timestamp(x."occurredAtUnix"), COALESCE(x.kind, 'activity'), COALESCE(x.points, 0), x.result)
+$_$;
+
+
+--
+-- Name: game_platform_record_activity(bigint, jsonb, bigint); Type: FUNCTION; Schema: game_platform; Owner: -
+--
+
+CREATE FUNCTION game_platform.game_platform_record_activity(competitor_id bigint, activities jsonb, fetched_through_unix bigint) RETURNS TABLE(written integer, flagged boolean)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'game_platform', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+DECLARE
+  n integer := 0;
+  newest timestamptz;
+BEGIN
+  -- lock the competitor first: serializes with a sweep applying totals to the same row
+  PERFORM 1 FROM game_platform_competitors c WHERE c.id = game_platform_record_activity.competitor_id FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'competitor % does not exist', game_platform_record_activity.competitor_id USING ERRCODE = 'P0002';
+  END IF;
+  IF activities IS NOT NULL AND jsonb_typeof(activities) <> 'array' THEN
+    RAISE EXCEPTION 'activities must be a JSON array' USING ERRCODE = '22023';
+  END IF;
+
+  INSERT INTO game_platform_activity AS a (competitor_id, activity_id, occurred_at, kind, points, result)
+  SELECT game_platform_record_activity.competitor_id, x.id, to_timestamp(x."occurredAtUnix"),
+         COALESCE(x.kind, 'activity'), COALESCE(x.points, 0), x.result
+    FROM jsonb_to_recordset(COALESCE(activities, '[]'::jsonb))
+         AS x(id text, "occurredAtUnix" bigint, kind text, points integer, result text)
+  ON CONFLICT (competitor_id, activity_id) DO UPDATE
+     SET occurred_at = EXCLUDED.occurred_at, kind = EXCLUDED.kind, points = EXCLUDED.points,
+         result = EXCLUDED.result, synced_at = now()
+   WHERE (a.occurred_at, a.kind, a.points, a.result) IS DISTINCT FROM
+         (EXCLUDED.occurred_at, EXCLUDED.kind, EXCLUDED.points, EXCLUDED.result);
+  GET DIAGNOSTICS n = ROW_COUNT;
+
+  SELECT to_timestamp(max((x->>'occurredAtUnix')::bigint)) INTO newest
+    FROM jsonb_array_elements(COALESCE(activities, '[]'::jsonb)) x;
+
+  UPDATE game_platform_competitors c
+     SET needs_totals_refresh = c.needs_totals_refresh OR n > 0,
+         refresh_generation = c.refresh_generation + CASE WHEN n > 0 THEN 1 ELSE 0 END,
+         sync_watermark_unix = GREATEST(c.sync_watermark_unix, fetched_through_unix),
+         last_activity_at = GREATEST(c.last_activity_at, newest),
+         last_synced_at = now(),
+         updated_at = now()
+   WHERE c.id = game_platform_record_activity.competitor_id;
+
+  RETURN QUERY SELECT n, n > 0;
+END
+$$;
+
+
+--
+-- Name: game_platform_release_totals_claim(bigint, text); Type: FUNCTION; Schema: game_platform; Owner: -
+--
+
+CREATE FUNCTION game_platform.game_platform_release_totals_claim(competitor_id bigint, claimed_by text) RETURNS boolean
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'game_platform', 'pg_temp'
+    AS $_$
+  UPDATE game_platform_competitors c
+     SET totals_claimed_by = NULL, totals_claimed_until = NULL
+   WHERE c.id = $1 AND c.totals_claimed_by = $2
+  RETURNING true
+$_$;
+
+
+--
+-- Name: game_platform_sync_scope(text); Type: FUNCTION; Schema: game_platform; Owner: -
+--
+
+CREATE FUNCTION game_platform.game_platform_sync_scope(only_coach_id text DEFAULT NULL::text) RETURNS TABLE(competitor_id bigint, coach_id text, game_platform_user_id text, sync_watermark_unix bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'game_platform', 'pg_temp'
+    AS $_$
+  SELECT c.id, c.coach_id, c.game_platform_user_id, c.sync_watermark_unix
+    FROM game_platform_competitors c
+   WHERE $1 IS NULL OR c.coach_id = $1
+   ORDER BY c.id
+$_$;
+
+
+--
+-- Name: game_platform_upsert_competitor(text, text, text); Type: FUNCTION; Schema: game_platform; Owner: -
+--
+
+CREATE FUNCTION game_platform.game_platform_upsert_competitor(coach_id text, game_platform_user_id text, display_name text DEFAULT NULL::text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'game_platform', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+DECLARE
+  competitor_id bigint;
+BEGIN
+  IF game_platform_upsert_competitor.coach_id IS NULL OR length(game_platform_upsert_competitor.coach_id) NOT BETWEEN 1 AND 200 THEN
+    RAISE EXCEPTION 'coach_id must be 1 to 200 characters' USING ERRCODE = '22023';
+  END IF;
+  IF game_platform_upsert_competitor.game_platform_user_id IS NULL
+     OR length(game_platform_upsert_competitor.game_platform_user_id) NOT BETWEEN 1 AND 200 THEN
+    RAISE EXCEPTION 'game_platform_user_id must be 1 to 200 characters' USING ERRCODE = '22023';
+  END IF;
+  INSERT INTO game_platform_competitors AS c (coach_id, game_platform_user_id, display_name)
+  VALUES (game_platform_upsert_competitor.coach_id, game_platform_upsert_competitor.game_platform_user_id,
+          game_platform_upsert_competitor.display_name)
+  ON CONFLICT (game_platform_user_id) DO UPDATE
+     SET coach_id = EXCLUDED.coach_id,
+         display_name = COALESCE(EXCLUDED.display_name, c.display_name),
+         updated_at = now()
+   WHERE c.coach_id IS DISTINCT FROM EXCLUDED.coach_id
+      OR (EXCLUDED.display_name IS NOT NULL AND c.display_name IS DISTINCT FROM EXCLUDED.display_name)
+  RETURNING c.id INTO competitor_id;
+  IF competitor_id IS NULL THEN
+    SELECT c.id INTO competitor_id FROM game_platform_competitors c
+     WHERE c.game_platform_user_id = game_platform_upsert_competitor.game_platform_user_id;
+  END IF;
+  RETURN competitor_id;
+END
+$$;
 
 
 --
@@ -592,231 +824,6 @@ DECLARE
 BEGIN
   DELETE FROM jobqueue.cron_jobs r WHERE r.jobid = id;
   RETURN cron.unschedule(id);
-END
-$$;
-
-
---
--- Name: game_platform_apply_totals(bigint, bigint, text, integer, integer, integer, bigint, bigint); Type: FUNCTION; Schema: jobqueue; Owner: -
---
-
-CREATE FUNCTION jobqueue.game_platform_apply_totals(competitor_id bigint, refresh_generation bigint, claimed_by text, matches integer, wins integer, losses integer, points bigint, as_of_unix bigint) RETURNS boolean
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'jobqueue', 'pg_temp'
-    AS $$
-#variable_conflict use_column
-DECLARE
-  cleared boolean;
-BEGIN
-  PERFORM 1 FROM game_platform_competitors c WHERE c.id = game_platform_apply_totals.competitor_id FOR UPDATE;
-  IF NOT FOUND THEN
-    RETURN false;
-  END IF;
-
-  INSERT INTO game_platform_totals AS t (competitor_id, matches, wins, losses, points, as_of, refreshed_at)
-  VALUES (game_platform_apply_totals.competitor_id, game_platform_apply_totals.matches, game_platform_apply_totals.wins,
-          game_platform_apply_totals.losses, game_platform_apply_totals.points,
-          CASE WHEN as_of_unix IS NULL THEN NULL ELSE to_timestamp(as_of_unix) END, now())
-  ON CONFLICT (competitor_id) DO UPDATE
-     SET matches = EXCLUDED.matches, wins = EXCLUDED.wins, losses = EXCLUDED.losses,
-         points = EXCLUDED.points, as_of = EXCLUDED.as_of, refreshed_at = now();
-
-  UPDATE game_platform_competitors c
-     SET needs_totals_refresh = c.needs_totals_refresh AND c.refresh_generation <> game_platform_apply_totals.refresh_generation,
-         totals_refreshed_at = now(),
-         totals_claimed_by = CASE WHEN c.totals_claimed_by = game_platform_apply_totals.claimed_by THEN NULL ELSE c.totals_claimed_by END,
-         totals_claimed_until = CASE WHEN c.totals_claimed_by = game_platform_apply_totals.claimed_by THEN NULL ELSE c.totals_claimed_until END,
-         updated_at = now()
-   WHERE c.id = game_platform_apply_totals.competitor_id
-  RETURNING NOT c.needs_totals_refresh INTO cleared;
-  RETURN cleared;
-END
-$$;
-
-
---
--- Name: game_platform_claim_totals_batch(text, integer, interval, text); Type: FUNCTION; Schema: jobqueue; Owner: -
---
-
-CREATE FUNCTION jobqueue.game_platform_claim_totals_batch(only_coach_id text, batch_size integer, lease interval, claimed_by text) RETURNS TABLE(competitor_id bigint, coach_id text, game_platform_user_id text, refresh_generation bigint)
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'jobqueue', 'pg_temp'
-    AS $$
-#variable_conflict use_column
-BEGIN
-  IF claimed_by IS NULL OR length(claimed_by) = 0 THEN
-    RAISE EXCEPTION 'claimed_by is required' USING ERRCODE = '22023';
-  END IF;
-  RETURN QUERY
-  WITH picked AS (
-    SELECT c.id FROM game_platform_competitors c
-     WHERE c.needs_totals_refresh
-       AND (only_coach_id IS NULL OR c.coach_id = only_coach_id)
-       AND (c.totals_claimed_until IS NULL OR c.totals_claimed_until < now())
-     ORDER BY c.id
-     LIMIT LEAST(GREATEST(COALESCE(batch_size, 100), 1), 1000)
-     FOR UPDATE SKIP LOCKED)
-  UPDATE game_platform_competitors c
-     SET totals_claimed_by = game_platform_claim_totals_batch.claimed_by,
-         totals_claimed_until = now() + COALESCE(lease, interval '5 minutes')
-    FROM picked
-   WHERE c.id = picked.id
-  RETURNING c.id, c.coach_id, c.game_platform_user_id, c.refresh_generation;
-END
-$$;
-
-
---
--- Name: game_platform_list_flagged(text, bigint, integer); Type: FUNCTION; Schema: jobqueue; Owner: -
---
-
-CREATE FUNCTION jobqueue.game_platform_list_flagged(only_coach_id text DEFAULT NULL::text, after_id bigint DEFAULT 0, batch_size integer DEFAULT 100) RETURNS TABLE(competitor_id bigint, coach_id text, game_platform_user_id text, refresh_generation bigint)
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO 'jobqueue', 'pg_temp'
-    AS $_$
-  SELECT c.id, c.coach_id, c.game_platform_user_id, c.refresh_generation
-    FROM game_platform_competitors c
-   WHERE c.needs_totals_refresh
-     AND ($1 IS NULL OR c.coach_id = $1)
-     AND c.id > COALESCE($2, 0)
-   ORDER BY c.id
-   LIMIT LEAST(GREATEST(COALESCE($3, 100), 1), 1000)
-$_$;
-
-
---
--- Name: game_platform_preview_activity(bigint, jsonb); Type: FUNCTION; Schema: jobqueue; Owner: -
---
-
-CREATE FUNCTION jobqueue.game_platform_preview_activity(competitor_id bigint, activities jsonb) RETURNS integer
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO 'jobqueue', 'pg_temp'
-    AS $_$
-  SELECT count(*)::integer
-    FROM jsonb_to_recordset(COALESCE($2, '[]'::jsonb))
-         AS x(id text, "occurredAtUnix" bigint, kind text, points integer, result text)
-    LEFT JOIN game_platform_activity a ON a.competitor_id = $1 AND a.activity_id = x.id
-   WHERE a.activity_id IS NULL
-      OR (a.occurred_at, a.kind, a.points, a.result) IS DISTINCT FROM
-         (to_timestamp(x."occurredAtUnix"), COALESCE(x.kind, 'activity'), COALESCE(x.points, 0), x.result)
-$_$;
-
-
---
--- Name: game_platform_record_activity(bigint, jsonb, bigint); Type: FUNCTION; Schema: jobqueue; Owner: -
---
-
-CREATE FUNCTION jobqueue.game_platform_record_activity(competitor_id bigint, activities jsonb, fetched_through_unix bigint) RETURNS TABLE(written integer, flagged boolean)
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'jobqueue', 'pg_temp'
-    AS $$
-#variable_conflict use_column
-DECLARE
-  n integer := 0;
-  newest timestamptz;
-BEGIN
-  -- lock the competitor first: serializes with a sweep applying totals to the same row
-  PERFORM 1 FROM game_platform_competitors c WHERE c.id = game_platform_record_activity.competitor_id FOR UPDATE;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'competitor % does not exist', game_platform_record_activity.competitor_id USING ERRCODE = 'P0002';
-  END IF;
-  IF activities IS NOT NULL AND jsonb_typeof(activities) <> 'array' THEN
-    RAISE EXCEPTION 'activities must be a JSON array' USING ERRCODE = '22023';
-  END IF;
-
-  INSERT INTO game_platform_activity AS a (competitor_id, activity_id, occurred_at, kind, points, result)
-  SELECT game_platform_record_activity.competitor_id, x.id, to_timestamp(x."occurredAtUnix"),
-         COALESCE(x.kind, 'activity'), COALESCE(x.points, 0), x.result
-    FROM jsonb_to_recordset(COALESCE(activities, '[]'::jsonb))
-         AS x(id text, "occurredAtUnix" bigint, kind text, points integer, result text)
-  ON CONFLICT (competitor_id, activity_id) DO UPDATE
-     SET occurred_at = EXCLUDED.occurred_at, kind = EXCLUDED.kind, points = EXCLUDED.points,
-         result = EXCLUDED.result, synced_at = now()
-   WHERE (a.occurred_at, a.kind, a.points, a.result) IS DISTINCT FROM
-         (EXCLUDED.occurred_at, EXCLUDED.kind, EXCLUDED.points, EXCLUDED.result);
-  GET DIAGNOSTICS n = ROW_COUNT;
-
-  SELECT to_timestamp(max((x->>'occurredAtUnix')::bigint)) INTO newest
-    FROM jsonb_array_elements(COALESCE(activities, '[]'::jsonb)) x;
-
-  UPDATE game_platform_competitors c
-     SET needs_totals_refresh = c.needs_totals_refresh OR n > 0,
-         refresh_generation = c.refresh_generation + CASE WHEN n > 0 THEN 1 ELSE 0 END,
-         sync_watermark_unix = GREATEST(c.sync_watermark_unix, fetched_through_unix),
-         last_activity_at = GREATEST(c.last_activity_at, newest),
-         last_synced_at = now(),
-         updated_at = now()
-   WHERE c.id = game_platform_record_activity.competitor_id;
-
-  RETURN QUERY SELECT n, n > 0;
-END
-$$;
-
-
---
--- Name: game_platform_release_totals_claim(bigint, text); Type: FUNCTION; Schema: jobqueue; Owner: -
---
-
-CREATE FUNCTION jobqueue.game_platform_release_totals_claim(competitor_id bigint, claimed_by text) RETURNS boolean
-    LANGUAGE sql SECURITY DEFINER
-    SET search_path TO 'jobqueue', 'pg_temp'
-    AS $_$
-  UPDATE game_platform_competitors c
-     SET totals_claimed_by = NULL, totals_claimed_until = NULL
-   WHERE c.id = $1 AND c.totals_claimed_by = $2
-  RETURNING true
-$_$;
-
-
---
--- Name: game_platform_sync_scope(text); Type: FUNCTION; Schema: jobqueue; Owner: -
---
-
-CREATE FUNCTION jobqueue.game_platform_sync_scope(only_coach_id text DEFAULT NULL::text) RETURNS TABLE(competitor_id bigint, coach_id text, game_platform_user_id text, sync_watermark_unix bigint)
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO 'jobqueue', 'pg_temp'
-    AS $_$
-  SELECT c.id, c.coach_id, c.game_platform_user_id, c.sync_watermark_unix
-    FROM game_platform_competitors c
-   WHERE $1 IS NULL OR c.coach_id = $1
-   ORDER BY c.id
-$_$;
-
-
---
--- Name: game_platform_upsert_competitor(text, text, text); Type: FUNCTION; Schema: jobqueue; Owner: -
---
-
-CREATE FUNCTION jobqueue.game_platform_upsert_competitor(coach_id text, game_platform_user_id text, display_name text DEFAULT NULL::text) RETURNS bigint
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'jobqueue', 'pg_temp'
-    AS $$
-#variable_conflict use_column
-DECLARE
-  competitor_id bigint;
-BEGIN
-  IF game_platform_upsert_competitor.coach_id IS NULL OR length(game_platform_upsert_competitor.coach_id) NOT BETWEEN 1 AND 200 THEN
-    RAISE EXCEPTION 'coach_id must be 1 to 200 characters' USING ERRCODE = '22023';
-  END IF;
-  IF game_platform_upsert_competitor.game_platform_user_id IS NULL
-     OR length(game_platform_upsert_competitor.game_platform_user_id) NOT BETWEEN 1 AND 200 THEN
-    RAISE EXCEPTION 'game_platform_user_id must be 1 to 200 characters' USING ERRCODE = '22023';
-  END IF;
-  INSERT INTO game_platform_competitors AS c (coach_id, game_platform_user_id, display_name)
-  VALUES (game_platform_upsert_competitor.coach_id, game_platform_upsert_competitor.game_platform_user_id,
-          game_platform_upsert_competitor.display_name)
-  ON CONFLICT (game_platform_user_id) DO UPDATE
-     SET coach_id = EXCLUDED.coach_id,
-         display_name = COALESCE(EXCLUDED.display_name, c.display_name),
-         updated_at = now()
-   WHERE c.coach_id IS DISTINCT FROM EXCLUDED.coach_id
-      OR (EXCLUDED.display_name IS NOT NULL AND c.display_name IS DISTINCT FROM EXCLUDED.display_name)
-  RETURNING c.id INTO competitor_id;
-  IF competitor_id IS NULL THEN
-    SELECT c.id INTO competitor_id FROM game_platform_competitors c
-     WHERE c.game_platform_user_id = game_platform_upsert_competitor.game_platform_user_id;
-  END IF;
-  RETURN competitor_id;
 END
 $$;
 
@@ -2771,6 +2778,67 @@ $$;
 
 
 --
+-- Name: lock_down_module(text, text[]); Type: PROCEDURE; Schema: jobqueue; Owner: -
+--
+
+CREATE PROCEDURE jobqueue.lock_down_module(IN module_schema text, IN app_functions text[])
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  ns oid := to_regnamespace(module_schema);
+  o record;
+  g record;
+BEGIN
+  IF ns IS NULL OR module_schema IN ('jobqueue', 'public', 'cron') OR module_schema LIKE 'pg\_%' OR module_schema = 'information_schema' THEN
+    RAISE EXCEPTION 'lock_down_module: % is not a module''s schema', module_schema USING ERRCODE = '22023';
+  END IF;
+
+  FOR o IN
+    SELECT DISTINCT a.grantee FROM pg_namespace n, aclexplode(n.nspacl) a WHERE n.oid = ns AND a.grantee <> n.nspowner
+  LOOP
+    EXECUTE format('REVOKE ALL ON SCHEMA %I FROM %s', module_schema, jobqueue.grantee_name(o.grantee));
+  END LOOP;
+  EXECUTE format('GRANT USAGE ON SCHEMA %I TO jobqueue_app', module_schema);
+
+  FOR o IN
+    SELECT c.oid::regclass AS rel FROM pg_class c WHERE c.relnamespace = ns AND c.relkind IN ('r', 'p') AND NOT c.relrowsecurity
+  LOOP
+    EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', o.rel);
+  END LOOP;
+
+  FOR o IN
+    SELECT DISTINCT c.oid::regclass AS rel, c.relkind, a.grantee
+      FROM pg_class c, aclexplode(c.relacl) a
+     WHERE c.relnamespace = ns AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND a.grantee <> c.relowner
+  LOOP
+    EXECUTE format('REVOKE ALL ON %s %s FROM %s',
+                   CASE WHEN o.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, o.rel, jobqueue.grantee_name(o.grantee));
+  END LOOP;
+
+  FOR o IN
+    SELECT p.oid, p.oid::regprocedure AS signature, p.proowner, p.prokind = 'f' AND p.proname = ANY (app_functions) AS allowed,
+           CASE WHEN p.prokind = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END AS kind
+      FROM pg_proc p
+     WHERE p.pronamespace = ns
+  LOOP
+    -- a NULL acl means PUBLIC may execute: revoking materializes the acl
+    EXECUTE format('REVOKE ALL ON %s %s FROM PUBLIC', o.kind, o.signature);
+    FOR g IN
+      SELECT DISTINCT a.grantee FROM pg_proc p, aclexplode(p.proacl) a
+       WHERE p.oid = o.oid AND a.grantee NOT IN (0, o.proowner)
+    LOOP
+      EXECUTE format('REVOKE ALL ON %s %s FROM %s', o.kind, o.signature, jobqueue.grantee_name(g.grantee));
+    END LOOP;
+    IF o.allowed THEN
+      EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO jobqueue_app', o.signature);
+    END IF;
+  END LOOP;
+END
+$$;
+
+
+--
 -- Name: payload_limit_problem(jsonb); Type: FUNCTION; Schema: jobqueue; Owner: -
 --
 
@@ -2924,6 +2992,116 @@ $$;
 
 
 --
+-- Name: game_platform_activity; Type: TABLE; Schema: game_platform; Owner: -
+--
+
+CREATE TABLE game_platform.game_platform_activity (
+    competitor_id bigint NOT NULL,
+    activity_id text NOT NULL,
+    occurred_at timestamp with time zone NOT NULL,
+    kind text NOT NULL,
+    points integer DEFAULT 0 NOT NULL,
+    result text,
+    synced_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+--
+-- Name: game_platform_competitors; Type: TABLE; Schema: game_platform; Owner: -
+--
+
+CREATE TABLE game_platform.game_platform_competitors (
+    id bigint NOT NULL,
+    coach_id text NOT NULL,
+    game_platform_user_id text NOT NULL,
+    display_name text,
+    needs_totals_refresh boolean DEFAULT false NOT NULL,
+    refresh_generation bigint DEFAULT 0 NOT NULL,
+    sync_watermark_unix bigint,
+    last_activity_at timestamp with time zone,
+    last_synced_at timestamp with time zone,
+    totals_refreshed_at timestamp with time zone,
+    totals_claimed_by text,
+    totals_claimed_until timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT game_platform_competitors_coach_id_check CHECK (((length(coach_id) >= 1) AND (length(coach_id) <= 200))),
+    CONSTRAINT game_platform_competitors_game_platform_user_id_check CHECK (((length(game_platform_user_id) >= 1) AND (length(game_platform_user_id) <= 200)))
+);
+
+
+--
+-- Name: game_platform_competitors_id_seq; Type: SEQUENCE; Schema: game_platform; Owner: -
+--
+
+ALTER TABLE game_platform.game_platform_competitors ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME game_platform.game_platform_competitors_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: game_platform_totals; Type: TABLE; Schema: game_platform; Owner: -
+--
+
+CREATE TABLE game_platform.game_platform_totals (
+    competitor_id bigint NOT NULL,
+    matches integer NOT NULL,
+    wins integer NOT NULL,
+    losses integer NOT NULL,
+    points bigint NOT NULL,
+    as_of timestamp with time zone,
+    refreshed_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+--
+-- Name: schema_files; Type: TABLE; Schema: game_platform; Owner: -
+--
+
+CREATE TABLE game_platform.schema_files (
+    name text NOT NULL,
+    sha256 text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+--
+-- Name: schema_versions; Type: TABLE; Schema: game_platform; Owner: -
+--
+
+CREATE TABLE game_platform.schema_versions (
+    schemaversionsid integer NOT NULL,
+    scriptname character varying(255) NOT NULL,
+    applied timestamp without time zone NOT NULL
+);
+
+
+--
+-- Name: schema_versions_schemaversionsid_seq; Type: SEQUENCE; Schema: game_platform; Owner: -
+--
+
+CREATE SEQUENCE game_platform.schema_versions_schemaversionsid_seq
+    AS integer
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+--
+-- Name: schema_versions_schemaversionsid_seq; Type: SEQUENCE OWNED BY; Schema: game_platform; Owner: -
+--
+
+ALTER SEQUENCE game_platform.schema_versions_schemaversionsid_seq OWNED BY game_platform.schema_versions.schemaversionsid;
+
+
+--
 -- Name: cron_jobs; Type: TABLE; Schema: jobqueue; Owner: -
 --
 
@@ -2983,74 +3161,6 @@ CREATE TABLE jobqueue.cutover_cron_jobs (
     new_jobname text NOT NULL,
     converted_at timestamp with time zone DEFAULT now() NOT NULL,
     rolled_back_at timestamp with time zone
-);
-
-
---
--- Name: game_platform_activity; Type: TABLE; Schema: jobqueue; Owner: -
---
-
-CREATE TABLE jobqueue.game_platform_activity (
-    competitor_id bigint NOT NULL,
-    activity_id text NOT NULL,
-    occurred_at timestamp with time zone NOT NULL,
-    kind text NOT NULL,
-    points integer DEFAULT 0 NOT NULL,
-    result text,
-    synced_at timestamp with time zone DEFAULT now() NOT NULL
-);
-
-
---
--- Name: game_platform_competitors; Type: TABLE; Schema: jobqueue; Owner: -
---
-
-CREATE TABLE jobqueue.game_platform_competitors (
-    id bigint NOT NULL,
-    coach_id text NOT NULL,
-    game_platform_user_id text NOT NULL,
-    display_name text,
-    needs_totals_refresh boolean DEFAULT false NOT NULL,
-    refresh_generation bigint DEFAULT 0 NOT NULL,
-    sync_watermark_unix bigint,
-    last_activity_at timestamp with time zone,
-    last_synced_at timestamp with time zone,
-    totals_refreshed_at timestamp with time zone,
-    totals_claimed_by text,
-    totals_claimed_until timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT game_platform_competitors_coach_id_check CHECK (((length(coach_id) >= 1) AND (length(coach_id) <= 200))),
-    CONSTRAINT game_platform_competitors_game_platform_user_id_check CHECK (((length(game_platform_user_id) >= 1) AND (length(game_platform_user_id) <= 200)))
-);
-
-
---
--- Name: game_platform_competitors_id_seq; Type: SEQUENCE; Schema: jobqueue; Owner: -
---
-
-ALTER TABLE jobqueue.game_platform_competitors ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
-    SEQUENCE NAME jobqueue.game_platform_competitors_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1
-);
-
-
---
--- Name: game_platform_totals; Type: TABLE; Schema: jobqueue; Owner: -
---
-
-CREATE TABLE jobqueue.game_platform_totals (
-    competitor_id bigint NOT NULL,
-    matches integer NOT NULL,
-    wins integer NOT NULL,
-    losses integer NOT NULL,
-    points bigint NOT NULL,
-    as_of timestamp with time zone,
-    refreshed_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
 
@@ -3237,10 +3347,65 @@ CREATE TABLE jobqueue.job_queue_wakeup (
 
 
 --
+-- Name: schema_versions schemaversionsid; Type: DEFAULT; Schema: game_platform; Owner: -
+--
+
+ALTER TABLE ONLY game_platform.schema_versions ALTER COLUMN schemaversionsid SET DEFAULT nextval('game_platform.schema_versions_schemaversionsid_seq'::regclass);
+
+
+--
 -- Name: job_queue_schema_versions schemaversionsid; Type: DEFAULT; Schema: jobqueue; Owner: -
 --
 
 ALTER TABLE ONLY jobqueue.job_queue_schema_versions ALTER COLUMN schemaversionsid SET DEFAULT nextval('jobqueue.job_queue_schema_versions_schemaversionsid_seq'::regclass);
+
+
+--
+-- Name: schema_versions PK_schema_versions_Id; Type: CONSTRAINT; Schema: game_platform; Owner: -
+--
+
+ALTER TABLE ONLY game_platform.schema_versions
+    ADD CONSTRAINT "PK_schema_versions_Id" PRIMARY KEY (schemaversionsid);
+
+
+--
+-- Name: game_platform_activity game_platform_activity_pkey; Type: CONSTRAINT; Schema: game_platform; Owner: -
+--
+
+ALTER TABLE ONLY game_platform.game_platform_activity
+    ADD CONSTRAINT game_platform_activity_pkey PRIMARY KEY (competitor_id, activity_id);
+
+
+--
+-- Name: game_platform_competitors game_platform_competitors_game_platform_user_id_key; Type: CONSTRAINT; Schema: game_platform; Owner: -
+--
+
+ALTER TABLE ONLY game_platform.game_platform_competitors
+    ADD CONSTRAINT game_platform_competitors_game_platform_user_id_key UNIQUE (game_platform_user_id);
+
+
+--
+-- Name: game_platform_competitors game_platform_competitors_pkey; Type: CONSTRAINT; Schema: game_platform; Owner: -
+--
+
+ALTER TABLE ONLY game_platform.game_platform_competitors
+    ADD CONSTRAINT game_platform_competitors_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: game_platform_totals game_platform_totals_pkey; Type: CONSTRAINT; Schema: game_platform; Owner: -
+--
+
+ALTER TABLE ONLY game_platform.game_platform_totals
+    ADD CONSTRAINT game_platform_totals_pkey PRIMARY KEY (competitor_id);
+
+
+--
+-- Name: schema_files schema_files_pkey; Type: CONSTRAINT; Schema: game_platform; Owner: -
+--
+
+ALTER TABLE ONLY game_platform.schema_files
+    ADD CONSTRAINT schema_files_pkey PRIMARY KEY (name);
 
 
 --
@@ -3273,38 +3438,6 @@ ALTER TABLE ONLY jobqueue.cutover_actions
 
 ALTER TABLE ONLY jobqueue.cutover_cron_jobs
     ADD CONSTRAINT cutover_cron_jobs_pkey PRIMARY KEY (old_jobid);
-
-
---
--- Name: game_platform_activity game_platform_activity_pkey; Type: CONSTRAINT; Schema: jobqueue; Owner: -
---
-
-ALTER TABLE ONLY jobqueue.game_platform_activity
-    ADD CONSTRAINT game_platform_activity_pkey PRIMARY KEY (competitor_id, activity_id);
-
-
---
--- Name: game_platform_competitors game_platform_competitors_game_platform_user_id_key; Type: CONSTRAINT; Schema: jobqueue; Owner: -
---
-
-ALTER TABLE ONLY jobqueue.game_platform_competitors
-    ADD CONSTRAINT game_platform_competitors_game_platform_user_id_key UNIQUE (game_platform_user_id);
-
-
---
--- Name: game_platform_competitors game_platform_competitors_pkey; Type: CONSTRAINT; Schema: jobqueue; Owner: -
---
-
-ALTER TABLE ONLY jobqueue.game_platform_competitors
-    ADD CONSTRAINT game_platform_competitors_pkey PRIMARY KEY (id);
-
-
---
--- Name: game_platform_totals game_platform_totals_pkey; Type: CONSTRAINT; Schema: jobqueue; Owner: -
---
-
-ALTER TABLE ONLY jobqueue.game_platform_totals
-    ADD CONSTRAINT game_platform_totals_pkey PRIMARY KEY (competitor_id);
 
 
 --
@@ -3428,24 +3561,24 @@ ALTER TABLE ONLY jobqueue.job_queue_wakeup
 
 
 --
--- Name: game_platform_activity_time_idx; Type: INDEX; Schema: jobqueue; Owner: -
+-- Name: game_platform_activity_time_idx; Type: INDEX; Schema: game_platform; Owner: -
 --
 
-CREATE INDEX game_platform_activity_time_idx ON jobqueue.game_platform_activity USING btree (competitor_id, occurred_at DESC);
-
-
---
--- Name: game_platform_competitors_coach_idx; Type: INDEX; Schema: jobqueue; Owner: -
---
-
-CREATE INDEX game_platform_competitors_coach_idx ON jobqueue.game_platform_competitors USING btree (coach_id, id);
+CREATE INDEX game_platform_activity_time_idx ON game_platform.game_platform_activity USING btree (competitor_id, occurred_at DESC);
 
 
 --
--- Name: game_platform_competitors_flagged_idx; Type: INDEX; Schema: jobqueue; Owner: -
+-- Name: game_platform_competitors_coach_idx; Type: INDEX; Schema: game_platform; Owner: -
 --
 
-CREATE INDEX game_platform_competitors_flagged_idx ON jobqueue.game_platform_competitors USING btree (id) WHERE needs_totals_refresh;
+CREATE INDEX game_platform_competitors_coach_idx ON game_platform.game_platform_competitors USING btree (coach_id, id);
+
+
+--
+-- Name: game_platform_competitors_flagged_idx; Type: INDEX; Schema: game_platform; Owner: -
+--
+
+CREATE INDEX game_platform_competitors_flagged_idx ON game_platform.game_platform_competitors USING btree (id) WHERE needs_totals_refresh;
 
 
 --
@@ -3561,20 +3694,50 @@ CREATE TRIGGER job_queue_wake_idle_runners_due AFTER UPDATE OF status, run_at ON
 
 
 --
--- Name: game_platform_activity game_platform_activity_competitor_id_fkey; Type: FK CONSTRAINT; Schema: jobqueue; Owner: -
+-- Name: game_platform_activity game_platform_activity_competitor_id_fkey; Type: FK CONSTRAINT; Schema: game_platform; Owner: -
 --
 
-ALTER TABLE ONLY jobqueue.game_platform_activity
-    ADD CONSTRAINT game_platform_activity_competitor_id_fkey FOREIGN KEY (competitor_id) REFERENCES jobqueue.game_platform_competitors(id) ON DELETE CASCADE;
+ALTER TABLE ONLY game_platform.game_platform_activity
+    ADD CONSTRAINT game_platform_activity_competitor_id_fkey FOREIGN KEY (competitor_id) REFERENCES game_platform.game_platform_competitors(id) ON DELETE CASCADE;
 
 
 --
--- Name: game_platform_totals game_platform_totals_competitor_id_fkey; Type: FK CONSTRAINT; Schema: jobqueue; Owner: -
+-- Name: game_platform_totals game_platform_totals_competitor_id_fkey; Type: FK CONSTRAINT; Schema: game_platform; Owner: -
 --
 
-ALTER TABLE ONLY jobqueue.game_platform_totals
-    ADD CONSTRAINT game_platform_totals_competitor_id_fkey FOREIGN KEY (competitor_id) REFERENCES jobqueue.game_platform_competitors(id) ON DELETE CASCADE;
+ALTER TABLE ONLY game_platform.game_platform_totals
+    ADD CONSTRAINT game_platform_totals_competitor_id_fkey FOREIGN KEY (competitor_id) REFERENCES game_platform.game_platform_competitors(id) ON DELETE CASCADE;
 
+
+--
+-- Name: game_platform_activity; Type: ROW SECURITY; Schema: game_platform; Owner: -
+--
+
+ALTER TABLE game_platform.game_platform_activity ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: game_platform_competitors; Type: ROW SECURITY; Schema: game_platform; Owner: -
+--
+
+ALTER TABLE game_platform.game_platform_competitors ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: game_platform_totals; Type: ROW SECURITY; Schema: game_platform; Owner: -
+--
+
+ALTER TABLE game_platform.game_platform_totals ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: schema_files; Type: ROW SECURITY; Schema: game_platform; Owner: -
+--
+
+ALTER TABLE game_platform.schema_files ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: schema_versions; Type: ROW SECURITY; Schema: game_platform; Owner: -
+--
+
+ALTER TABLE game_platform.schema_versions ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: cron_jobs; Type: ROW SECURITY; Schema: jobqueue; Owner: -
@@ -3593,24 +3756,6 @@ ALTER TABLE jobqueue.cutover_actions ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE jobqueue.cutover_cron_jobs ENABLE ROW LEVEL SECURITY;
-
---
--- Name: game_platform_activity; Type: ROW SECURITY; Schema: jobqueue; Owner: -
---
-
-ALTER TABLE jobqueue.game_platform_activity ENABLE ROW LEVEL SECURITY;
-
---
--- Name: game_platform_competitors; Type: ROW SECURITY; Schema: jobqueue; Owner: -
---
-
-ALTER TABLE jobqueue.game_platform_competitors ENABLE ROW LEVEL SECURITY;
-
---
--- Name: game_platform_totals; Type: ROW SECURITY; Schema: jobqueue; Owner: -
---
-
-ALTER TABLE jobqueue.game_platform_totals ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: job_queue; Type: ROW SECURITY; Schema: jobqueue; Owner: -
@@ -3703,10 +3848,81 @@ ALTER TABLE jobqueue.job_queue_task_starts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE jobqueue.job_queue_wakeup ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: SCHEMA game_platform; Type: ACL; Schema: -; Owner: -
+--
+
+GRANT USAGE ON SCHEMA game_platform TO jobqueue_app;
+
+
+--
 -- Name: SCHEMA jobqueue; Type: ACL; Schema: -; Owner: -
 --
 
 GRANT USAGE ON SCHEMA jobqueue TO jobqueue_app;
+
+
+--
+-- Name: FUNCTION game_platform_apply_totals(competitor_id bigint, refresh_generation bigint, claimed_by text, matches integer, wins integer, losses integer, points bigint, as_of_unix bigint); Type: ACL; Schema: game_platform; Owner: -
+--
+
+REVOKE ALL ON FUNCTION game_platform.game_platform_apply_totals(competitor_id bigint, refresh_generation bigint, claimed_by text, matches integer, wins integer, losses integer, points bigint, as_of_unix bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION game_platform.game_platform_apply_totals(competitor_id bigint, refresh_generation bigint, claimed_by text, matches integer, wins integer, losses integer, points bigint, as_of_unix bigint) TO jobqueue_app;
+
+
+--
+-- Name: FUNCTION game_platform_claim_totals_batch(only_coach_id text, batch_size integer, lease interval, claimed_by text); Type: ACL; Schema: game_platform; Owner: -
+--
+
+REVOKE ALL ON FUNCTION game_platform.game_platform_claim_totals_batch(only_coach_id text, batch_size integer, lease interval, claimed_by text) FROM PUBLIC;
+GRANT ALL ON FUNCTION game_platform.game_platform_claim_totals_batch(only_coach_id text, batch_size integer, lease interval, claimed_by text) TO jobqueue_app;
+
+
+--
+-- Name: FUNCTION game_platform_list_flagged(only_coach_id text, after_id bigint, batch_size integer); Type: ACL; Schema: game_platform; Owner: -
+--
+
+REVOKE ALL ON FUNCTION game_platform.game_platform_list_flagged(only_coach_id text, after_id bigint, batch_size integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION game_platform.game_platform_list_flagged(only_coach_id text, after_id bigint, batch_size integer) TO jobqueue_app;
+
+
+--
+-- Name: FUNCTION game_platform_preview_activity(competitor_id bigint, activities jsonb); Type: ACL; Schema: game_platform; Owner: -
+--
+
+REVOKE ALL ON FUNCTION game_platform.game_platform_preview_activity(competitor_id bigint, activities jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION game_platform.game_platform_preview_activity(competitor_id bigint, activities jsonb) TO jobqueue_app;
+
+
+--
+-- Name: FUNCTION game_platform_record_activity(competitor_id bigint, activities jsonb, fetched_through_unix bigint); Type: ACL; Schema: game_platform; Owner: -
+--
+
+REVOKE ALL ON FUNCTION game_platform.game_platform_record_activity(competitor_id bigint, activities jsonb, fetched_through_unix bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION game_platform.game_platform_record_activity(competitor_id bigint, activities jsonb, fetched_through_unix bigint) TO jobqueue_app;
+
+
+--
+-- Name: FUNCTION game_platform_release_totals_claim(competitor_id bigint, claimed_by text); Type: ACL; Schema: game_platform; Owner: -
+--
+
+REVOKE ALL ON FUNCTION game_platform.game_platform_release_totals_claim(competitor_id bigint, claimed_by text) FROM PUBLIC;
+GRANT ALL ON FUNCTION game_platform.game_platform_release_totals_claim(competitor_id bigint, claimed_by text) TO jobqueue_app;
+
+
+--
+-- Name: FUNCTION game_platform_sync_scope(only_coach_id text); Type: ACL; Schema: game_platform; Owner: -
+--
+
+REVOKE ALL ON FUNCTION game_platform.game_platform_sync_scope(only_coach_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION game_platform.game_platform_sync_scope(only_coach_id text) TO jobqueue_app;
+
+
+--
+-- Name: FUNCTION game_platform_upsert_competitor(coach_id text, game_platform_user_id text, display_name text); Type: ACL; Schema: game_platform; Owner: -
+--
+
+REVOKE ALL ON FUNCTION game_platform.game_platform_upsert_competitor(coach_id text, game_platform_user_id text, display_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION game_platform.game_platform_upsert_competitor(coach_id text, game_platform_user_id text, display_name text) TO jobqueue_app;
 
 
 --
@@ -3837,70 +4053,6 @@ GRANT ALL ON FUNCTION jobqueue.cutover_parity_attempts(jobnames text[], since ti
 
 REVOKE ALL ON FUNCTION jobqueue.delete_cron_job(job_name text) FROM PUBLIC;
 GRANT ALL ON FUNCTION jobqueue.delete_cron_job(job_name text) TO jobqueue_app;
-
-
---
--- Name: FUNCTION game_platform_apply_totals(competitor_id bigint, refresh_generation bigint, claimed_by text, matches integer, wins integer, losses integer, points bigint, as_of_unix bigint); Type: ACL; Schema: jobqueue; Owner: -
---
-
-REVOKE ALL ON FUNCTION jobqueue.game_platform_apply_totals(competitor_id bigint, refresh_generation bigint, claimed_by text, matches integer, wins integer, losses integer, points bigint, as_of_unix bigint) FROM PUBLIC;
-GRANT ALL ON FUNCTION jobqueue.game_platform_apply_totals(competitor_id bigint, refresh_generation bigint, claimed_by text, matches integer, wins integer, losses integer, points bigint, as_of_unix bigint) TO jobqueue_app;
-
-
---
--- Name: FUNCTION game_platform_claim_totals_batch(only_coach_id text, batch_size integer, lease interval, claimed_by text); Type: ACL; Schema: jobqueue; Owner: -
---
-
-REVOKE ALL ON FUNCTION jobqueue.game_platform_claim_totals_batch(only_coach_id text, batch_size integer, lease interval, claimed_by text) FROM PUBLIC;
-GRANT ALL ON FUNCTION jobqueue.game_platform_claim_totals_batch(only_coach_id text, batch_size integer, lease interval, claimed_by text) TO jobqueue_app;
-
-
---
--- Name: FUNCTION game_platform_list_flagged(only_coach_id text, after_id bigint, batch_size integer); Type: ACL; Schema: jobqueue; Owner: -
---
-
-REVOKE ALL ON FUNCTION jobqueue.game_platform_list_flagged(only_coach_id text, after_id bigint, batch_size integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION jobqueue.game_platform_list_flagged(only_coach_id text, after_id bigint, batch_size integer) TO jobqueue_app;
-
-
---
--- Name: FUNCTION game_platform_preview_activity(competitor_id bigint, activities jsonb); Type: ACL; Schema: jobqueue; Owner: -
---
-
-REVOKE ALL ON FUNCTION jobqueue.game_platform_preview_activity(competitor_id bigint, activities jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION jobqueue.game_platform_preview_activity(competitor_id bigint, activities jsonb) TO jobqueue_app;
-
-
---
--- Name: FUNCTION game_platform_record_activity(competitor_id bigint, activities jsonb, fetched_through_unix bigint); Type: ACL; Schema: jobqueue; Owner: -
---
-
-REVOKE ALL ON FUNCTION jobqueue.game_platform_record_activity(competitor_id bigint, activities jsonb, fetched_through_unix bigint) FROM PUBLIC;
-GRANT ALL ON FUNCTION jobqueue.game_platform_record_activity(competitor_id bigint, activities jsonb, fetched_through_unix bigint) TO jobqueue_app;
-
-
---
--- Name: FUNCTION game_platform_release_totals_claim(competitor_id bigint, claimed_by text); Type: ACL; Schema: jobqueue; Owner: -
---
-
-REVOKE ALL ON FUNCTION jobqueue.game_platform_release_totals_claim(competitor_id bigint, claimed_by text) FROM PUBLIC;
-GRANT ALL ON FUNCTION jobqueue.game_platform_release_totals_claim(competitor_id bigint, claimed_by text) TO jobqueue_app;
-
-
---
--- Name: FUNCTION game_platform_sync_scope(only_coach_id text); Type: ACL; Schema: jobqueue; Owner: -
---
-
-REVOKE ALL ON FUNCTION jobqueue.game_platform_sync_scope(only_coach_id text) FROM PUBLIC;
-GRANT ALL ON FUNCTION jobqueue.game_platform_sync_scope(only_coach_id text) TO jobqueue_app;
-
-
---
--- Name: FUNCTION game_platform_upsert_competitor(coach_id text, game_platform_user_id text, display_name text); Type: ACL; Schema: jobqueue; Owner: -
---
-
-REVOKE ALL ON FUNCTION jobqueue.game_platform_upsert_competitor(coach_id text, game_platform_user_id text, display_name text) FROM PUBLIC;
-GRANT ALL ON FUNCTION jobqueue.game_platform_upsert_competitor(coach_id text, game_platform_user_id text, display_name text) TO jobqueue_app;
 
 
 --
@@ -4318,6 +4470,13 @@ REVOKE ALL ON FUNCTION jobqueue.like_pattern(text text) FROM PUBLIC;
 --
 
 REVOKE ALL ON PROCEDURE jobqueue.lock_down() FROM PUBLIC;
+
+
+--
+-- Name: PROCEDURE lock_down_module(IN module_schema text, IN app_functions text[]); Type: ACL; Schema: jobqueue; Owner: -
+--
+
+REVOKE ALL ON PROCEDURE jobqueue.lock_down_module(IN module_schema text, IN app_functions text[]) FROM PUBLIC;
 
 
 --

@@ -59,7 +59,7 @@ public sealed class GamePlatformFailureTests
         Assert.Equal(JobStatus.Pending, afterFirst.Status);
         Assert.Equal(1, first.Retried);
         Assert.Contains("0 of 6 competitors done", afterFirst.LastError, StringComparison.Ordinal);
-        Assert.Equal(0, await gp.CountAsync("SELECT count(*) FROM game_platform_activity"));
+        Assert.Equal(0, await gp.CountAsync("SELECT count(*) FROM game_platform.game_platform_activity"));
 
         gp.Sim.Faults = new SimulatorFaults();
         var job = await gp.RunUntilFinishedAsync(id);
@@ -80,12 +80,12 @@ public sealed class GamePlatformFailureTests
 
         await gp.Runner.RunPassAsync(new(Limit: 1));
         Assert.Equal(JobStatus.Pending, (await gp.Jobs.GetAsync(id))!.Status);
-        Assert.Equal(6, await gp.CountAsync("SELECT count(*) FROM game_platform_competitors WHERE needs_totals_refresh AND totals_claimed_by IS NULL"));
+        Assert.Equal(6, await gp.CountAsync("SELECT count(*) FROM game_platform.game_platform_competitors WHERE needs_totals_refresh AND totals_claimed_by IS NULL"));
 
         var job = await gp.RunUntilFinishedAsync(id);
         Assert.Equal(JobStatus.Succeeded, job.Status);
         Assert.Equal(6, JobOutput.Of(job).Num("flagsCleared"));
-        Assert.Equal(0, await gp.CountAsync("SELECT count(*) FROM game_platform_competitors WHERE needs_totals_refresh"));
+        Assert.Equal(0, await gp.CountAsync("SELECT count(*) FROM game_platform.game_platform_competitors WHERE needs_totals_refresh"));
     }
 
     [Fact]

@@ -112,7 +112,7 @@ public sealed class GamePlatformHarness : IAsyncDisposable
     public Task<long> CountAsync(string sql, params object[] parameters) => Db.ScalarAsync<long>(sql, parameters);
 
     public Task<bool> FlaggedAsync(string userId) =>
-        Db.ScalarAsync<bool>("SELECT needs_totals_refresh FROM game_platform_competitors WHERE game_platform_user_id = $1", userId);
+        Db.ScalarAsync<bool>("SELECT needs_totals_refresh FROM game_platform.game_platform_competitors WHERE game_platform_user_id = $1", userId);
 
     public async ValueTask DisposeAsync()
     {

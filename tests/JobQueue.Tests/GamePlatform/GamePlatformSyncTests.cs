@@ -26,12 +26,12 @@ public sealed class GamePlatformSyncTests : IAsyncLifetime
         Assert.Equal(0, output.Num("failed"));
         Assert.Equal(SimActivityCount, output.Num("activitiesWritten"));
         Assert.Equal(6, output.Num("flagged"));
-        Assert.Equal(SimActivityCount, await gp.CountAsync("SELECT count(*) FROM game_platform_activity"));
-        Assert.Equal(6, await gp.CountAsync("SELECT count(*) FROM game_platform_competitors WHERE needs_totals_refresh"));
+        Assert.Equal(SimActivityCount, await gp.CountAsync("SELECT count(*) FROM game_platform.game_platform_activity"));
+        Assert.Equal(6, await gp.CountAsync("SELECT count(*) FROM game_platform.game_platform_competitors WHERE needs_totals_refresh"));
         foreach (var c in gp.Sim.Competitors())
         {
             Assert.Equal(c.Activity.Max(a => a.OccurredAtUnix), await gp.Db.ScalarAsync<long>(
-                "SELECT sync_watermark_unix FROM game_platform_competitors WHERE game_platform_user_id = $1", c.UserId));
+                "SELECT sync_watermark_unix FROM game_platform.game_platform_competitors WHERE game_platform_user_id = $1", c.UserId));
         }
     }
 
@@ -40,7 +40,7 @@ public sealed class GamePlatformSyncTests : IAsyncLifetime
     {
         await gp.RunAsync(GamePlatformSyncHandler.Name, new { });
         await gp.RunAsync(GamePlatformTotalsSweepHandler.Name, new { });
-        Assert.Equal(0, await gp.CountAsync("SELECT count(*) FROM game_platform_competitors WHERE needs_totals_refresh"));
+        Assert.Equal(0, await gp.CountAsync("SELECT count(*) FROM game_platform.game_platform_competitors WHERE needs_totals_refresh"));
 
         gp.Sim.Append("gp-user-102", 3, null, null, null);
         gp.Sim.Append("gp-user-201", 1, null, null, null);
@@ -51,13 +51,13 @@ public sealed class GamePlatformSyncTests : IAsyncLifetime
         Assert.True(await gp.FlaggedAsync("gp-user-102"));
         Assert.True(await gp.FlaggedAsync("gp-user-201"));
         Assert.False(await gp.FlaggedAsync("gp-user-101"));
-        Assert.Equal(SimActivityCount, await gp.CountAsync("SELECT count(*) FROM game_platform_activity"));
+        Assert.Equal(SimActivityCount, await gp.CountAsync("SELECT count(*) FROM game_platform.game_platform_activity"));
 
         var third = JobOutput.Of(await gp.RunAsync(GamePlatformSyncHandler.Name, new { }));
         Assert.Equal(0, third.Num("activitiesWritten"));
         Assert.Equal(0, third.Num("flagged"));
         Assert.Equal(6, third.Num("synced"));
-        Assert.Equal(SimActivityCount, await gp.CountAsync("SELECT count(*) FROM game_platform_activity"));
+        Assert.Equal(SimActivityCount, await gp.CountAsync("SELECT count(*) FROM game_platform.game_platform_activity"));
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class GamePlatformSyncTests : IAsyncLifetime
 
         Assert.Equal(1, output.Num("activitiesWritten"));
         Assert.Equal(newest, await gp.Db.ScalarAsync<long>(
-            "SELECT sync_watermark_unix FROM game_platform_competitors WHERE game_platform_user_id = 'gp-user-103'"));
+            "SELECT sync_watermark_unix FROM game_platform.game_platform_competitors WHERE game_platform_user_id = 'gp-user-103'"));
     }
 
     [Fact]
@@ -84,9 +84,9 @@ public sealed class GamePlatformSyncTests : IAsyncLifetime
         Assert.Equal(SimActivityCount, output.Num("activitiesWritten"));
         Assert.Equal(6, output.Num("flagged"));
         Assert.Equal(6, output.GetProperty("changes").GetArrayLength());
-        Assert.Equal(0, await gp.CountAsync("SELECT count(*) FROM game_platform_activity"));
+        Assert.Equal(0, await gp.CountAsync("SELECT count(*) FROM game_platform.game_platform_activity"));
         Assert.Equal(0, await gp.CountAsync(
-            "SELECT count(*) FROM game_platform_competitors WHERE needs_totals_refresh OR sync_watermark_unix IS NOT NULL OR last_synced_at IS NOT NULL"));
+            "SELECT count(*) FROM game_platform.game_platform_competitors WHERE needs_totals_refresh OR sync_watermark_unix IS NOT NULL OR last_synced_at IS NOT NULL"));
         Assert.True(gp.Sim.Requests("activity") >= 6);
     }
 
@@ -97,8 +97,8 @@ public sealed class GamePlatformSyncTests : IAsyncLifetime
 
         Assert.Equal(3, output.Num("competitors"));
         Assert.Equal(0, await gp.CountAsync(
-            "SELECT count(*) FROM game_platform_activity a JOIN game_platform_competitors c ON c.id = a.competitor_id WHERE c.coach_id <> 'coach-2'"));
-        Assert.Equal(3, await gp.CountAsync("SELECT count(*) FROM game_platform_competitors WHERE needs_totals_refresh AND coach_id = 'coach-2'"));
+            "SELECT count(*) FROM game_platform.game_platform_activity a JOIN game_platform.game_platform_competitors c ON c.id = a.competitor_id WHERE c.coach_id <> 'coach-2'"));
+        Assert.Equal(3, await gp.CountAsync("SELECT count(*) FROM game_platform.game_platform_competitors WHERE needs_totals_refresh AND coach_id = 'coach-2'"));
         Assert.Equal(0, gp.Sim.Requests("activity:gp-user-101"));
         Assert.True(gp.Sim.Requests("activity:gp-user-201") > 0);
     }
@@ -109,13 +109,13 @@ public sealed class GamePlatformSyncTests : IAsyncLifetime
         await gp.RunAsync(GamePlatformSyncHandler.Name, new { });
         var c = gp.Sim.Find("gp-user-101")!;
         var watermark = c.Activity.Max(a => a.OccurredAtUnix);
-        await gp.Db.ExecuteAsync("DELETE FROM game_platform_activity");
+        await gp.Db.ExecuteAsync("DELETE FROM game_platform.game_platform_activity");
 
         var output = JobOutput.Of(await gp.RunAsync(GamePlatformSyncHandler.Name, new { afterTimeUnix = 0, coachId = "coach-1" }));
 
         Assert.Equal(gp.Sim.Competitors().Where(x => x.CoachId == "coach-1").Sum(x => x.Activity.Count), output.Num("activitiesWritten"));
         Assert.Equal(watermark, await gp.Db.ScalarAsync<long>(
-            "SELECT sync_watermark_unix FROM game_platform_competitors WHERE game_platform_user_id = 'gp-user-101'"));
+            "SELECT sync_watermark_unix FROM game_platform.game_platform_competitors WHERE game_platform_user_id = 'gp-user-101'"));
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class GamePlatformSyncTests : IAsyncLifetime
         Assert.Equal("gp-user-unknown", error.GetProperty("userId").GetString());
         Assert.Equal("NotFound", error.GetProperty("failure").GetString());
         Assert.Null(await gp.Db.ScalarAsync<long?>(
-            "SELECT sync_watermark_unix FROM game_platform_competitors WHERE game_platform_user_id = 'gp-user-unknown'"));
+            "SELECT sync_watermark_unix FROM game_platform.game_platform_competitors WHERE game_platform_user_id = 'gp-user-unknown'"));
     }
 
     [Fact]

@@ -21,11 +21,11 @@ public sealed class GamePlatformTotalsSweepTests : IAsyncLifetime
     {
         var c = gp.Sim.Find(userId)!;
         Assert.Equal(c.Activity.Count, await gp.Db.ScalarAsync<int>(
-            "SELECT t.matches FROM game_platform_totals t JOIN game_platform_competitors c ON c.id = t.competitor_id WHERE c.game_platform_user_id = $1", userId));
+            "SELECT t.matches FROM game_platform.game_platform_totals t JOIN game_platform.game_platform_competitors c ON c.id = t.competitor_id WHERE c.game_platform_user_id = $1", userId));
         Assert.Equal(c.Activity.Sum(a => (long)a.Points), await gp.Db.ScalarAsync<long>(
-            "SELECT t.points FROM game_platform_totals t JOIN game_platform_competitors c ON c.id = t.competitor_id WHERE c.game_platform_user_id = $1", userId));
+            "SELECT t.points FROM game_platform.game_platform_totals t JOIN game_platform.game_platform_competitors c ON c.id = t.competitor_id WHERE c.game_platform_user_id = $1", userId));
         Assert.Equal(c.Activity.Count(a => a.Result == "win"), await gp.Db.ScalarAsync<int>(
-            "SELECT t.wins FROM game_platform_totals t JOIN game_platform_competitors c ON c.id = t.competitor_id WHERE c.game_platform_user_id = $1", userId));
+            "SELECT t.wins FROM game_platform.game_platform_totals t JOIN game_platform.game_platform_competitors c ON c.id = t.competitor_id WHERE c.game_platform_user_id = $1", userId));
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class GamePlatformTotalsSweepTests : IAsyncLifetime
         Assert.Equal(6, output.Num("flagged"));
         Assert.Equal(6, output.Num("refreshed"));
         Assert.Equal(6, output.Num("flagsCleared"));
-        Assert.Equal(0, await gp.CountAsync("SELECT count(*) FROM game_platform_competitors WHERE needs_totals_refresh OR totals_claimed_by IS NOT NULL"));
+        Assert.Equal(0, await gp.CountAsync("SELECT count(*) FROM game_platform.game_platform_competitors WHERE needs_totals_refresh OR totals_claimed_by IS NOT NULL"));
         foreach (var c in gp.Sim.Competitors())
         {
             await AssertTotalsMatchTheSimulatorAsync(c.UserId);
@@ -55,8 +55,8 @@ public sealed class GamePlatformTotalsSweepTests : IAsyncLifetime
 
         Assert.Equal(6, output.Num("refreshed"));
         Assert.Equal(6, output.GetProperty("totals").GetArrayLength());
-        Assert.Equal(0, await gp.CountAsync("SELECT count(*) FROM game_platform_totals"));
-        Assert.Equal(6, await gp.CountAsync("SELECT count(*) FROM game_platform_competitors WHERE needs_totals_refresh AND totals_claimed_by IS NULL"));
+        Assert.Equal(0, await gp.CountAsync("SELECT count(*) FROM game_platform.game_platform_totals"));
+        Assert.Equal(6, await gp.CountAsync("SELECT count(*) FROM game_platform.game_platform_competitors WHERE needs_totals_refresh AND totals_claimed_by IS NULL"));
     }
 
     [Fact]
@@ -65,8 +65,8 @@ public sealed class GamePlatformTotalsSweepTests : IAsyncLifetime
         var output = JobOutput.Of(await gp.RunAsync(GamePlatformTotalsSweepHandler.Name, new { coachId = "coach-1" }));
 
         Assert.Equal(3, output.Num("refreshed"));
-        Assert.Equal(3, await gp.CountAsync("SELECT count(*) FROM game_platform_competitors WHERE needs_totals_refresh AND coach_id = 'coach-2'"));
-        Assert.Equal(0, await gp.CountAsync("SELECT count(*) FROM game_platform_competitors WHERE needs_totals_refresh AND coach_id = 'coach-1'"));
+        Assert.Equal(3, await gp.CountAsync("SELECT count(*) FROM game_platform.game_platform_competitors WHERE needs_totals_refresh AND coach_id = 'coach-2'"));
+        Assert.Equal(0, await gp.CountAsync("SELECT count(*) FROM game_platform.game_platform_competitors WHERE needs_totals_refresh AND coach_id = 'coach-1'"));
         Assert.Equal(0, gp.Sim.Requests("totals:gp-user-201"));
     }
 
@@ -140,6 +140,6 @@ public sealed class GamePlatformTotalsSweepTests : IAsyncLifetime
             Assert.Equal(1, gp.Sim.Requests($"totals:{c.UserId}"));
         }
 
-        Assert.Equal(0, await gp.CountAsync("SELECT count(*) FROM game_platform_competitors WHERE needs_totals_refresh OR totals_claimed_by IS NOT NULL"));
+        Assert.Equal(0, await gp.CountAsync("SELECT count(*) FROM game_platform.game_platform_competitors WHERE needs_totals_refresh OR totals_claimed_by IS NOT NULL"));
     }
 }

@@ -16,7 +16,7 @@ public sealed class LocalSeedTests
 
         var expected = gp.Sim.Competitors().Select(c => $"{c.CoachId}/{c.UserId}").Order(StringComparer.Ordinal).ToList();
         var registered = await gp.Db.ScalarAsync<string[]>(
-            "SELECT array_agg(coach_id || '/' || game_platform_user_id ORDER BY coach_id || '/' || game_platform_user_id) FROM game_platform_competitors");
+            "SELECT array_agg(coach_id || '/' || game_platform_user_id ORDER BY coach_id || '/' || game_platform_user_id) FROM game_platform.game_platform_competitors");
         Assert.Equal(expected, registered);
         Assert.Equal(new SimulatorOptions().Coaches * new SimulatorOptions().CompetitorsPerCoach, registered.Length);
 

@@ -65,7 +65,7 @@ public sealed class TestDatabase : IAsyncLifetime
     /// </summary>
     public Task EnablePublicWrappersAsync() =>
         new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance,
-                databaseOptions: Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { PublicWrappers = true }))
+                databaseOptions: Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { PublicWrappers = true }), modules: EveryModule.Schemas)
             .MigrateAsync(ConnectionString);
 
     /// <summary>The library's services over this database; <paramref name="configure"/> adds handlers or replaces parts.</summary>

@@ -67,7 +67,7 @@ public sealed class SupabaseDefaultsTests : IAsyncLifetime
         }.ConnectionString;
         // with the compatibility wrappers in public: the most a migration puts where anon could look
         await new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance,
-            databaseOptions: Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { PublicWrappers = true })).MigrateAsync(ownerCs);
+            databaseOptions: Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { PublicWrappers = true }), modules: EveryModule.Schemas).MigrateAsync(ownerCs);
         ownerSource = NpgsqlDataSource.Create(ownerCs);
     }
 
@@ -109,13 +109,15 @@ public sealed class SupabaseDefaultsTests : IAsyncLifetime
             Assert.True(reachable is null, $"{role} reaches: {reachable}");
         }
 
-        // what was counted is what there is: the functions, the queue tables, the tick table, the journals
+        // what was counted is what there is: the functions, the queue tables, the tick table, the journals,
+        // and the Game Platform module's schema (game_platform: its own migration set)
         Assert.True(await ScalarAsync<long>($"SELECT count(*) FROM pg_proc WHERE proowner = '{owner}'::regrole") >= 40);
-        Assert.Equal(5L, await ScalarAsync<long>($"""
+        Assert.Equal(8L, await ScalarAsync<long>($"""
             SELECT count(*) FROM pg_class
              WHERE relowner = '{owner}'::regrole AND oid::regclass::text IN
                    ('jobqueue.job_queue', 'jobqueue.job_queue_attempts', 'jobqueue.job_queue_schedule_ticks',
-                    'jobqueue.job_queue_schema_versions', 'jobqueue.job_queue_attempts_id_seq')
+                    'jobqueue.job_queue_schema_versions', 'jobqueue.job_queue_attempts_id_seq',
+                    'game_platform.game_platform_competitors', 'game_platform.game_platform_competitors_id_seq', 'game_platform.schema_versions')
             """));
     }
 

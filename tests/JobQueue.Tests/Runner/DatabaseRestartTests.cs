@@ -32,7 +32,7 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
         }
 
         connectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
-        await new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance).MigrateAsync(connectionString);
+        await new DatabaseMigrator(NullLogger<DatabaseMigrator>.Instance, modules: EveryModule.Schemas).MigrateAsync(connectionString);
     }
 
     public Task DisposeAsync()

@@ -3,11 +3,11 @@
 -- Returns the competitor's id. Raises 22023 for a coach_id or game_platform_user_id not 1..200
 -- characters. Competitors are registered with SQL (GamePlatform/CONTRACT.md); the handlers do not
 -- call it (GamePlatformStore.UpsertCompetitorAsync serves the tests).
-CREATE OR REPLACE FUNCTION jobqueue.game_platform_upsert_competitor(coach_id text, game_platform_user_id text, display_name text DEFAULT NULL::text)
+CREATE OR REPLACE FUNCTION game_platform.game_platform_upsert_competitor(coach_id text, game_platform_user_id text, display_name text DEFAULT NULL::text)
  RETURNS bigint
  LANGUAGE plpgsql
  SECURITY DEFINER
- SET search_path TO 'jobqueue', 'pg_temp'
+ SET search_path TO 'game_platform', 'pg_temp'
 AS $function$
 #variable_conflict use_column
 DECLARE

@@ -4,11 +4,11 @@
 -- lock: FOR UPDATE SKIP LOCKED) are skipped, so two sweeps at once take disjoint rows. Returns the
 -- rows with the refresh_generation read, for game_platform_apply_totals. Raises 22023 without
 -- claimed_by.
-CREATE OR REPLACE FUNCTION jobqueue.game_platform_claim_totals_batch(only_coach_id text, batch_size integer, lease interval, claimed_by text)
+CREATE OR REPLACE FUNCTION game_platform.game_platform_claim_totals_batch(only_coach_id text, batch_size integer, lease interval, claimed_by text)
  RETURNS TABLE(competitor_id bigint, coach_id text, game_platform_user_id text, refresh_generation bigint)
  LANGUAGE plpgsql
  SECURITY DEFINER
- SET search_path TO 'jobqueue', 'pg_temp'
+ SET search_path TO 'game_platform', 'pg_temp'
 AS $function$
 #variable_conflict use_column
 BEGIN

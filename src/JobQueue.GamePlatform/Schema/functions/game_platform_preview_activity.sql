@@ -1,10 +1,10 @@
 -- The sync's dry run (GamePlatformStore.PreviewActivityAsync): how many of the fetched activities
 -- (the shape game_platform_record_activity takes) would be written, being new or changed.
-CREATE OR REPLACE FUNCTION jobqueue.game_platform_preview_activity(competitor_id bigint, activities jsonb)
+CREATE OR REPLACE FUNCTION game_platform.game_platform_preview_activity(competitor_id bigint, activities jsonb)
  RETURNS integer
  LANGUAGE sql
  STABLE SECURITY DEFINER
- SET search_path TO 'jobqueue', 'pg_temp'
+ SET search_path TO 'game_platform', 'pg_temp'
 AS $function$
   SELECT count(*)::integer
     FROM jsonb_to_recordset(COALESCE($2, '[]'::jsonb))

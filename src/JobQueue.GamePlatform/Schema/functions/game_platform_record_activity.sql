@@ -5,11 +5,11 @@
 -- [{"id","occurredAtUnix","kind","points","result"}]. The competitor's row is locked first, which
 -- serializes the write with a sweep applying totals to it. Returns (written, flagged). Raises P0002
 -- for an unknown competitor, 22023 when activities is not a JSON array.
-CREATE OR REPLACE FUNCTION jobqueue.game_platform_record_activity(competitor_id bigint, activities jsonb, fetched_through_unix bigint)
+CREATE OR REPLACE FUNCTION game_platform.game_platform_record_activity(competitor_id bigint, activities jsonb, fetched_through_unix bigint)
  RETURNS TABLE(written integer, flagged boolean)
  LANGUAGE plpgsql
  SECURITY DEFINER
- SET search_path TO 'jobqueue', 'pg_temp'
+ SET search_path TO 'game_platform', 'pg_temp'
 AS $function$
 #variable_conflict use_column
 DECLARE

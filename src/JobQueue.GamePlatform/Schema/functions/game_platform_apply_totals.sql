@@ -4,11 +4,11 @@
 -- the sync flagged the row again after the sweep read it (refresh_generation moved on), so activity
 -- that arrives during a sweep is never lost. The sweep's claim is released if claimed_by still
 -- holds it. Returns true when the flag was cleared; false also for an unknown competitor.
-CREATE OR REPLACE FUNCTION jobqueue.game_platform_apply_totals(competitor_id bigint, refresh_generation bigint, claimed_by text, matches integer, wins integer, losses integer, points bigint, as_of_unix bigint)
+CREATE OR REPLACE FUNCTION game_platform.game_platform_apply_totals(competitor_id bigint, refresh_generation bigint, claimed_by text, matches integer, wins integer, losses integer, points bigint, as_of_unix bigint)
  RETURNS boolean
  LANGUAGE plpgsql
  SECURITY DEFINER
- SET search_path TO 'jobqueue', 'pg_temp'
+ SET search_path TO 'game_platform', 'pg_temp'
 AS $function$
 #variable_conflict use_column
 DECLARE
