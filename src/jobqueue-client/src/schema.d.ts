@@ -536,6 +536,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/trigger-actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AdminTriggerActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dashboard/{path}": {
         parameters: {
             query?: never;
@@ -606,14 +622,14 @@ export interface components {
     schemas: {
         AuditListResponse: {
             entries: {
-                id: string | number;
+                id: number;
                 /** Format: date-time */
                 at: string;
                 actor: string;
                 action: string;
                 target: string | null;
                 outcome: string;
-                status: string | number;
+                status: number;
                 detail: string | null;
                 requestId: string | null;
             }[];
@@ -621,9 +637,9 @@ export interface components {
         };
         BulkActionResponse: {
             action: string;
-            matched: string | number;
-            changed: string | number;
-            limit: string | number;
+            matched: number;
+            changed: number;
+            limit: number;
             limited: boolean;
             dryRun: boolean;
         };
@@ -649,17 +665,17 @@ export interface components {
             dryRun?: boolean;
         };
         CronJob: {
-            jobId: string | number;
+            jobId: number;
             jobName: string;
             schedule: string;
             active: boolean;
             taskType: string;
             payload: unknown;
-            maxAttempts: string | number;
+            maxAttempts: number;
             dedupeKey: string | null;
             database: string;
             /** @default 0 */
-            priority: string | number;
+            priority: number;
             /** @default null */
             lastRun: {
                 status: string | null;
@@ -678,8 +694,8 @@ export interface components {
             schedule: string | null;
             taskType: string | null;
             payload?: unknown;
-            maxAttempts?: string | number | null;
-            priority?: string | number | null;
+            maxAttempts?: number | null;
+            priority?: number | null;
         };
         CronJobDeletedResponse: {
             deleted: boolean;
@@ -706,9 +722,9 @@ export interface components {
             payload?: unknown;
             /** Format: date-time */
             runAt?: string | null;
-            maxAttempts?: string | number | null;
+            maxAttempts?: number | null;
             dedupeKey?: string | null;
-            priority?: string | number | null;
+            priority?: number | null;
             partitionKey?: string | null;
         };
         JobActionRequest: {
@@ -729,12 +745,12 @@ export interface components {
         };
         PgNetConvertRequest: {
             jobName: string | null;
-            jobId?: string | number | null;
+            jobId?: number | null;
             newJobName?: string | null;
             url?: string | null;
             schedule?: string | null;
             secretNames?: unknown;
-            maxAttempts?: string | number;
+            maxAttempts?: number;
         };
         /** @description RFC 7807 problem details; a 400 names each bad field in errors (camelCase; a header by its name) */
         ProblemDetails: {
@@ -758,23 +774,23 @@ export interface components {
             pausedReason?: string | null;
         };
         RunRequest: {
-            limit?: string | number | null;
+            limit?: number | null;
             force?: boolean;
             drain?: boolean;
         };
         RunnerReport: {
             status: string;
-            processed: string | number;
-            succeeded: string | number;
-            failed: string | number;
-            retried: string | number;
+            processed: number;
+            succeeded: number;
+            failed: number;
+            retried: number;
             results: {
                 /** Format: uuid */
                 id: string;
                 taskType: string;
                 status: string;
-                attempts: string | number;
-                durationMs: string | number;
+                attempts: number;
+                durationMs: number;
                 lastError: string | null;
             }[];
             /** @default null */
@@ -782,7 +798,7 @@ export interface components {
             /** @default null */
             drained: boolean | null;
             /** @default null */
-            resultsOmitted: string | number | null;
+            resultsOmitted: number | null;
         };
         StatsJobEnqueuedResponse: {
             success: boolean;
@@ -814,10 +830,10 @@ export interface components {
                 startedAt: string | null;
                 /** Format: date-time */
                 completedAt: string | null;
-                durationMs: string | number | null;
-                enqueueToStartMs: string | number | null;
-                lastStepToInvalidationMs: string | number | null;
-                attempts: string | number;
+                durationMs: number | null;
+                enqueueToStartMs: number | null;
+                lastStepToInvalidationMs: number | null;
+                attempts: number;
                 failedSteps: string[];
                 lastError: string | null;
                 /** Format: uuid */
@@ -830,18 +846,18 @@ export interface components {
             taskType: string;
             /** Format: date-time */
             pausedUntil?: string | null;
-            seconds?: string | number | null;
+            seconds?: number | null;
             reason?: string | null;
         };
         TaskLimitResponse: {
             taskType: string;
             limits: {
                 taskType: string;
-                maxConcurrency: string | number | null;
+                maxConcurrency: number | null;
                 partitionBy: string | null;
-                maxConcurrencyPerPartition: string | number | null;
-                rateLimit: string | number | null;
-                rateIntervalSeconds: string | number | null;
+                maxConcurrencyPerPartition: number | null;
+                rateLimit: number | null;
+                rateIntervalSeconds: number | null;
                 /** Format: date-time */
                 pausedUntil: string | null;
                 pausedReason: string | null;
@@ -850,18 +866,18 @@ export interface components {
                 /** Format: date-time */
                 updatedAt: string;
                 /** @default 0 */
-                running: string | number;
+                running: number;
                 /** @default 0 */
-                startsInWindow: string | number;
+                startsInWindow: number;
             } | null;
         };
         TaskLimitSetRequest: {
             taskType: string;
-            maxConcurrency?: string | number | null;
+            maxConcurrency?: number | null;
             partitionBy?: string | null;
-            maxConcurrencyPerPartition?: string | number | null;
-            rateLimit?: string | number | null;
-            rateIntervalSeconds?: string | number | null;
+            maxConcurrencyPerPartition?: number | null;
+            rateLimit?: number | null;
+            rateIntervalSeconds?: number | null;
         };
         TaskTypeRequest: {
             taskType: string;
@@ -874,11 +890,11 @@ export interface components {
             minutes: {
                 /** Format: date-time */
                 at: string;
-                succeeded: string | number;
-                failed: string | number;
-                retried: string | number;
-                leaseExpired: string | number;
-                cancelled: string | number;
+                succeeded: number;
+                failed: number;
+                retried: number;
+                leaseExpired: number;
+                cancelled: number;
             }[];
         };
         TriggerSyncRequest: {
@@ -888,7 +904,7 @@ export interface components {
         TriggerTotalsSweepRequest: {
             dryRun?: boolean;
             coachId?: string | null;
-            batchSize?: string | number | null;
+            batchSize?: number | null;
         };
     };
     responses: never;
@@ -902,8 +918,8 @@ export interface operations {
     AdminAudit: {
         parameters: {
             query?: {
-                limit?: string | number;
-                cursor?: string | number | null;
+                limit?: number;
+                cursor?: number | null;
                 action?: string | null;
                 actor?: string | null;
             };
@@ -963,7 +979,7 @@ export interface operations {
     AdminCronJobsList: {
         parameters: {
             query?: {
-                limit?: string | number;
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -1738,7 +1754,7 @@ export interface operations {
     AdminCutoverParity: {
         parameters: {
             query?: {
-                runs?: string | number;
+                runs?: number;
             };
             header?: never;
             path?: never;
@@ -2087,7 +2103,7 @@ export interface operations {
                 createdAfter?: string | null;
                 createdBefore?: string | null;
                 q?: string | null;
-                limit?: string | number;
+                limit?: number;
                 cursor?: string | null;
             };
             header?: never;
@@ -2975,7 +2991,7 @@ export interface operations {
     AdminStatsJobsList: {
         parameters: {
             query?: {
-                limit?: string | number;
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -3327,6 +3343,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TaskTypesResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials (WWW-Authenticate: Bearer) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A signed-in principal without the admin role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database (or the secret store) is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AdminTriggerActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description Missing or wrong credentials (WWW-Authenticate: Bearer) */
