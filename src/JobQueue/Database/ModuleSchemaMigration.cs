@@ -20,7 +20,7 @@ internal static class ModuleSchemaMigration
         }
 
         await RepeatableSchemaFiles.PrepareJournalAsync(connection, module.Schema, ModuleSchema.FilesJournal, cancellationToken);
-        // the schema alone: DbUp makes a schema of the search path's text ("jobqueue, pg_temp" is such a leftover of the engine's)
+        // the module's scripts name their objects with the schema and look nothing else up
         var scoped = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = module.Schema }.ConnectionString;
         var ran = await VersionedScripts.RunAsync(scoped, module.Schema, ModuleSchema.VersionsJournal, module.Versioned, logger, cancellationToken);
         await RepeatableSchemaFiles.ApplyAsync(

@@ -29,13 +29,6 @@ CREATE SCHEMA jobqueue;
 
 
 --
--- Name: jobqueue, pg_temp; Type: SCHEMA; Schema: -; Owner: -
---
-
-CREATE SCHEMA "jobqueue, pg_temp";
-
-
---
 -- Name: cron_job_info; Type: TYPE; Schema: jobqueue; Owner: -
 --
 
