@@ -50,7 +50,8 @@ public static class ApiRoutes
             with { ResponseType = typeof(RunnerReport) },
 
         // queue health and settings
-        Route<HealthEndpoint>("AdminHealth", "GET", "admin/job-queue/health", ApiAuth.Admin, (e, c) => e.GetAsync(c)),
+        Route<HealthEndpoint>("AdminHealth", "GET", "admin/job-queue/health", ApiAuth.Admin, (e, c) => e.GetAsync(c))
+            with { ResponseType = typeof(HealthResponse) },
         Route<QueueSettingsEndpoints>("AdminSettingsGet", "GET", "admin/job-queue/settings", ApiAuth.Admin, (e, c) => e.GetAsync(c))
             with { ResponseType = typeof(QueueSettings) },
         Route<QueueSettingsEndpoints, QueueSettingsRequest>("AdminSettingsPut", "PUT", "admin/job-queue/settings", ApiAuth.Admin, (e, c, r) => e.PutAsync(c, r))
@@ -59,18 +60,21 @@ public static class ApiRoutes
             with { ResponseType = typeof(ThroughputResponse) },
 
         // jobs
-        Route<JobEndpoints, JobListRequest>("AdminJobsList", "GET", "admin/jobs", ApiAuth.Admin, (e, c, r) => e.ListAsync(c, r)),
+        Route<JobEndpoints, JobListRequest>("AdminJobsList", "GET", "admin/jobs", ApiAuth.Admin, (e, c, r) => e.ListAsync(c, r))
+            with { ResponseType = typeof(JobListResponse) },
         Route<TaskTypesEndpoint>("AdminTaskTypes", "GET", "admin/task-types", ApiAuth.Admin, (e, _) => Task.FromResult(e.Get()))
             with { ResponseType = typeof(TaskTypesResponse) },
         // the dashboard's trigger buttons, as the modules registered them (TriggerAction)
-        Route<TriggerActionsEndpoint>("AdminTriggerActions", "GET", "admin/trigger-actions", ApiAuth.Admin, (e, _) => Task.FromResult(e.List())),
+        Route<TriggerActionsEndpoint>("AdminTriggerActions", "GET", "admin/trigger-actions", ApiAuth.Admin, (e, _) => Task.FromResult(e.List()))
+            with { ResponseType = typeof(TriggerActionsResponse) },
         Route<JobEndpoints, EnqueueJobRequest>("AdminJobsEnqueue", "POST", "admin/jobs", ApiAuth.Admin, (e, c, r) => e.EnqueueAsync(c, r))
             with { Audit = new("job.enqueue"), SuccessStatus = StatusCodes.Status201Created, ResponseType = typeof(JobEnqueuedResponse) },
         Route<JobBulkEndpoints, BulkRetryRequest>("AdminJobsBulkRetry", "POST", "admin/jobs/bulk-retry", ApiAuth.Admin, (e, c, r) => e.RetryAsync(c, r))
             with { Audit = new("jobs.bulk-retry"), ResponseType = typeof(BulkActionResponse) },
         Route<JobBulkEndpoints, BulkCancelRequest>("AdminJobsBulkCancel", "POST", "admin/jobs/bulk-cancel", ApiAuth.Admin, (e, c, r) => e.CancelAsync(c, r))
             with { Audit = new("jobs.bulk-cancel"), ResponseType = typeof(BulkActionResponse) },
-        Route<JobEndpoints>("AdminJobsGet", "GET", "admin/jobs/{id}", ApiAuth.Admin, (e, c) => e.GetAsync(c)) with { ErrorStatuses = [404] },
+        Route<JobEndpoints>("AdminJobsGet", "GET", "admin/jobs/{id}", ApiAuth.Admin, (e, c) => e.GetAsync(c))
+            with { ErrorStatuses = [404], ResponseType = typeof(JobDetail) },
         Route<JobEndpoints, JobActionRequest>("AdminJobsRetry", "POST", "admin/jobs/{id}/retry", ApiAuth.Admin, (e, c, r) => e.RetryAsync(c, r))
             with { Audit = new("job.retry"), ErrorStatuses = [404, 409], ResponseType = typeof(JobActionResponse) },
         Route<JobEndpoints, JobActionRequest>("AdminJobsCancel", "POST", "admin/jobs/{id}/cancel", ApiAuth.Admin, (e, c, r) => e.CancelAsync(c, r))
@@ -79,7 +83,8 @@ public static class ApiRoutes
             with { Audit = new("job.run-now"), ErrorStatuses = [404, 409], ResponseType = typeof(JobActionResponse) },
 
         // pg_cron schedules
-        Route<CronJobEndpoints, CronRunsRequest>("AdminCronJobsList", "GET", "admin/cron-jobs", ApiAuth.Admin, (e, c, r) => e.ListAsync(c, r)),
+        Route<CronJobEndpoints, CronRunsRequest>("AdminCronJobsList", "GET", "admin/cron-jobs", ApiAuth.Admin, (e, c, r) => e.ListAsync(c, r))
+            with { ResponseType = typeof(CronJobListResponse) },
         Route<CronJobEndpoints, CronJobCreateRequest>("AdminCronJobsCreate", "POST", "admin/cron-jobs/create", ApiAuth.Admin, (e, c, r) => e.CreateAsync(c, r))
             with { Audit = new("cron.create"), SuccessStatus = StatusCodes.Status201Created, ErrorStatuses = [409], ResponseType = typeof(CronJob) },
         Route<CronJobEndpoints, CronJobToggleRequest>("AdminCronJobsToggle", "POST", "admin/cron-jobs/toggle", ApiAuth.Admin, (e, c, r) => e.ToggleAsync(c, r))
@@ -89,9 +94,10 @@ public static class ApiRoutes
         Route<CronJobEndpoints, CronJobNameRequest>("AdminCronJobsDelete", "POST", "admin/cron-jobs/delete", ApiAuth.Admin, (e, c, r) => e.DeleteAsync(c, r))
             with { Audit = new("cron.delete"), ErrorStatuses = [404], ResponseType = typeof(CronJobDeletedResponse) },
         Route<CronJobRunEndpoint>("AdminCronJobsRun", "POST", "admin/cron-jobs/{name}/run", ApiAuth.Admin, (e, c) => e.RunAsync(c))
-            with { Audit = new("cron.run"), ErrorStatuses = [404, 409] },
+            with { Audit = new("cron.run"), ErrorStatuses = [404, 409], ResponseType = typeof(CronJobRunResponse) },
         // flow control per task type
-        Route<TaskLimitEndpoints>("AdminTaskLimitsList", "GET", "admin/task-limits", ApiAuth.Admin, (e, c) => e.ListAsync(c)),
+        Route<TaskLimitEndpoints>("AdminTaskLimitsList", "GET", "admin/task-limits", ApiAuth.Admin, (e, c) => e.ListAsync(c))
+            with { ResponseType = typeof(TaskLimitListResponse) },
         Route<TaskLimitEndpoints, TaskLimitSetRequest>("AdminTaskLimitsSet", "POST", "admin/task-limits/set", ApiAuth.Admin, (e, c, r) => e.SetAsync(c, r))
             with { Audit = new("task-limits.set"), ResponseType = typeof(TaskLimitResponse) },
         Route<TaskLimitEndpoints, TaskLimitPauseRequest>("AdminTaskLimitsPause", "POST", "admin/task-limits/pause", ApiAuth.Admin, (e, c, r) => e.PauseAsync(c, r))
@@ -100,7 +106,7 @@ public static class ApiRoutes
             with { Audit = new("task-limits.resume"), ResponseType = typeof(TaskLimitResponse) },
 
         Route<CronJobEndpoints>("AdminCronJobsInstallStanding", "POST", "admin/cron-jobs/install-standing", ApiAuth.Admin, (e, c) => e.InstallStandingAsync(c))
-            with { Audit = new("cron.install-standing") },
+            with { Audit = new("cron.install-standing"), ResponseType = typeof(StandingInstallResponse) },
         Route<CronScheduleEndpoint, CronDescribeRequest>("AdminCronJobsDescribe", "GET", "admin/cron-jobs/describe", ApiAuth.Admin,
             (e, _, r) => Task.FromResult(e.Describe(r))) with { ResponseType = typeof(CronScheduleDescription) },
 

@@ -701,12 +701,70 @@ export interface components {
             deleted: boolean;
             jobName: string;
         };
+        CronJobListResponse: {
+            jobs: {
+                jobId: number;
+                jobName: string;
+                schedule: string;
+                active: boolean;
+                taskType: string;
+                payload: unknown;
+                maxAttempts: number;
+                dedupeKey: string | null;
+                database: string;
+                /** @default 0 */
+                priority: number;
+                /** @default null */
+                lastRun: {
+                    status: string | null;
+                    /** Format: date-time */
+                    startedAt: string | null;
+                    /** Format: date-time */
+                    finishedAt: string | null;
+                    message: string | null;
+                } | null;
+                description?: string | null;
+                /** Format: date-time */
+                nextRun?: string | null;
+            }[];
+            runs: {
+                runId: number;
+                jobId: number | null;
+                jobName: string | null;
+                status: string | null;
+                message: string | null;
+                /** Format: date-time */
+                startedAt: string | null;
+                /** Format: date-time */
+                finishedAt: string | null;
+                database: string | null;
+            }[];
+            summary: {
+                total: number;
+                active: number;
+                inactive: number;
+                recentFailures: number;
+                unlistedJobs: unknown;
+                unlistedRecentFailures: unknown;
+                invisibleJobs: unknown;
+                invisibleRecentFailures: unknown;
+                countedBy: string | null;
+                note: string | null;
+            };
+        };
         CronJobNameRequest: {
             jobName: string;
         };
         CronJobRescheduleRequest: {
             jobName: string;
             schedule: string;
+        };
+        CronJobRunResponse: {
+            success: boolean;
+            /** Format: uuid */
+            jobId: string;
+            jobName: string;
+            message: string;
         };
         CronJobToggleRequest: {
             jobName: string;
@@ -727,6 +785,62 @@ export interface components {
             priority?: number | null;
             partitionKey?: string | null;
         };
+        HealthResponse: {
+            counts: {
+                pending: number;
+                processing: number;
+                succeeded: number;
+                failed: number;
+                cancelled: number;
+            };
+            processingEnabled: boolean;
+            pausedReason: string | null;
+            duePending: number;
+            oldestPendingAgeSeconds: number;
+            stuckJobs: {
+                /** Format: uuid */
+                id: string;
+                taskType: string;
+                lockedBy: string | null;
+                /** Format: date-time */
+                lockedUntil: string | null;
+                attempts: number;
+            }[];
+            recentFailures: {
+                /** Format: uuid */
+                id: string;
+                taskType: string;
+                attempts: number;
+                lastError: string | null;
+                /** Format: date-time */
+                completedAt: string | null;
+            }[];
+            recentRuns: {
+                /** Format: uuid */
+                jobId: string;
+                attempt: number;
+                runnerId: string | null;
+                outcome: string;
+                /** Format: date-time */
+                finishedAt: string;
+                durationMs: number;
+                error: string | null;
+            }[];
+            /** Format: date-time */
+            checkedAt: string;
+            oldestTransactionAgeSeconds: number;
+            xminHorizonAge: number;
+            deadRows: {
+                [key: string]: number;
+            };
+            pausedTaskTypes: {
+                taskType: string;
+                /** Format: date-time */
+                pausedUntil: string | null;
+                pausedReason: string | null;
+                source: string;
+            }[];
+        };
         JobActionRequest: {
             reason?: string | null;
         };
@@ -737,11 +851,106 @@ export interface components {
             status: string | null;
             message: string;
         };
+        JobDetail: {
+            attemptHistory?: {
+                id: number;
+                /** Format: uuid */
+                jobId: string;
+                attempt: number;
+                runnerId: string | null;
+                /** Format: date-time */
+                startedAt: string;
+                /** Format: date-time */
+                finishedAt: string;
+                outcome: string;
+                error: string | null;
+                durationMs: number;
+            }[];
+            /** Format: uuid */
+            id?: string;
+            taskType?: string;
+            payload?: unknown;
+            status?: string;
+            /** Format: date-time */
+            runAt?: string;
+            attempts?: number;
+            maxAttempts?: number;
+            lastError?: string | null;
+            output?: unknown;
+            dedupeKey?: string | null;
+            lockedBy?: string | null;
+            /** Format: date-time */
+            lockedUntil?: string | null;
+            triggeredBy?: string | null;
+            requestId?: string | null;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            updatedAt?: string;
+            /** Format: date-time */
+            startedAt?: string | null;
+            /** Format: date-time */
+            completedAt?: string | null;
+            readError?: string | null;
+            priority?: number;
+            partitionKey?: string | null;
+            traceParent?: string | null;
+            outcome?: string | null;
+            wait?: {
+                reason: string;
+                message: string;
+                /** Format: date-time */
+                at: string | null;
+                count: number | null;
+            } | null;
+        };
         JobEnqueuedResponse: {
             success: boolean;
             /** Format: uuid */
             jobId: string;
             message: string;
+        };
+        JobListResponse: {
+            jobs: {
+                /** Format: uuid */
+                id: string;
+                taskType: string;
+                payload: unknown;
+                status: string;
+                /** Format: date-time */
+                runAt: string;
+                attempts: number;
+                maxAttempts: number;
+                lastError: string | null;
+                output: unknown;
+                dedupeKey: string | null;
+                lockedBy: string | null;
+                /** Format: date-time */
+                lockedUntil: string | null;
+                triggeredBy: string | null;
+                requestId: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                /** Format: date-time */
+                startedAt: string | null;
+                /** Format: date-time */
+                completedAt: string | null;
+                readError: string | null;
+                priority: number;
+                partitionKey: string | null;
+                traceParent: string | null;
+                outcome: string | null;
+                wait: {
+                    reason: string;
+                    message: string;
+                    /** Format: date-time */
+                    at: string | null;
+                    count: number | null;
+                } | null;
+            }[];
+            nextCursor: string | null;
         };
         PgNetConvertRequest: {
             jobName: string | null;
@@ -800,6 +1009,37 @@ export interface components {
             /** @default null */
             resultsOmitted: number | null;
         };
+        StandingInstallResponse: {
+            results: {
+                jobName: string;
+                outcome: string;
+                job: {
+                    jobId: number;
+                    jobName: string;
+                    schedule: string;
+                    active: boolean;
+                    taskType: string;
+                    payload: unknown;
+                    maxAttempts: number;
+                    dedupeKey: string | null;
+                    database: string;
+                    /** @default 0 */
+                    priority: number;
+                    /** @default null */
+                    lastRun: {
+                        status: string | null;
+                        /** Format: date-time */
+                        startedAt: string | null;
+                        /** Format: date-time */
+                        finishedAt: string | null;
+                        message: string | null;
+                    } | null;
+                    description?: string | null;
+                    /** Format: date-time */
+                    nextRun?: string | null;
+                };
+            }[];
+        };
         StatsJobEnqueuedResponse: {
             success: boolean;
             /** Format: uuid */
@@ -840,6 +1080,31 @@ export interface components {
                 retryOf: string | null;
                 /** Format: uuid */
                 retriedBy: string | null;
+            }[];
+        };
+        TaskLimitListResponse: {
+            taskTypes: {
+                taskType: string;
+                registered: boolean;
+                limits: {
+                    taskType: string;
+                    maxConcurrency: number | null;
+                    partitionBy: string | null;
+                    maxConcurrencyPerPartition: number | null;
+                    rateLimit: number | null;
+                    rateIntervalSeconds: number | null;
+                    /** Format: date-time */
+                    pausedUntil: string | null;
+                    pausedReason: string | null;
+                    source: string;
+                    updatedBy: string | null;
+                    /** Format: date-time */
+                    updatedAt: string;
+                    /** @default 0 */
+                    running: number;
+                    /** @default 0 */
+                    startsInWindow: number;
+                } | null;
             }[];
         };
         TaskLimitPauseRequest: {
@@ -895,6 +1160,13 @@ export interface components {
                 retried: number;
                 leaseExpired: number;
                 cancelled: number;
+            }[];
+        };
+        TriggerActionsResponse: {
+            actions: {
+                label: string;
+                route: string;
+                taskType: string;
             }[];
         };
         TriggerSyncRequest: {
@@ -993,7 +1265,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CronJobListResponse"];
                 };
             };
             /** @description Bad input: errors names each field */
@@ -1281,7 +1553,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["StandingInstallResponse"];
                 };
             };
             /** @description Bad input: errors names each field */
@@ -1674,7 +1946,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CronJobRunResponse"];
                 };
             };
             /** @description Bad input: errors names each field */
@@ -1880,7 +2152,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["HealthResponse"];
                 };
             };
             /** @description Missing or wrong credentials (WWW-Authenticate: Bearer) */
@@ -2118,7 +2390,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["JobListResponse"];
                 };
             };
             /** @description Bad input: errors names each field */
@@ -2644,7 +2916,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["JobDetail"];
                 };
             };
             /** @description Bad input: errors names each field */
@@ -3061,7 +3333,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["TaskLimitListResponse"];
                 };
             };
             /** @description Missing or wrong credentials (WWW-Authenticate: Bearer) */
@@ -3389,7 +3661,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["TriggerActionsResponse"];
                 };
             };
             /** @description Missing or wrong credentials (WWW-Authenticate: Bearer) */
