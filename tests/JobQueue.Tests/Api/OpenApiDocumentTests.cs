@@ -59,6 +59,23 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
+    public void Every_operation_has_a_one_line_summary_and_the_Vercel_Cron_route_says_how_Vercel_calls_it()
+    {
+        var document = OpenApiDocument.Parse(RepositoryFiles.Read(Committed), "json").Document!;
+        var operations = document.Paths.SelectMany(p => p.Value.Operations!.Values).ToList();
+
+        Assert.Equal(ComposedApp.Routes.Count, operations.Count);
+        Assert.All(operations, o => Assert.False(string.IsNullOrWhiteSpace(o.Summary), $"{o.OperationId} has no summary"));
+        Assert.All(operations, o => Assert.DoesNotContain('\n', o.Summary!));
+        Assert.Equal(operations.Count, operations.Select(o => o.Summary).Distinct(StringComparer.Ordinal).Count());
+        var vercel = operations.Single(o => o.OperationId == "JobsRunGet").Description!;
+        Assert.Contains("Vercel Cron", vercel, StringComparison.Ordinal);
+        Assert.Contains("Authorization: Bearer $CRON_SECRET", vercel, StringComparison.Ordinal);
+        // an audited route still says under which action it is recorded
+        Assert.Contains("job.retry", operations.Single(o => o.OperationId == "AdminJobsRetry").Description!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Each_operation_declares_its_security_its_request_and_its_problem_answers()
     {
         var document = OpenApiDocument.Parse(RepositoryFiles.Read(Committed), "json").Document!;
