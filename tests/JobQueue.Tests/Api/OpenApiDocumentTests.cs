@@ -75,6 +75,49 @@ public sealed class OpenApiDocumentTests
         Assert.Contains("job.retry", operations.Single(o => o.OperationId == "AdminJobsRetry").Description!, StringComparison.Ordinal);
     }
 
+    /// <remarks>
+    /// RequestFields.Number, QueryInt and the others refuse a number sent as a string (400: "must be an
+    /// integer", ApiValidationTests), so no schema may offer a string where a number goes
+    /// (TriggerTotalsSweepRequest.batchSize was once string | number | null).
+    /// </remarks>
+    [Fact]
+    public void Numbers_are_plain_numbers_never_a_string_alternative()
+    {
+        var document = System.Text.Json.Nodes.JsonNode.Parse(RepositoryFiles.Read(Committed))!;
+        var mixed = new List<string>();
+        Walk(document, "#");
+        Assert.Empty(mixed);
+        Assert.Equal("[\"integer\",\"null\"]",
+            document["components"]!["schemas"]!["TriggerTotalsSweepRequest"]!["properties"]!["batchSize"]!["type"]!.ToJsonString());
+
+        void Walk(System.Text.Json.Nodes.JsonNode? node, string at)
+        {
+            switch (node)
+            {
+                case System.Text.Json.Nodes.JsonObject o:
+                    var types = o["type"] is System.Text.Json.Nodes.JsonArray a ? a.Select(t => t!.GetValue<string>()).ToList() : [];
+                    if (types.Contains("string") && (types.Contains("integer") || types.Contains("number")) || o.ContainsKey("pattern"))
+                    {
+                        mixed.Add(at);
+                    }
+
+                    foreach (var (key, value) in o)
+                    {
+                        Walk(value, at + "/" + key);
+                    }
+
+                    break;
+                case System.Text.Json.Nodes.JsonArray items:
+                    for (var i = 0; i < items.Count; i++)
+                    {
+                        Walk(items[i], $"{at}/{i}");
+                    }
+
+                    break;
+            }
+        }
+    }
+
     [Fact]
     public void Each_operation_declares_its_security_its_request_and_its_problem_answers()
     {
