@@ -26,9 +26,10 @@ public static class GamePlatformBuilderExtensions
     public static ApiRouteSet Routes { get; } = new(
         [
             ApiRoutes.Route<TriggerEndpoints, TriggerSyncRequest>("AdminJobsTriggerSync", "POST", "admin/jobs/trigger-sync", ApiAuth.Admin, (e, c, r) => e.TriggerSyncAsync(c, r))
-                with { Audit = new("job.trigger-sync"), ResponseType = typeof(JobEnqueuedResponse) },
+                with { Audit = new("job.trigger-sync"), ResponseType = typeof(JobEnqueuedResponse), Summary = "Enqueue a Game Platform sync" },
             ApiRoutes.Route<TriggerEndpoints, TriggerTotalsSweepRequest>("AdminJobsTriggerTotalsSweep", "POST", "admin/jobs/trigger-totals-sweep", ApiAuth.Admin,
-                (e, c, r) => e.TriggerTotalsSweepAsync(c, r)) with { Audit = new("job.trigger-totals-sweep"), ResponseType = typeof(JobEnqueuedResponse) },
+                (e, c, r) => e.TriggerTotalsSweepAsync(c, r))
+                with { Audit = new("job.trigger-totals-sweep"), ResponseType = typeof(JobEnqueuedResponse), Summary = "Enqueue a Game Platform totals sweep" },
         ],
         [typeof(TriggerEndpoints)]);
 

@@ -30,9 +30,9 @@ public static class JobTypesBuilderExtensions
     public static ApiRouteSet StatsRoutes { get; } = new(
         [
             ApiRoutes.Route<StatsJobEndpoints, StatsJobRequest>("AdminJobsEnqueueStats", "POST", "admin/jobs/enqueue-stats-job", ApiAuth.Admin, (e, c, r) => e.EnqueueAsync(c, r))
-                with { Audit = new("job.enqueue-stats"), ResponseType = typeof(StatsJobEnqueuedResponse) },
+                with { Audit = new("job.enqueue-stats"), ResponseType = typeof(StatsJobEnqueuedResponse), Summary = "Enqueue the stats pipeline's job" },
             ApiRoutes.Route<StatsJobEndpoints, StatsRunsRequest>("AdminStatsJobsList", "GET", "admin/stats-jobs", ApiAuth.Admin, (e, c, r) => e.ListAsync(c, r))
-                with { ResponseType = typeof(StatsRunsResponse) },
+                with { ResponseType = typeof(StatsRunsResponse), Summary = "List the stats pipeline's runs, newest first" },
         ],
         [typeof(StatsJobEndpoints)]);
 

@@ -18,13 +18,17 @@ public static class SupabaseBuilderExtensions
     public static ApiRouteSet Routes { get; } = new(
         [
             // the way off pg_net: pg_cron jobs that call net.http_post / net.http_get, and their conversion
-            ApiRoutes.Route<PgNetEndpoints>("AdminCronJobsPgNetList", "GET", "admin/cron-jobs/pg-net", ApiAuth.Admin, (e, c) => e.ListAsync(c)),
+            ApiRoutes.Route<PgNetEndpoints>("AdminCronJobsPgNetList", "GET", "admin/cron-jobs/pg-net", ApiAuth.Admin, (e, c) => e.ListAsync(c))
+                with { Summary = "List the pg_cron jobs that call pg_net, with their http_request equivalent" },
             ApiRoutes.Route<PgNetEndpoints, PgNetConvertRequest>("AdminCronJobsPgNetConvert", "POST", "admin/cron-jobs/pg-net/convert", ApiAuth.Admin, (e, c, r) => e.ConvertAsync(c, r))
-                with { Audit = new("cron.pg-net-convert"), SuccessStatus = StatusCodes.Status201Created, ErrorStatuses = [404, 409] },
+                with { Audit = new("cron.pg-net-convert"), SuccessStatus = StatusCodes.Status201Created, ErrorStatuses = [404, 409],
+                    Summary = "Convert a pg_net cron job into a disabled http_request job" },
             // the cut-over of a lived-in Supabase project: its dry run
-            ApiRoutes.Route<CutoverEndpoints>("AdminCutoverPlan", "GET", "admin/cutover/plan", ApiAuth.Admin, (e, c) => e.PlanAsync(c)) with { ErrorStatuses = [409] },
+            ApiRoutes.Route<CutoverEndpoints>("AdminCutoverPlan", "GET", "admin/cutover/plan", ApiAuth.Admin, (e, c) => e.PlanAsync(c))
+                with { ErrorStatuses = [409], Summary = "Show the cut-over's dry run (changes nothing)" },
             // the cut-over from pg_cron + pg_net: the old jobs' runs beside the new schedules' attempts
-            ApiRoutes.Route<CutoverParityEndpoint, CutoverParityRequest>("AdminCutoverParity", "GET", "admin/cutover/parity", ApiAuth.Admin, (e, c, r) => e.GetAsync(c, r)),
+            ApiRoutes.Route<CutoverParityEndpoint, CutoverParityRequest>("AdminCutoverParity", "GET", "admin/cutover/parity", ApiAuth.Admin, (e, c, r) => e.GetAsync(c, r))
+                with { Summary = "Compare converted cron jobs' old and new runs (the parity report)" },
         ],
         [typeof(PgNetEndpoints), typeof(CutoverEndpoints), typeof(CutoverParityEndpoint)]);
 

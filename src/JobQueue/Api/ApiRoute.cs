@@ -46,6 +46,12 @@ public sealed record ApiRoute(string Name, string Method, string Template, ApiAu
     /// <summary>Audited routes record every call by an admin (refusals included) in the audit log.</summary>
     public ApiAudit? Audit { get; init; }
 
+    /// <summary>One line saying what the route does (the OpenAPI operation's <c>summary</c>); every route has one.</summary>
+    public string Summary { get; init; } = "";
+
+    /// <summary>More about the route for the OpenAPI document (how a caller such as Vercel Cron calls it), if anything.</summary>
+    public string? Description { get; init; }
+
     /// <summary>The record the request binds to (body or query), or null when the route reads none.</summary>
     public Type? RequestType { get; init; }
 

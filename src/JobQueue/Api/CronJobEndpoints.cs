@@ -28,20 +28,18 @@ public sealed partial class CronJobEndpoints(
         var runs = await store.GetRunsAsync(query.Limit, cancellationToken);
         var active = jobs.Count(j => j.Active);
         var unseen = await visibility.ReadAsync(now, cancellationToken);
-        var summary = new
-        {
-            total = jobs.Count,
+        var summary = new CronJobListSummary(
+            jobs.Count,
             active,
-            inactive = jobs.Count - active,
-            recentFailures = runs.Count(r => r.Status == "failed"),
-            unlistedJobs = (object?)unseen.UnlistedJobs ?? "unknown",
-            unlistedRecentFailures = (object?)unseen.UnlistedRecentFailures ?? "unknown",
-            invisibleJobs = (object?)unseen.InvisibleJobs ?? "unknown",
-            invisibleRecentFailures = (object?)unseen.InvisibleRecentFailures ?? "unknown",
+            jobs.Count - active,
+            runs.Count(r => r.Status == "failed"),
+            CronJobListSummary.Count(unseen.UnlistedJobs),
+            CronJobListSummary.Count(unseen.UnlistedRecentFailures),
+            CronJobListSummary.Count(unseen.InvisibleJobs),
+            CronJobListSummary.Count(unseen.InvisibleRecentFailures),
             unseen.CountedBy,
-            unseen.Note,
-        };
-        return ApiJson.Ok(new { jobs, runs, summary });
+            unseen.Note);
+        return ApiJson.Ok(new CronJobListResponse(jobs, runs, summary));
     });
 
     /// <summary><c>POST admin/cron-jobs/create</c> <c>{jobName, schedule, taskType, payload, maxAttempts}</c>: 201 with the job.</summary>
@@ -101,7 +99,7 @@ public sealed partial class CronJobEndpoints(
             LogChanged(logger, r.Outcome, r.JobName, r.Job.Schedule, call.Actor);
         }
 
-        return ApiJson.Ok(new { results });
+        return ApiJson.Ok(new StandingInstallResponse(results));
     });
 
     [LoggerMessage(EventId = 4100, Level = LogLevel.Information, Message = "cron job {JobName} {Change} by {Actor} (schedule {Schedule})")]

@@ -49,7 +49,7 @@ public sealed partial class CronJobRunEndpoint(
                 cancellationToken);
             LogRun(logger, name, id, call.Actor);
             call.AuditDetail = $"{job.TaskType} job {id}";
-            return ApiJson.Ok(new { success = true, jobId = id, jobName = name, message = $"{name}: {job.TaskType} job enqueued" });
+            return ApiJson.Ok(new CronJobRunResponse(true, id, name, $"{name}: {job.TaskType} job enqueued"));
         });
     }
 

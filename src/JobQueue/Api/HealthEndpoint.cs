@@ -17,7 +17,7 @@ public sealed class HealthEndpoint(QueueGaugeSampler gauges, TaskLimitStore task
         var health = JsonSerializer.SerializeToNode(await gauges.HealthAsync(10, call.Aborted))!.AsObject();
         health["pausedTaskTypes"] = JsonSerializer.SerializeToNode(
             (await taskLimits.GetAsync(call.Aborted)).Where(l => l.PausedUntil is not null)
-                .Select(l => new { l.TaskType, l.PausedUntil, l.PausedReason, l.Source }),
+                .Select(l => new HealthPausedTaskType(l.TaskType, l.PausedUntil, l.PausedReason, l.Source)),
             ApiJson.Options);
         return ApiJson.Ok(health);
     }

@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using JobQueue.Queue;
 using JobQueue.Runner;
@@ -27,8 +26,7 @@ public sealed class JobEndpoints(
         var jobs = await readStore.ListAsync(new JobListQuery(query.Filter, query.Limit, after?.Id), cancellationToken);
         var next = jobs.Count == query.Limit ? new ListCursor(jobs[^1].Id).ToString() : null;
         var waits = await readStore.ExplainWaitAsync(jobs.Where(j => j.Status == JobStatus.Pending).Select(j => j.Id).ToList(), cancellationToken);
-        var views = new JsonArray(jobs.Select(j => (JsonNode)View(j, waits.GetValueOrDefault(j.Id))).ToArray());
-        return ApiJson.Ok(new { jobs = views, nextCursor = next });
+        return ApiJson.Ok(new JobListResponse(jobs.Select(j => JobView.Of(j, waits.GetValueOrDefault(j.Id))).ToList(), next));
     }
 
     /// <summary>
@@ -50,16 +48,8 @@ public sealed class JobEndpoints(
         }
 
         var waits = job.Status == JobStatus.Pending ? await readStore.ExplainWaitAsync([jobId], cancellationToken) : null;
-        var view = View(job, waits?.GetValueOrDefault(jobId));
-        view["attemptHistory"] = JsonSerializer.SerializeToNode(await readStore.GetAttemptsAsync(jobId, cancellationToken), ApiJson.Options);
-        return ApiJson.Ok(view);
-    }
-
-    private static JsonObject View(Job job, JobWait? wait)
-    {
-        var view = JsonSerializer.SerializeToNode(job, ApiJson.Options)!.AsObject();
-        view["wait"] = wait is null ? null : JsonSerializer.SerializeToNode(wait, ApiJson.Options);
-        return view;
+        var view = JobView.Of(job, waits?.GetValueOrDefault(jobId));
+        return ApiJson.Ok(JobDetail.Of(view, await readStore.GetAttemptsAsync(jobId, cancellationToken)));
     }
 
     /// <summary>

@@ -19,8 +19,9 @@ public sealed class TaskLimitEndpoints(
     {
         var limits = (await store.GetAsync(call.Aborted)).ToDictionary(l => l.TaskType, StringComparer.Ordinal);
         var taskTypes = handlers.TaskTypes.Union(limits.Keys).Order(StringComparer.Ordinal)
-            .Select(t => new { taskType = t, registered = handlers.TryGet(t, out _), limits = limits.GetValueOrDefault(t) });
-        return ApiJson.Ok(new { taskTypes });
+            .Select(t => new TaskTypeLimits(t, handlers.TryGet(t, out _), limits.GetValueOrDefault(t)))
+            .ToList();
+        return ApiJson.Ok(new TaskLimitListResponse(taskTypes));
     }
 
     /// <summary><c>{taskType, maxConcurrency, partitionBy, maxConcurrencyPerPartition, rateLimit, rateIntervalSeconds}</c>.</summary>
@@ -59,3 +60,9 @@ public sealed class TaskLimitEndpoints(
 
 /// <summary>A task type's limits and pause as they are now.</summary>
 public sealed record TaskLimitResponse(string TaskType, TaskLimits? Limits);
+
+/// <summary><c>GET admin/task-limits</c>: every registered task type, and any other that has limits, by name.</summary>
+public sealed record TaskLimitListResponse(IReadOnlyList<TaskTypeLimits> TaskTypes);
+
+/// <summary>A task type, whether a handler is registered for it, and its limits (null: none set).</summary>
+public sealed record TaskTypeLimits(string TaskType, bool Registered, TaskLimits? Limits);

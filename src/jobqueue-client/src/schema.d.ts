@@ -11,6 +11,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List the audit log of admin actions, newest first */
         get: operations["AdminAudit"];
         put?: never;
         post?: never;
@@ -27,6 +28,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List the app's pg_cron jobs, their recent runs and a summary */
         get: operations["AdminCronJobsList"];
         put?: never;
         post?: never;
@@ -45,7 +47,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Recorded in the audit log as cron.create. */
+        /**
+         * Create a pg_cron job that enqueues a task
+         * @description Recorded in the audit log as cron.create.
+         */
         post: operations["AdminCronJobsCreate"];
         delete?: never;
         options?: never;
@@ -62,7 +67,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Recorded in the audit log as cron.delete. */
+        /**
+         * Delete a pg_cron job
+         * @description Recorded in the audit log as cron.delete.
+         */
         post: operations["AdminCronJobsDelete"];
         delete?: never;
         options?: never;
@@ -77,6 +85,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Describe a cron schedule in words with its next five runs */
         get: operations["AdminCronJobsDescribe"];
         put?: never;
         post?: never;
@@ -95,7 +104,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Recorded in the audit log as cron.install-standing. */
+        /**
+         * Install the standing pg_cron jobs (idempotent)
+         * @description Recorded in the audit log as cron.install-standing.
+         */
         post: operations["AdminCronJobsInstallStanding"];
         delete?: never;
         options?: never;
@@ -110,6 +122,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List the pg_cron jobs that call pg_net, with their http_request equivalent */
         get: operations["AdminCronJobsPgNetList"];
         put?: never;
         post?: never;
@@ -128,7 +141,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Recorded in the audit log as cron.pg-net-convert. */
+        /**
+         * Convert a pg_net cron job into a disabled http_request job
+         * @description Recorded in the audit log as cron.pg-net-convert.
+         */
         post: operations["AdminCronJobsPgNetConvert"];
         delete?: never;
         options?: never;
@@ -145,7 +161,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Recorded in the audit log as cron.reschedule. */
+        /**
+         * Change a pg_cron job's schedule
+         * @description Recorded in the audit log as cron.reschedule.
+         */
         post: operations["AdminCronJobsSchedule"];
         delete?: never;
         options?: never;
@@ -162,7 +181,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Recorded in the audit log as cron.toggle. */
+        /**
+         * Enable or disable a pg_cron job
+         * @description Recorded in the audit log as cron.toggle.
+         */
         post: operations["AdminCronJobsToggle"];
         delete?: never;
         options?: never;
@@ -179,7 +201,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Recorded in the audit log as cron.run. */
+        /**
+         * Enqueue a pg_cron job's task once, now
+         * @description Recorded in the audit log as cron.run.
+         */
         post: operations["AdminCronJobsRun"];
         delete?: never;
         options?: never;
@@ -194,6 +219,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Compare converted cron jobs' old and new runs (the parity report) */
         get: operations["AdminCutoverParity"];
         put?: never;
         post?: never;
@@ -210,6 +236,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Show the cut-over's dry run (changes nothing) */
         get: operations["AdminCutoverPlan"];
         put?: never;
         post?: never;
@@ -226,6 +253,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Read the queue's health: counts, pause, stuck jobs, recent failures and runs */
         get: operations["AdminHealth"];
         put?: never;
         post?: never;
@@ -242,8 +270,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Read the queue settings (processing enabled, pause reason) */
         get: operations["AdminSettingsGet"];
-        /** @description Recorded in the audit log as settings.update. */
+        /**
+         * Pause or resume processing
+         * @description Recorded in the audit log as settings.update.
+         */
         put: operations["AdminSettingsPut"];
         post?: never;
         delete?: never;
@@ -259,6 +291,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Attempts finished per minute over the last hour or day */
         get: operations["AdminThroughput"];
         put?: never;
         post?: never;
@@ -275,9 +308,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List jobs with filters, newest first (keyset pages) */
         get: operations["AdminJobsList"];
         put?: never;
-        /** @description Recorded in the audit log as job.enqueue. */
+        /**
+         * Enqueue a job of a registered task type
+         * @description Recorded in the audit log as job.enqueue.
+         */
         post: operations["AdminJobsEnqueue"];
         delete?: never;
         options?: never;
@@ -294,7 +331,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Recorded in the audit log as jobs.bulk-cancel. */
+        /**
+         * Cancel the pending and processing jobs that match a filter
+         * @description Recorded in the audit log as jobs.bulk-cancel.
+         */
         post: operations["AdminJobsBulkCancel"];
         delete?: never;
         options?: never;
@@ -311,7 +351,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Recorded in the audit log as jobs.bulk-retry. */
+        /**
+         * Retry the failed and cancelled jobs that match a filter
+         * @description Recorded in the audit log as jobs.bulk-retry.
+         */
         post: operations["AdminJobsBulkRetry"];
         delete?: never;
         options?: never;
@@ -328,7 +371,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Recorded in the audit log as job.enqueue-stats. */
+        /**
+         * Enqueue the stats pipeline's job
+         * @description Recorded in the audit log as job.enqueue-stats.
+         */
         post: operations["AdminJobsEnqueueStats"];
         delete?: never;
         options?: never;
@@ -345,7 +391,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Recorded in the audit log as job.trigger-sync. */
+        /**
+         * Enqueue a Game Platform sync
+         * @description Recorded in the audit log as job.trigger-sync.
+         */
         post: operations["AdminJobsTriggerSync"];
         delete?: never;
         options?: never;
@@ -362,7 +411,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Recorded in the audit log as job.trigger-totals-sweep. */
+        /**
+         * Enqueue a Game Platform totals sweep
+         * @description Recorded in the audit log as job.trigger-totals-sweep.
+         */
         post: operations["AdminJobsTriggerTotalsSweep"];
         delete?: never;
         options?: never;
@@ -377,6 +429,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Read one job with its attempt history and why it waits */
         get: operations["AdminJobsGet"];
         put?: never;
         post?: never;
@@ -395,7 +448,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Recorded in the audit log as job.cancel. */
+        /**
+         * Cancel a pending or processing job
+         * @description Recorded in the audit log as job.cancel.
+         */
         post: operations["AdminJobsCancel"];
         delete?: never;
         options?: never;
@@ -412,7 +468,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Recorded in the audit log as job.retry. */
+        /**
+         * Retry a failed or cancelled job from attempt 1
+         * @description Recorded in the audit log as job.retry.
+         */
         post: operations["AdminJobsRetry"];
         delete?: never;
         options?: never;
@@ -429,7 +488,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Recorded in the audit log as job.run-now. */
+        /**
+         * Make a pending job due now
+         * @description Recorded in the audit log as job.run-now.
+         */
         post: operations["AdminJobsRunNow"];
         delete?: never;
         options?: never;
@@ -444,6 +506,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List the stats pipeline's runs, newest first */
         get: operations["AdminStatsJobsList"];
         put?: never;
         post?: never;
@@ -460,6 +523,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List each task type's limits, pause and running jobs */
         get: operations["AdminTaskLimitsList"];
         put?: never;
         post?: never;
@@ -478,7 +542,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Recorded in the audit log as task-limits.pause. */
+        /**
+         * Pause a task type until a time
+         * @description Recorded in the audit log as task-limits.pause.
+         */
         post: operations["AdminTaskLimitsPause"];
         delete?: never;
         options?: never;
@@ -495,7 +562,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Recorded in the audit log as task-limits.resume. */
+        /**
+         * Resume a paused task type
+         * @description Recorded in the audit log as task-limits.resume.
+         */
         post: operations["AdminTaskLimitsResume"];
         delete?: never;
         options?: never;
@@ -512,7 +582,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Recorded in the audit log as task-limits.set. */
+        /**
+         * Set a task type's concurrency and rate limits
+         * @description Recorded in the audit log as task-limits.set.
+         */
         post: operations["AdminTaskLimitsSet"];
         delete?: never;
         options?: never;
@@ -527,6 +600,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List the registered task types */
         get: operations["AdminTaskTypes"];
         put?: never;
         post?: never;
@@ -543,6 +617,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List the dashboard's trigger buttons the modules registered */
         get: operations["AdminTriggerActions"];
         put?: never;
         post?: never;
@@ -559,6 +634,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The dashboard's static files */
         get: operations["Dashboard"];
         put?: never;
         post?: never;
@@ -575,8 +651,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Run a default runner pass (Vercel Cron)
+         * @description For Vercel Cron (seed 002): a `crons` entry with path `/api/jobs/run` makes Vercel call `GET /api/jobs/run` with `Authorization: Bearer $CRON_SECRET`; set the runner secret to the CRON_SECRET value. No body is read; the pass runs `Runner:DefaultLimit` jobs, not forced, not draining, and answers as `POST /api/jobs/run`.
+         */
         get: operations["JobsRunGet"];
         put?: never;
+        /** Run a runner pass: claim and run due jobs */
         post: operations["JobsRun"];
         delete?: never;
         options?: never;
@@ -591,6 +672,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** This OpenAPI document */
         get: operations["OpenApiDocument"];
         put?: never;
         post?: never;
@@ -607,6 +689,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The browsable API reference page */
         get: operations["ApiReference"];
         put?: never;
         post?: never;
@@ -701,12 +784,70 @@ export interface components {
             deleted: boolean;
             jobName: string;
         };
+        CronJobListResponse: {
+            jobs: {
+                jobId: number;
+                jobName: string;
+                schedule: string;
+                active: boolean;
+                taskType: string;
+                payload: unknown;
+                maxAttempts: number;
+                dedupeKey: string | null;
+                database: string;
+                /** @default 0 */
+                priority: number;
+                /** @default null */
+                lastRun: {
+                    status: string | null;
+                    /** Format: date-time */
+                    startedAt: string | null;
+                    /** Format: date-time */
+                    finishedAt: string | null;
+                    message: string | null;
+                } | null;
+                description?: string | null;
+                /** Format: date-time */
+                nextRun?: string | null;
+            }[];
+            runs: {
+                runId: number;
+                jobId: number | null;
+                jobName: string | null;
+                status: string | null;
+                message: string | null;
+                /** Format: date-time */
+                startedAt: string | null;
+                /** Format: date-time */
+                finishedAt: string | null;
+                database: string | null;
+            }[];
+            summary: {
+                total: number;
+                active: number;
+                inactive: number;
+                recentFailures: number;
+                unlistedJobs: unknown;
+                unlistedRecentFailures: unknown;
+                invisibleJobs: unknown;
+                invisibleRecentFailures: unknown;
+                countedBy: string | null;
+                note: string | null;
+            };
+        };
         CronJobNameRequest: {
             jobName: string;
         };
         CronJobRescheduleRequest: {
             jobName: string;
             schedule: string;
+        };
+        CronJobRunResponse: {
+            success: boolean;
+            /** Format: uuid */
+            jobId: string;
+            jobName: string;
+            message: string;
         };
         CronJobToggleRequest: {
             jobName: string;
@@ -727,6 +868,62 @@ export interface components {
             priority?: number | null;
             partitionKey?: string | null;
         };
+        HealthResponse: {
+            counts: {
+                pending: number;
+                processing: number;
+                succeeded: number;
+                failed: number;
+                cancelled: number;
+            };
+            processingEnabled: boolean;
+            pausedReason: string | null;
+            duePending: number;
+            oldestPendingAgeSeconds: number;
+            stuckJobs: {
+                /** Format: uuid */
+                id: string;
+                taskType: string;
+                lockedBy: string | null;
+                /** Format: date-time */
+                lockedUntil: string | null;
+                attempts: number;
+            }[];
+            recentFailures: {
+                /** Format: uuid */
+                id: string;
+                taskType: string;
+                attempts: number;
+                lastError: string | null;
+                /** Format: date-time */
+                completedAt: string | null;
+            }[];
+            recentRuns: {
+                /** Format: uuid */
+                jobId: string;
+                attempt: number;
+                runnerId: string | null;
+                outcome: string;
+                /** Format: date-time */
+                finishedAt: string;
+                durationMs: number;
+                error: string | null;
+            }[];
+            /** Format: date-time */
+            checkedAt: string;
+            oldestTransactionAgeSeconds: number;
+            xminHorizonAge: number;
+            deadRows: {
+                [key: string]: number;
+            };
+            pausedTaskTypes: {
+                taskType: string;
+                /** Format: date-time */
+                pausedUntil: string | null;
+                pausedReason: string | null;
+                source: string;
+            }[];
+        };
         JobActionRequest: {
             reason?: string | null;
         };
@@ -737,11 +934,106 @@ export interface components {
             status: string | null;
             message: string;
         };
+        JobDetail: {
+            attemptHistory?: {
+                id: number;
+                /** Format: uuid */
+                jobId: string;
+                attempt: number;
+                runnerId: string | null;
+                /** Format: date-time */
+                startedAt: string;
+                /** Format: date-time */
+                finishedAt: string;
+                outcome: string;
+                error: string | null;
+                durationMs: number;
+            }[];
+            /** Format: uuid */
+            id?: string;
+            taskType?: string;
+            payload?: unknown;
+            status?: string;
+            /** Format: date-time */
+            runAt?: string;
+            attempts?: number;
+            maxAttempts?: number;
+            lastError?: string | null;
+            output?: unknown;
+            dedupeKey?: string | null;
+            lockedBy?: string | null;
+            /** Format: date-time */
+            lockedUntil?: string | null;
+            triggeredBy?: string | null;
+            requestId?: string | null;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            updatedAt?: string;
+            /** Format: date-time */
+            startedAt?: string | null;
+            /** Format: date-time */
+            completedAt?: string | null;
+            readError?: string | null;
+            priority?: number;
+            partitionKey?: string | null;
+            traceParent?: string | null;
+            outcome?: string | null;
+            wait?: {
+                reason: string;
+                message: string;
+                /** Format: date-time */
+                at: string | null;
+                count: number | null;
+            } | null;
+        };
         JobEnqueuedResponse: {
             success: boolean;
             /** Format: uuid */
             jobId: string;
             message: string;
+        };
+        JobListResponse: {
+            jobs: {
+                /** Format: uuid */
+                id: string;
+                taskType: string;
+                payload: unknown;
+                status: string;
+                /** Format: date-time */
+                runAt: string;
+                attempts: number;
+                maxAttempts: number;
+                lastError: string | null;
+                output: unknown;
+                dedupeKey: string | null;
+                lockedBy: string | null;
+                /** Format: date-time */
+                lockedUntil: string | null;
+                triggeredBy: string | null;
+                requestId: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                /** Format: date-time */
+                startedAt: string | null;
+                /** Format: date-time */
+                completedAt: string | null;
+                readError: string | null;
+                priority: number;
+                partitionKey: string | null;
+                traceParent: string | null;
+                outcome: string | null;
+                wait: {
+                    reason: string;
+                    message: string;
+                    /** Format: date-time */
+                    at: string | null;
+                    count: number | null;
+                } | null;
+            }[];
+            nextCursor: string | null;
         };
         PgNetConvertRequest: {
             jobName: string | null;
@@ -800,6 +1092,37 @@ export interface components {
             /** @default null */
             resultsOmitted: number | null;
         };
+        StandingInstallResponse: {
+            results: {
+                jobName: string;
+                outcome: string;
+                job: {
+                    jobId: number;
+                    jobName: string;
+                    schedule: string;
+                    active: boolean;
+                    taskType: string;
+                    payload: unknown;
+                    maxAttempts: number;
+                    dedupeKey: string | null;
+                    database: string;
+                    /** @default 0 */
+                    priority: number;
+                    /** @default null */
+                    lastRun: {
+                        status: string | null;
+                        /** Format: date-time */
+                        startedAt: string | null;
+                        /** Format: date-time */
+                        finishedAt: string | null;
+                        message: string | null;
+                    } | null;
+                    description?: string | null;
+                    /** Format: date-time */
+                    nextRun?: string | null;
+                };
+            }[];
+        };
         StatsJobEnqueuedResponse: {
             success: boolean;
             /** Format: uuid */
@@ -840,6 +1163,31 @@ export interface components {
                 retryOf: string | null;
                 /** Format: uuid */
                 retriedBy: string | null;
+            }[];
+        };
+        TaskLimitListResponse: {
+            taskTypes: {
+                taskType: string;
+                registered: boolean;
+                limits: {
+                    taskType: string;
+                    maxConcurrency: number | null;
+                    partitionBy: string | null;
+                    maxConcurrencyPerPartition: number | null;
+                    rateLimit: number | null;
+                    rateIntervalSeconds: number | null;
+                    /** Format: date-time */
+                    pausedUntil: string | null;
+                    pausedReason: string | null;
+                    source: string;
+                    updatedBy: string | null;
+                    /** Format: date-time */
+                    updatedAt: string;
+                    /** @default 0 */
+                    running: number;
+                    /** @default 0 */
+                    startsInWindow: number;
+                } | null;
             }[];
         };
         TaskLimitPauseRequest: {
@@ -895,6 +1243,13 @@ export interface components {
                 retried: number;
                 leaseExpired: number;
                 cancelled: number;
+            }[];
+        };
+        TriggerActionsResponse: {
+            actions: {
+                label: string;
+                route: string;
+                taskType: string;
             }[];
         };
         TriggerSyncRequest: {
@@ -993,7 +1348,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CronJobListResponse"];
                 };
             };
             /** @description Bad input: errors names each field */
@@ -1281,7 +1636,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["StandingInstallResponse"];
                 };
             };
             /** @description Bad input: errors names each field */
@@ -1674,7 +2029,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CronJobRunResponse"];
                 };
             };
             /** @description Bad input: errors names each field */
@@ -1880,7 +2235,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["HealthResponse"];
                 };
             };
             /** @description Missing or wrong credentials (WWW-Authenticate: Bearer) */
@@ -2118,7 +2473,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["JobListResponse"];
                 };
             };
             /** @description Bad input: errors names each field */
@@ -2644,7 +2999,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["JobDetail"];
                 };
             };
             /** @description Bad input: errors names each field */
@@ -3061,7 +3416,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["TaskLimitListResponse"];
                 };
             };
             /** @description Missing or wrong credentials (WWW-Authenticate: Bearer) */
@@ -3389,7 +3744,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["TriggerActionsResponse"];
                 };
             };
             /** @description Missing or wrong credentials (WWW-Authenticate: Bearer) */

@@ -59,6 +59,66 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
+    public void Every_operation_has_a_one_line_summary_and_the_Vercel_Cron_route_says_how_Vercel_calls_it()
+    {
+        var document = OpenApiDocument.Parse(RepositoryFiles.Read(Committed), "json").Document!;
+        var operations = document.Paths.SelectMany(p => p.Value.Operations!.Values).ToList();
+
+        Assert.Equal(ComposedApp.Routes.Count, operations.Count);
+        Assert.All(operations, o => Assert.False(string.IsNullOrWhiteSpace(o.Summary), $"{o.OperationId} has no summary"));
+        Assert.All(operations, o => Assert.DoesNotContain('\n', o.Summary!));
+        Assert.Equal(operations.Count, operations.Select(o => o.Summary).Distinct(StringComparer.Ordinal).Count());
+        var vercel = operations.Single(o => o.OperationId == "JobsRunGet").Description!;
+        Assert.Contains("Vercel Cron", vercel, StringComparison.Ordinal);
+        Assert.Contains("Authorization: Bearer $CRON_SECRET", vercel, StringComparison.Ordinal);
+        // an audited route still says under which action it is recorded
+        Assert.Contains("job.retry", operations.Single(o => o.OperationId == "AdminJobsRetry").Description!, StringComparison.Ordinal);
+    }
+
+    /// <remarks>
+    /// RequestFields.Number, QueryInt and the others refuse a number sent as a string (400: "must be an
+    /// integer", ApiValidationTests), so no schema may offer a string where a number goes
+    /// (TriggerTotalsSweepRequest.batchSize was once string | number | null).
+    /// </remarks>
+    [Fact]
+    public void Numbers_are_plain_numbers_never_a_string_alternative()
+    {
+        var document = System.Text.Json.Nodes.JsonNode.Parse(RepositoryFiles.Read(Committed))!;
+        var mixed = new List<string>();
+        Walk(document, "#");
+        Assert.Empty(mixed);
+        Assert.Equal("[\"integer\",\"null\"]",
+            document["components"]!["schemas"]!["TriggerTotalsSweepRequest"]!["properties"]!["batchSize"]!["type"]!.ToJsonString());
+
+        void Walk(System.Text.Json.Nodes.JsonNode? node, string at)
+        {
+            switch (node)
+            {
+                case System.Text.Json.Nodes.JsonObject o:
+                    var types = o["type"] is System.Text.Json.Nodes.JsonArray a ? a.Select(t => t!.GetValue<string>()).ToList() : [];
+                    if (types.Contains("string") && (types.Contains("integer") || types.Contains("number")) || o.ContainsKey("pattern"))
+                    {
+                        mixed.Add(at);
+                    }
+
+                    foreach (var (key, value) in o)
+                    {
+                        Walk(value, at + "/" + key);
+                    }
+
+                    break;
+                case System.Text.Json.Nodes.JsonArray items:
+                    for (var i = 0; i < items.Count; i++)
+                    {
+                        Walk(items[i], $"{at}/{i}");
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    [Fact]
     public void Each_operation_declares_its_security_its_request_and_its_problem_answers()
     {
         var document = OpenApiDocument.Parse(RepositoryFiles.Read(Committed), "json").Document!;

@@ -68,12 +68,15 @@ public static class ApiDocumentGenerator
         var operation = new JsonObject
         {
             ["operationId"] = route.Name,
+            ["summary"] = route.Summary,
             ["tags"] = new JsonArray(Tag(route.Template)),
             ["security"] = ApiSecuritySchemes.For(route.Auth),
         };
-        if (route.Audit is { } audit)
+        var description = string.Join(" ", new[] { route.Description, route.Audit is { } audit ? $"Recorded in the audit log as {audit.Action}." : null }
+            .Where(d => d is not null));
+        if (description.Length > 0)
         {
-            operation["description"] = $"Recorded in the audit log as {audit.Action}.";
+            operation["description"] = description;
         }
 
         var parameters = new JsonArray();
