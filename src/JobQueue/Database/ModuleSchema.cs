@@ -24,6 +24,12 @@ public sealed class ModuleSchema
     /// <summary>The module's repeatable files' journal (a SHA-256 per file), in its schema.</summary>
     public const string FilesJournal = "schema_files";
 
+    /// <summary>
+    /// The comment JobQueue puts on a module's schema when it makes it: a schema of that name without it
+    /// is a team's own, and the migration refuses to take it over (SQLSTATE JQM02) rather than lock it down.
+    /// </summary>
+    public const string SchemaComment = "JobQueue module schema: made and managed by the JobQueue migrations";
+
     private readonly Lazy<IReadOnlyDictionary<string, string>> files;
 
     public ModuleSchema(string schema, Assembly assembly, string resourcePrefix)

@@ -5,7 +5,8 @@ namespace JobQueue.Database;
 
 /// <summary>
 /// Applies one module's migration set (<see cref="ModuleSchema"/>) on the migrator's connection, which
-/// holds the advisory lock: its schema (made where missing, closed to PUBLIC), the versioned scripts
+/// holds the advisory lock: its schema (made where missing, marked as JobQueue's, closed to PUBLIC; a
+/// same-named schema JobQueue did not make is refused with JQM02), the versioned scripts
 /// its journal lacks, then the repeatable files that changed (all of them after a versioned script ran).
 /// </summary>
 internal static class ModuleSchemaMigration
@@ -13,8 +14,22 @@ internal static class ModuleSchemaMigration
     public static async Task MigrateAsync(
         NpgsqlConnection connection, string connectionString, ModuleSchema module, ILogger logger, CancellationToken cancellationToken)
     {
-        await using (var prepare = new NpgsqlCommand(
-            $"CREATE SCHEMA IF NOT EXISTS {module.Schema}; REVOKE ALL ON SCHEMA {module.Schema} FROM PUBLIC;", connection))
+        // a schema of this name that JobQueue did not make is a team's own: refused before anything changes
+        // (its lock-down would revoke every privilege on it and turn on row-level security on its tables)
+        await using (var prepare = new NpgsqlCommand($"""
+            DO $refuse$
+            BEGIN
+              IF EXISTS (SELECT FROM pg_namespace n WHERE n.nspname = '{module.Schema}'
+                          AND obj_description(n.oid, 'pg_namespace') IS DISTINCT FROM '{ModuleSchema.SchemaComment}') THEN
+                RAISE EXCEPTION 'schema {module.Schema} exists and was not made by JobQueue: rename it, or register the module under another schema'
+                  USING ERRCODE = 'JQM02';
+              END IF;
+            END
+            $refuse$;
+            CREATE SCHEMA IF NOT EXISTS {module.Schema};
+            COMMENT ON SCHEMA {module.Schema} IS '{ModuleSchema.SchemaComment}';
+            REVOKE ALL ON SCHEMA {module.Schema} FROM PUBLIC;
+            """, connection))
         {
             await prepare.ExecuteNonQueryAsync(cancellationToken);
         }

@@ -98,6 +98,30 @@ public sealed class GamePlatformSchemaTests
         });
 
     [Fact]
+    public Task A_teams_own_game_platform_schema_is_refused_and_left_as_it_was() =>
+        WithAsync(async cs =>
+        {
+            // a team that already keeps its own schema of that name, with a table its API role reads
+            await ExecuteAsync(cs, """
+                CREATE SCHEMA game_platform;
+                CREATE TABLE game_platform.leaderboard (id int PRIMARY KEY);
+                INSERT INTO game_platform.leaderboard VALUES (1);
+                GRANT USAGE ON SCHEMA game_platform TO PUBLIC;
+                GRANT SELECT ON game_platform.leaderboard TO PUBLIC;
+                """);
+
+            var refused = await Assert.ThrowsAnyAsync<Exception>(() => WithModules().MigrateAsync(cs));
+            var postgres = refused as PostgresException ?? refused.InnerException as PostgresException;
+            Assert.True(postgres?.SqlState == "JQM02", refused.ToString());
+            Assert.Contains("schema game_platform exists and was not made by JobQueue", refused.ToString(), StringComparison.Ordinal);
+
+            Assert.Equal(1L, await ScalarAsync<long>(cs, "SELECT count(*) FROM game_platform.leaderboard"));
+            Assert.True(await ScalarAsync<bool>(cs, "SELECT has_table_privilege('public', 'game_platform.leaderboard', 'SELECT')"));
+            Assert.False(await ScalarAsync<bool>(cs, "SELECT relrowsecurity FROM pg_class WHERE oid = 'game_platform.leaderboard'::regclass"));
+            Assert.Equal(0L, await ScalarAsync<long>(cs, "SELECT count(*) FROM pg_class WHERE relnamespace = 'game_platform'::regnamespace AND relname LIKE 'schema\\_%'"));
+        });
+
+    [Fact]
     public async Task With_the_module_the_apps_login_executes_its_functions_and_reads_none_of_its_tables()
     {
         await using var db = await TestDatabase.CreateAsync();

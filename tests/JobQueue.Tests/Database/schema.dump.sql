@@ -22,6 +22,13 @@ CREATE SCHEMA game_platform;
 
 
 --
+-- Name: SCHEMA game_platform; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON SCHEMA game_platform IS 'JobQueue module schema: made and managed by the JobQueue migrations';
+
+
+--
 -- Name: jobqueue; Type: SCHEMA; Schema: -; Owner: -
 --
 

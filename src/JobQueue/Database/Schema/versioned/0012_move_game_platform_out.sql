@@ -38,7 +38,13 @@ BEGIN
   END LOOP;
 
   IF has_rows THEN
+    -- a game_platform schema JobQueue did not make is a team's own: refused, nothing moved
+    IF EXISTS (SELECT FROM pg_namespace n WHERE n.nspname = 'game_platform'
+                AND obj_description(n.oid, 'pg_namespace') IS DISTINCT FROM 'JobQueue module schema: made and managed by the JobQueue migrations') THEN
+      RAISE EXCEPTION 'schema game_platform exists and was not made by JobQueue: rename it before upgrading' USING ERRCODE = 'JQM02';
+    END IF;
     CREATE SCHEMA IF NOT EXISTS game_platform;
+    COMMENT ON SCHEMA game_platform IS 'JobQueue module schema: made and managed by the JobQueue migrations';
     REVOKE ALL ON SCHEMA game_platform FROM PUBLIC;
     FOREACH t IN ARRAY present LOOP
       EXECUTE format('ALTER TABLE jobqueue.%I SET SCHEMA game_platform', t);
