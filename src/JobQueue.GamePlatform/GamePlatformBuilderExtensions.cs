@@ -30,8 +30,7 @@ public static class GamePlatformBuilderExtensions
             ApiRoutes.Route<TriggerEndpoints, TriggerTotalsSweepRequest>("AdminJobsTriggerTotalsSweep", "POST", "admin/jobs/trigger-totals-sweep", ApiAuth.Admin,
                 (e, c, r) => e.TriggerTotalsSweepAsync(c, r))
                 with { Audit = new("job.trigger-totals-sweep"), ResponseType = typeof(JobEnqueuedResponse), Summary = "Enqueue a Game Platform totals sweep" },
-        ],
-        [typeof(TriggerEndpoints)]);
+        ]);
 
     public static JobQueueBuilder AddGamePlatform(this JobQueueBuilder builder)
     {

@@ -33,8 +33,7 @@ public static class JobTypesBuilderExtensions
                 with { Audit = new("job.enqueue-stats"), ResponseType = typeof(StatsJobEnqueuedResponse), Summary = "Enqueue the stats pipeline's job" },
             ApiRoutes.Route<StatsJobEndpoints, StatsRunsRequest>("AdminStatsJobsList", "GET", "admin/stats-jobs", ApiAuth.Admin, (e, c, r) => e.ListAsync(c, r))
                 with { ResponseType = typeof(StatsRunsResponse), Summary = "List the stats pipeline's runs, newest first" },
-        ],
-        [typeof(StatsJobEndpoints)]);
+        ]);
 
     /// <summary><c>http_request</c>: outbound HTTP calls (HttpJobs/README or HttpJobsOptions).</summary>
     public static JobQueueBuilder AddHttpJobs(this JobQueueBuilder builder)

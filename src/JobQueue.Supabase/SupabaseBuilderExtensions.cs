@@ -29,8 +29,7 @@ public static class SupabaseBuilderExtensions
             // the cut-over from pg_cron + pg_net: the old jobs' runs beside the new schedules' attempts
             ApiRoutes.Route<CutoverParityEndpoint, CutoverParityRequest>("AdminCutoverParity", "GET", "admin/cutover/parity", ApiAuth.Admin, (e, c, r) => e.GetAsync(c, r))
                 with { Summary = "Compare converted cron jobs' old and new runs (the parity report)" },
-        ],
-        [typeof(PgNetEndpoints), typeof(CutoverEndpoints), typeof(CutoverParityEndpoint)]);
+        ]);
 
     public static JobQueueBuilder AddSupabaseTooling(this JobQueueBuilder builder)
     {

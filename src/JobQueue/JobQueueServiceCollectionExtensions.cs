@@ -99,7 +99,7 @@ public static class JobQueueServiceCollectionExtensions
         // the pipeline both hosts run every route through, over the composed route table
         services.TryAddSingleton(sp => new ApiPipeline(sp.GetRequiredService<ApiRouteTable>().All));
         services.TryAddSingleton<AppSecrets>();
-        foreach (var endpoints in ApiRoutes.EndpointTypes)
+        foreach (var endpoints in ApiRouteSet.EndpointTypesOf(ApiRoutes.All))
         {
             services.TryAddSingleton(endpoints);
         }

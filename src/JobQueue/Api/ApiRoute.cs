@@ -43,6 +43,9 @@ public enum ApiRequestSource
 /// </summary>
 public sealed record ApiRoute(string Name, string Method, string Template, ApiAuth Auth)
 {
+    /// <summary>The endpoints class the route calls (a DI singleton, registered from the routes: no list to keep beside them).</summary>
+    public Type? EndpointType { get; init; }
+
     /// <summary>Audited routes record every call by an admin (refusals included) in the audit log.</summary>
     public ApiAudit? Audit { get; init; }
 

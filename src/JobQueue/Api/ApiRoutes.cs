@@ -11,35 +11,14 @@ namespace JobQueue.Api;
 /// THE route table: every host runs exactly these entries through <see cref="ApiPipeline"/>. To add an
 /// area: write an endpoints class whose methods hold only their own logic (public
 /// <c>Task&lt;IResult&gt; XxxAsync(ApiCall[, TRequest])</c>: the pipeline has authenticated the caller, bound
-/// and validated the request record, and audits the call), register it in <see cref="EndpointTypes"/>,
-/// and add its routes below with <see cref="Route{TEndpoints}(string, string, string, ApiAuth, Func{TEndpoints, ApiCall, Task{IResult}})"/>
+/// and validated the request record, and audits the call), and add its routes (the endpoints class is registered as a singleton
+/// from its routes: <see cref="ApiRoute.EndpointType"/>) below with <see cref="Route{TEndpoints}(string, string, string, ApiAuth, Func{TEndpoints, ApiCall, Task{IResult}})"/>
 /// or <see cref="Route{TEndpoints, TRequest}(string, string, string, ApiAuth, Func{TEndpoints, ApiCall, TRequest, Task{IResult}})"/>,
 /// with <c>Audit</c> for a changing admin route. New routes are resource-style (<c>POST admin/things</c>,
 /// <c>PUT admin/things/{id}</c>); the RPC-style ones below stay as they are because the teams' clients call them.
 /// </summary>
 public static class ApiRoutes
 {
-    /// <summary>The endpoint classes, registered as singletons by <c>AddJobQueue</c>.</summary>
-    public static IReadOnlyList<Type> EndpointTypes { get; } =
-    [
-        typeof(RunnerEndpoints),
-        typeof(HealthEndpoint),
-        typeof(JobEndpoints),
-        typeof(QueueSettingsEndpoints),
-        typeof(CronJobEndpoints),
-        typeof(CronJobRunEndpoint),
-        typeof(TaskLimitEndpoints),
-        typeof(CronScheduleEndpoint),
-        typeof(TaskTypesEndpoint),
-        typeof(TriggerActionsEndpoint),
-        typeof(JobBulkEndpoints),
-        typeof(ThroughputEndpoint),
-        typeof(AuditEndpoint),
-        typeof(DashboardEndpoint),
-        typeof(ApiDocumentEndpoint),
-        typeof(ApiReferenceEndpoint),
-    ];
-
     public static IReadOnlyList<ApiRoute> All { get; } =
     [
         // runner
@@ -131,7 +110,7 @@ public static class ApiRoutes
     /// <summary>A route that binds no request (a non-GET one still has its body checked: JSON, bounded).</summary>
     public static ApiRoute Route<TEndpoints>(string name, string method, string template, ApiAuth auth, Func<TEndpoints, ApiCall, Task<IResult>> handle)
         where TEndpoints : notnull =>
-        new(name, method, template, auth) { Handle = (call, _) => handle(Endpoints<TEndpoints>(call), call) };
+        new(name, method, template, auth) { EndpointType = typeof(TEndpoints), Handle = (call, _) => handle(Endpoints<TEndpoints>(call), call) };
 
     /// <summary>A route whose request record <typeparamref name="TRequest"/> binds from the body (or, for GET, the query).</summary>
     public static ApiRoute Route<TEndpoints, TRequest>(
@@ -140,6 +119,7 @@ public static class ApiRoutes
         where TRequest : IApiRequest<TRequest> =>
         new(name, method, template, auth)
         {
+            EndpointType = typeof(TEndpoints),
             RequestType = typeof(TRequest),
             RequestSource = HttpMethods.IsGet(method) ? ApiRequestSource.Query : ApiRequestSource.Body,
             Bind = (fields, query) => TRequest.Bind(fields, query),
