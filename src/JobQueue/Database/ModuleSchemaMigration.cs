@@ -20,7 +20,9 @@ internal static class ModuleSchemaMigration
             DO $refuse$
             BEGIN
               IF EXISTS (SELECT FROM pg_namespace n WHERE n.nspname = '{module.Schema}'
-                          AND obj_description(n.oid, 'pg_namespace') IS DISTINCT FROM '{ModuleSchema.SchemaComment}') THEN
+                          AND obj_description(n.oid, 'pg_namespace') IS DISTINCT FROM '{ModuleSchema.SchemaComment}'
+                          -- made before JobQueue marked its schemas: its own journal says so
+                          AND to_regclass('{module.Schema}.{ModuleSchema.FilesJournal}') IS NULL) THEN
                 RAISE EXCEPTION 'schema {module.Schema} exists and was not made by JobQueue: rename it, or register the module under another schema'
                   USING ERRCODE = 'JQM02';
               END IF;
